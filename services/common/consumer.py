@@ -1,0 +1,141 @@
+"""Consuming Vigie events: idempotent by event id, dead letters for what cannot be decoded.
+
+Each record is applied in one PostgreSQL transaction together with the row that marks its
+event id as processed, so a redelivery (after a crash, a rebalance or a relay republishing
+a batch) changes nothing. Offsets are committed after the records are applied: at least
+once from Kafka, exactly once in effect. A record that is not a Vigie envelope, or that the
+handler rejects as permanently invalid, goes to the dead-letter topic with the reason and the
+consumer moves on: it never blocks its partition. Other failures (database down) are retried."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from google.protobuf.message import Message
+from opentelemetry import metrics, propagate, trace
+from vigie.events.v1.envelope_pb2 import Envelope
+
+from services.common import topics
+from services.common.envelope import UndecodableEvent, decode, trace_carrier
+
+log = logging.getLogger(__name__)
+_tracer = trace.get_tracer("vigie.consumer")
+_meter = metrics.get_meter("vigie.consumer")
+_applied = _meter.create_counter("vigie.consumer.applied", unit="{event}")
+_duplicates = _meter.create_counter("vigie.consumer.duplicates", unit="{event}")
+_dead = _meter.create_counter("vigie.consumer.dead_letters", unit="{record}")
+
+Handler = Callable[[asyncpg.Connection, Envelope, Message], Awaitable[None]]
+
+
+class RejectedEvent(Exception):
+    """Raised by a handler for an event that decodes but can never be applied."""
+
+
+class EventConsumer:
+    def __init__(
+        self,
+        *,
+        group: str,
+        topic_names: list[str],
+        handler: Handler,
+        pool: asyncpg.Pool,
+        bootstrap: str,
+        retry_backoff: float = 1.0,
+    ) -> None:
+        self.group = group
+        self._topics = topic_names
+        self._handler = handler
+        self._pool = pool
+        self._bootstrap = bootstrap
+        self._retry_backoff = retry_backoff
+        self._consumer: AIOKafkaConsumer | None = None
+        self._dead_letters: AIOKafkaProducer | None = None
+        self.started = asyncio.Event()
+
+    async def run(self) -> None:
+        self._consumer = AIOKafkaConsumer(
+            *self._topics,
+            bootstrap_servers=self._bootstrap,
+            group_id=self.group,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            isolation_level="read_committed",
+        )
+        self._dead_letters = AIOKafkaProducer(
+            bootstrap_servers=self._bootstrap, enable_idempotence=True
+        )
+        await self._consumer.start()
+        await self._dead_letters.start()
+        self.started.set()
+        try:
+            while True:
+                batches = await self._consumer.getmany(timeout_ms=500, max_records=500)
+                for records in batches.values():
+                    for record in records:
+                        await self._process(record)
+                if batches:
+                    await self._consumer.commit()
+        finally:
+            await self._consumer.stop()
+            await self._dead_letters.stop()
+
+    async def _process(self, record: ConsumerRecord) -> None:
+        parent = propagate.extract(trace_carrier(record.headers))
+        with _tracer.start_as_current_span(
+            f"{record.topic} process", context=parent, kind=trace.SpanKind.CONSUMER
+        ) as span:
+            span.set_attribute("messaging.consumer.group.name", self.group)
+            try:
+                envelope, payload = decode(record.value)
+            except UndecodableEvent as exc:
+                await self._dead_letter(record, str(exc))
+                return
+            span.set_attribute("messaging.message.id", envelope.event_id)
+            while True:
+                try:
+                    await self._apply(envelope, payload)
+                    return
+                except RejectedEvent as exc:
+                    await self._dead_letter(record, f"rejected: {exc}")
+                    return
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("%s: applying %s failed; retrying", self.group, envelope.event_id)
+                    await asyncio.sleep(self._retry_backoff)
+
+    async def _apply(self, envelope: Envelope, payload: Message) -> None:
+        async with self._pool.acquire() as conn, conn.transaction():
+            first_time = await conn.fetchval(
+                "INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2)"
+                " ON CONFLICT DO NOTHING RETURNING true",
+                self.group,
+                envelope.event_id,
+            )
+            if not first_time:
+                _duplicates.add(1, {"consumer": self.group})
+                return
+            await self._handler(conn, envelope, payload)
+        _applied.add(1, {"consumer": self.group, "type": envelope.event_type})
+
+    async def _dead_letter(self, record: ConsumerRecord, reason: str) -> None:
+        log.warning(
+            "%s: dead letter %s[%d]@%d: %s", self.group, record.topic, record.partition,
+            record.offset, reason,
+        )
+        headers = list(record.headers or []) + [
+            ("dead-letter-reason", reason.encode()),
+            ("dead-letter-topic", record.topic.encode()),
+            ("dead-letter-partition", str(record.partition).encode()),
+            ("dead-letter-offset", str(record.offset).encode()),
+            ("dead-letter-consumer", self.group.encode()),
+        ]
+        await self._dead_letters.send_and_wait(
+            topics.DEAD_LETTER, value=record.value, key=record.key, headers=headers
+        )
+        _dead.add(1, {"consumer": self.group, "topic": record.topic})

@@ -1,0 +1,106 @@
+"""The event envelope: every Kafka record Vigie publishes is one `Envelope` around a
+protobuf payload, keyed by its aggregate id, with W3C trace context in the headers."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from google.protobuf import any_pb2, symbol_database
+from google.protobuf.message import DecodeError, Message
+from opentelemetry import propagate
+from vigie.events.v1.envelope_pb2 import Envelope
+from vigie.labels.v1 import events_pb2 as _labels_events  # noqa: F401  (registers the payload types)
+
+Headers = list[tuple[str, bytes]]
+
+
+@dataclass(frozen=True)
+class Event:
+    """An event ready for the outbox: where it goes, its key, its encoded envelope and the
+    trace context of the call that raised it."""
+
+    topic: str
+    key: str
+    event_id: str
+    event_type: str
+    value: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def wrap(
+    topic: str,
+    payload: Message,
+    *,
+    aggregate_id: str,
+    producer: str,
+    schema_version: int = 1,
+    event_id: str | None = None,
+    occurred_at: datetime | None = None,
+) -> Event:
+    """Wrap a payload in an envelope; the current trace context is captured now, so the
+    relay can publish it later as part of the same trace."""
+    packed = any_pb2.Any()
+    packed.Pack(payload)
+    envelope = Envelope(
+        event_id=event_id or str(uuid.uuid4()),
+        event_type=payload.DESCRIPTOR.full_name,
+        producer=producer,
+        aggregate_id=aggregate_id,
+        schema_version=schema_version,
+        payload=packed,
+    )
+    envelope.occurred_at.FromDatetime(occurred_at or datetime.now(UTC))
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    return Event(
+        topic=topic,
+        key=aggregate_id,
+        event_id=envelope.event_id,
+        event_type=envelope.event_type,
+        value=envelope.SerializeToString(),
+        headers=carrier,
+    )
+
+
+class UndecodableEvent(Exception):
+    """A record that is not an envelope Vigie can read; the reason goes to the dead letters."""
+
+
+def decode(value: bytes | None) -> tuple[Envelope, Message]:
+    """Parse an envelope and its payload with the project's own protobuf types."""
+    if not value:
+        raise UndecodableEvent("empty record value")
+    envelope = Envelope()
+    try:
+        envelope.ParseFromString(value)
+    except DecodeError as exc:
+        raise UndecodableEvent(f"not an envelope: {exc}") from exc
+    if not envelope.event_type:
+        raise UndecodableEvent("envelope without event_type")
+    try:
+        uuid.UUID(envelope.event_id)
+    except ValueError:
+        raise UndecodableEvent(f"event_id {envelope.event_id!r} is not a UUID") from None
+    type_name = envelope.payload.TypeName()
+    if type_name != envelope.event_type:
+        raise UndecodableEvent(f"payload is {type_name!r}, envelope says {envelope.event_type!r}")
+    try:
+        payload_class = symbol_database.Default().GetSymbol(type_name)
+    except KeyError as exc:
+        raise UndecodableEvent(f"unknown event type {type_name!r}") from exc
+    payload = payload_class()
+    if not envelope.payload.Unpack(payload):
+        raise UndecodableEvent(f"payload does not parse as {type_name}")
+    return envelope, payload
+
+
+def kafka_headers(event_id: str, event_type: str) -> Headers:
+    """Record headers readable by kcat. The aiokafka instrumentation appends the W3C trace
+    context (`traceparent`) of the producer span, a child of the context attached at send."""
+    return [("event-id", event_id.encode()), ("event-type", event_type.encode())]
+
+
+def trace_carrier(headers: Headers | None) -> dict[str, str]:
+    return {k: v.decode(errors="replace") for k, v in (headers or []) if v is not None}

@@ -1,0 +1,128 @@
+"""Errors a use case raises, and how they reach a gRPC caller: a status code plus rich error
+details (google.rpc.BadRequest with one violation per field, PreconditionFailure,
+ResourceInfo, ErrorInfo) that grpcurl and every gRPC client can read."""
+
+from __future__ import annotations
+
+import grpc
+from google.protobuf import any_pb2
+from google.rpc import code_pb2, error_details_pb2, status_pb2
+from grpc_status import rpc_status
+
+from services.rules import RuleBroken, Violation
+
+DOMAIN = "vigie"
+
+
+class ServiceError(Exception):
+    code = grpc.StatusCode.INTERNAL
+
+    def details(self) -> list[any_pb2.Any]:
+        return []
+
+
+class InvalidArgument(ServiceError):
+    code = grpc.StatusCode.INVALID_ARGUMENT
+
+    def __init__(self, violations: list[Violation]) -> None:
+        self.violations = violations
+        super().__init__("; ".join(f"{v.field}: {v.reason}" for v in violations))
+
+    @classmethod
+    def one(cls, field: str, reason: str) -> InvalidArgument:
+        return cls([Violation(field, reason)])
+
+    def details(self) -> list[any_pb2.Any]:
+        request = error_details_pb2.BadRequest(
+            field_violations=[
+                error_details_pb2.BadRequest.FieldViolation(field=v.field, description=v.reason)
+                for v in self.violations
+            ]
+        )
+        return [_pack(request)]
+
+
+class NotFound(ServiceError):
+    code = grpc.StatusCode.NOT_FOUND
+
+    def __init__(self, resource_type: str, name: str) -> None:
+        self.resource_type, self.name = resource_type, name
+        super().__init__(f"{resource_type} {name!r} not found")
+
+    def details(self) -> list[any_pb2.Any]:
+        info = error_details_pb2.ResourceInfo(
+            resource_type=self.resource_type, resource_name=self.name, description=str(self)
+        )
+        return [_pack(info)]
+
+
+class FailedPrecondition(ServiceError):
+    """The request is well formed but the system's state does not allow it."""
+
+    code = grpc.StatusCode.FAILED_PRECONDITION
+
+    def __init__(self, subject: str, reason: str, type_: str = "STATE") -> None:
+        self.subject, self.reason, self.type_ = subject, reason, type_
+        super().__init__(f"{subject}: {reason}")
+
+    def details(self) -> list[any_pb2.Any]:
+        failure = error_details_pb2.PreconditionFailure(
+            violations=[
+                error_details_pb2.PreconditionFailure.Violation(
+                    type=self.type_, subject=self.subject, description=self.reason
+                )
+            ]
+        )
+        return [_pack(failure)]
+
+
+class AlreadyExists(ServiceError):
+    code = grpc.StatusCode.ALREADY_EXISTS
+
+    def __init__(self, resource_type: str, name: str) -> None:
+        self.resource_type, self.name = resource_type, name
+        super().__init__(f"{resource_type} {name!r} already exists")
+
+    def details(self) -> list[any_pb2.Any]:
+        info = error_details_pb2.ResourceInfo(resource_type=self.resource_type, resource_name=self.name)
+        return [_pack(info)]
+
+
+class _Reasoned(ServiceError):
+    def __init__(self, reason: str, message: str) -> None:
+        self.reason = reason
+        super().__init__(message)
+
+    def details(self) -> list[any_pb2.Any]:
+        return [_pack(error_details_pb2.ErrorInfo(reason=self.reason, domain=DOMAIN))]
+
+
+class Unauthenticated(_Reasoned):
+    code = grpc.StatusCode.UNAUTHENTICATED
+
+
+class PermissionDenied(_Reasoned):
+    code = grpc.StatusCode.PERMISSION_DENIED
+
+
+class Unavailable(_Reasoned):
+    code = grpc.StatusCode.UNAVAILABLE
+
+
+def _pack(message) -> any_pb2.Any:
+    packed = any_pb2.Any()
+    packed.Pack(message)
+    return packed
+
+
+def from_rule(error: RuleBroken) -> FailedPrecondition:
+    """A domain rule the current state does not meet."""
+    return FailedPrecondition(error.subject, error.reason)
+
+
+def to_trailers(error: ServiceError) -> tuple[grpc.StatusCode, str, tuple]:
+    """The code, message and trailing metadata (grpc-status-details-bin) for an error."""
+    status = status_pb2.Status(
+        code=getattr(code_pb2, error.code.name), message=str(error), details=error.details()
+    )
+    return error.code, str(error), rpc_status.to_status(status).trailing_metadata

@@ -1,0 +1,23 @@
+"""Conversions between protobuf well-known types and Python values."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from google.protobuf.timestamp_pb2 import Timestamp
+from google.type.date_pb2 import Date
+
+
+def to_date(value: Date) -> date:
+    """A google.type.Date as a date; raises ValueError for an impossible date (31 Feb)."""
+    return date(value.year, value.month, value.day)
+
+
+def from_date(value: date | None) -> Date | None:
+    return None if value is None else Date(year=value.year, month=value.month, day=value.day)
+
+
+def timestamp(value: datetime) -> Timestamp:
+    stamp = Timestamp()
+    stamp.FromDatetime(value.astimezone(UTC))
+    return stamp

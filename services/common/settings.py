@@ -1,0 +1,37 @@
+"""Settings from the environment (prefix VIGIE_), one class for every service."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Exporter(StrEnum):
+    OTLP = "otlp"
+    CONSOLE = "console"
+    NONE = "none"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="VIGIE_", env_file=".env", extra="ignore")
+
+    # Defaults match `make infra-up`: the broker and the database on this machine.
+    kafka_bootstrap: str = "127.0.0.1:19092"
+    database_url: str = "postgresql://postgres@127.0.0.1:15432/vigie"
+    grpc_host: str = "127.0.0.1"
+    grpc_port: int = 50051
+    # HMAC key that signs bearer tokens. The default is for development only.
+    token_key: str = Field(default="dev-only-change-me-0123456789abcdef", min_length=16)
+    otel_exporter: Exporter = Exporter.NONE
+    log_format: str = "text"
+    log_level: str = "INFO"
+    # How often the relay looks at the outbox when no notification woke it (seconds).
+    outbox_poll_interval: float = 1.0
+    # How often the labels service looks for labels past their validity (seconds).
+    expiry_interval: float = 60.0
+
+
+def load() -> Settings:
+    return Settings()

@@ -1,0 +1,91 @@
+"""The topics Vigie uses, and the tool that creates them from `infra/topics.toml`.
+
+Run `python -m services.common.topics`: creates what is missing, grows partition counts that
+are too low, and exits non-zero on any error the broker reports."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from aiokafka.admin import AIOKafkaAdminClient, NewPartitions, NewTopic
+
+from services.common.settings import load
+
+LABEL_EVENTS = "vigie.labels.events"
+LABEL_STATUS = "vigie.labels.status"
+DEAD_LETTER = "vigie.deadletter"
+
+DECLARATION = Path(__file__).resolve().parents[2] / "infra" / "topics.toml"
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    name: str
+    partitions: int
+    replication_factor: int
+    configs: dict[str, str]
+
+
+def declared(path: Path = DECLARATION) -> list[TopicSpec]:
+    data = tomllib.loads(path.read_text())
+    replication = data.get("defaults", {}).get("replication_factor", 1)
+    specs = []
+    for name, spec in data["topics"].items():
+        configs = {}
+        if "cleanup_policy" in spec:
+            configs["cleanup.policy"] = spec["cleanup_policy"]
+        if "retention_ms" in spec:
+            configs["retention.ms"] = str(spec["retention_ms"])
+        specs.append(
+            TopicSpec(name, spec["partitions"], spec.get("replication_factor", replication), configs)
+        )
+    return specs
+
+
+async def ensure(bootstrap: str, specs: list[TopicSpec]) -> list[str]:
+    """Create missing topics and grow partitions; return the names created."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [s for s in specs if s.name not in existing]
+        if missing:
+            response = await admin.create_topics(
+                [NewTopic(s.name, s.partitions, s.replication_factor, topic_configs=s.configs) for s in missing]
+            )
+            # create_topics does not raise: each topic has its own error code (36: exists).
+            errors = [(t[0], t[1]) for t in response.topic_errors if t[1] not in (0, 36)]
+            if errors:
+                raise RuntimeError(f"topic creation failed: {errors}")
+        present = [s for s in specs if s.name in existing]
+        if present:
+            await _grow(admin, present)
+        return [s.name for s in missing]
+    finally:
+        await admin.close()
+
+
+async def _grow(admin: AIOKafkaAdminClient, specs: list[TopicSpec]) -> None:
+    described = await admin.describe_topics([s.name for s in specs])
+    counts = {t["topic"]: len(t["partitions"]) for t in described}
+    grow = {s.name: NewPartitions(s.partitions) for s in specs if counts[s.name] < s.partitions}
+    for name, spec in ((s.name, s) for s in specs):
+        if counts[name] > spec.partitions:
+            log.warning("topic %s has %d partitions, declared %d", name, counts[name], spec.partitions)
+    if grow:
+        await admin.create_partitions(grow)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    created = asyncio.run(ensure(load().kafka_bootstrap, declared()))
+    print(f"topics: {len(declared())} declared, created {created or 'none'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+"""The unit of work: one PostgreSQL transaction that owns both the state change and the
+events it raises. Events go to the outbox inside the transaction, so they are published if
+and only if the change committed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+import asyncpg
+
+from services.common.db import outbox_channel
+from services.common.envelope import Event
+
+
+@dataclass
+class UnitOfWork:
+    conn: asyncpg.Connection
+    events: list[Event] = field(default_factory=list)
+
+    def emit(self, event: Event) -> None:
+        self.events.append(event)
+
+
+@asynccontextmanager
+async def unit_of_work(pool: asyncpg.Pool, schema: str) -> AsyncIterator[UnitOfWork]:
+    """`async with unit_of_work(pool, schema) as uow:` — commits on a clean exit, rolls back
+    (state and events together) when the block raises."""
+    async with pool.acquire() as conn, conn.transaction():
+        uow = UnitOfWork(conn)
+        yield uow
+        if uow.events:
+            await conn.executemany(
+                "INSERT INTO outbox (event_id, event_type, topic, key, value, headers)"
+                " VALUES ($1, $2, $3, $4, $5, $6)",
+                [
+                    (e.event_id, e.event_type, e.topic, e.key, e.value, json.dumps(e.headers))
+                    for e in uow.events
+                ],
+            )
+            # Delivered at commit only; wakes the relay without waiting for its next poll.
+            await conn.execute("SELECT pg_notify($1, '')", outbox_channel(schema))

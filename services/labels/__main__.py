@@ -1,0 +1,3 @@
+from services.labels.main import main
+
+main()

@@ -1,0 +1,115 @@
+"""The life of a label: granted on a passing audit for a validity period, suspended (with a
+reason and a deadline to remedy), reinstated, withdrawn, or expired at the end of validity.
+
+Source: Label Responsabilité Sociale (sources/004, §4): the committee grants the label and
+controls it ("modalités de fonctionnement, d'attribution et de contrôle"). Durations are
+parameters the committee sets, not constants of the label."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import IntEnum
+
+from services.rules import RuleBroken, Violation
+
+
+class Status(IntEnum):
+    """Numbered as in the protos (vigie.labels.v1.LabelStatus)."""
+
+    NONE = 1
+    GRANTED = 2
+    SUSPENDED = 3
+    WITHDRAWN = 4
+    EXPIRED = 5
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The committee's parameters for granting."""
+
+    max_validity_days: int = 3 * 366  # a label is reviewed at least every three years
+    max_audit_age_days: int = 366  # the audit it is granted on is at most a year old
+
+
+@dataclass(frozen=True)
+class Label:
+    status: Status = Status.NONE
+    valid_from: date | None = None
+    valid_until: date | None = None
+    audit_id: str = ""
+    reason: str = ""
+    remedy_deadline: date | None = None
+
+    def effective_status(self, today: date) -> Status:
+        """What the status is today, even if the expiry sweep has not written it yet."""
+        if self.status in (Status.GRANTED, Status.SUSPENDED) and self.valid_until and today > self.valid_until:
+            return Status.EXPIRED
+        return self.status
+
+
+@dataclass(frozen=True)
+class PassingAudit:
+    audit_id: str
+    centre_id: str
+    audited_on: date
+    passed: bool
+
+
+def grant_problems(valid_from: date, valid_until: date, today: date, policy: Policy) -> list[Violation]:
+    problems = []
+    if valid_until <= valid_from:
+        problems.append(Violation("valid_until", "must be after valid_from"))
+    elif (valid_until - valid_from).days > policy.max_validity_days:
+        problems.append(Violation("valid_until", f"validity longer than {policy.max_validity_days} days"))
+    if valid_until <= today:
+        problems.append(Violation("valid_until", "must be in the future"))
+    return problems
+
+
+def grant(
+    label: Label, centre_id: str, audit: PassingAudit, valid_from: date, valid_until: date, today: date, policy: Policy
+) -> Label:
+    """Grant or renew. Call grant_problems first for the dates."""
+    if label.effective_status(today) is Status.SUSPENDED:
+        raise RuleBroken("label", "a suspended label is reinstated or withdrawn, not granted again")
+    if audit.centre_id != centre_id:
+        raise RuleBroken("audit_id", f"the audit is of centre {audit.centre_id}, not {centre_id}")
+    if not audit.passed:
+        raise RuleBroken("audit_id", "the audit did not pass every area")
+    if (valid_from - audit.audited_on).days > policy.max_audit_age_days:
+        raise RuleBroken("audit_id", f"the audit is more than {policy.max_audit_age_days} days older than valid_from")
+    if audit.audited_on > valid_from:
+        raise RuleBroken("audit_id", "the audit took place after valid_from")
+    return Label(Status.GRANTED, valid_from, valid_until, audit.audit_id)
+
+
+def suspend(label: Label, reason: str, remedy_deadline: date, today: date) -> Label:
+    _require(label, today, Status.GRANTED, "suspended")
+    if remedy_deadline <= today:
+        raise RuleBroken("remedy_deadline", "must be in the future")
+    return replace(label, status=Status.SUSPENDED, reason=reason, remedy_deadline=remedy_deadline)
+
+
+def reinstate(label: Label, reason: str, today: date) -> Label:
+    _require(label, today, Status.SUSPENDED, "reinstated")
+    return replace(label, status=Status.GRANTED, reason=reason, remedy_deadline=None)
+
+
+def withdraw(label: Label, reason: str, today: date) -> Label:
+    _require(label, today, (Status.GRANTED, Status.SUSPENDED), "withdrawn")
+    return replace(label, status=Status.WITHDRAWN, reason=reason, remedy_deadline=None)
+
+
+def expire(label: Label, today: date) -> Label | None:
+    """The expired label, or None when the label is not past its validity."""
+    if label.status in (Status.GRANTED, Status.SUSPENDED) and label.effective_status(today) is Status.EXPIRED:
+        return replace(label, status=Status.EXPIRED, remedy_deadline=None)
+    return None
+
+
+def _require(label: Label, today: date, allowed: Status | tuple[Status, ...], action: str) -> None:
+    allowed = allowed if isinstance(allowed, tuple) else (allowed,)
+    status = label.effective_status(today)
+    if status not in allowed:
+        raise RuleBroken("label", f"a label that is {status.name.lower()} cannot be {action}")
