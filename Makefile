@@ -1,14 +1,13 @@
 # Vigie: the front door. `make demo` runs the story, `make test` proves it.
 SHELL := /bin/bash
 PY := .venv/bin/python
-GOOGLE_PROTOS := $(shell ls -d .venv/lib/python3*/site-packages 2>/dev/null | head -n1)
+GOOGLE_PROTOS = $(shell ls -d .venv/lib/python3*/site-packages 2>/dev/null | head -n1)
 export PYTHONPATH := $(CURDIR):$(CURDIR)/gen
 
 PROTOS := $(shell find protos/vigie -name '*.proto')
 VALIDATE := protos/vendor/buf/validate/validate.proto
 
-.PHONY: help setup deps protos lint infra-up infra-down topics migrate demo test test-unit \
-        test-integration bench clean
+.PHONY: help setup deps protos lint infra-up infra-down demo test test-unit tools clean
 
 help:
 	@echo "make demo        start Kafka + PostgreSQL and walk the labels story"
@@ -36,3 +35,42 @@ gen/.stamp: $(PROTOS) $(VALIDATE) .venv/.deps
 
 lint: setup
 	.venv/bin/ruff check .
+
+# -- infrastructure: the real broker and database, no Docker ---------------------------------
+
+infra-up: setup
+	infra/kafka/kafka.sh start
+	infra/postgres/postgres.sh start
+	$(PY) -m services.common.topics
+	$(PY) -m services.common.migrations
+
+infra-down:
+	-infra/kafka/kafka.sh stop
+	-infra/postgres/postgres.sh stop
+
+# -- the demo: infrastructure, the labels service, and the story -----------------------------
+
+demo: infra-up
+	@mkdir -p .infra/logs
+	@$(PY) -m services.labels > .infra/logs/labels.log 2>&1 & echo $$! > .infra/labels.pid
+	@trap 'kill $$(cat .infra/labels.pid) 2>/dev/null; rm -f .infra/labels.pid' EXIT; \
+	  for i in $$(seq 1 50); do $(PY) -m services.common.healthcheck --port 50051 >/dev/null 2>&1 && break; sleep 0.2; done; \
+	  $(PY) -m services.cli demo
+
+# -- tests -----------------------------------------------------------------------------------
+
+test: infra-up tools
+	.venv/bin/ruff check .
+	$(PY) -m pytest -q
+
+test-unit: setup
+	$(PY) -m pytest -q tests/unit
+
+# Outside clients the tests use: grpcurl (Go module proxy) and Debian's docker-compose.
+tools:
+	@command -v grpcurl >/dev/null || test -x $$(go env GOPATH)/bin/grpcurl || \
+	  GOFLAGS=-mod=mod go install github.com/fullstorydev/grpcurl/cmd/grpcurl@v1.9.4
+	@command -v docker-compose >/dev/null || { test "$$(id -u)" = 0 && apt-get install -y -q docker-compose >/dev/null; }
+
+clean: infra-down
+	rm -rf gen .infra .venv

@@ -23,7 +23,7 @@ class Settings(BaseSettings):
     grpc_host: str = "127.0.0.1"
     grpc_port: int = 50051
     # HMAC key that signs bearer tokens. The default is for development only.
-    token_key: str = Field(default="dev-only-change-me-0123456789abcdef", min_length=16)
+    token_key: str = Field(default="dev-only-change-me-0123456789abcdef", min_length=32)
     otel_exporter: Exporter = Exporter.NONE
     log_format: str = "text"
     log_level: str = "INFO"

@@ -3,8 +3,9 @@ violations into per-field errors."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import protovalidate
-from buf.validate import validate_pb2
 from google.protobuf.message import Message
 
 from services.common.errors import InvalidArgument
@@ -21,8 +22,9 @@ def check(message: Message, prefix: str = "") -> None:
         raise InvalidArgument([_violation(v.proto, prefix) for v in exc.violations]) from None
 
 
-def _violation(violation: validate_pb2.Violation, prefix: str) -> Violation:
-    path = field_path(violation.field) if violation.HasField("field") else ""
+def _violation(violation: Any, prefix: str) -> Violation:
+    """`violation` is protovalidate's own buf.validate.Violation message."""
+    path = field_path(violation.field) if violation.field is not None else ""
     if not path:
         # Message-level (CEL) rules name the field they are about before the first dot of
         # their id, e.g. "owner_ordering_party_id.integrated".
@@ -30,14 +32,13 @@ def _violation(violation: validate_pb2.Violation, prefix: str) -> Violation:
     return Violation(f"{prefix}{path}", violation.message)
 
 
-def field_path(path: validate_pb2.FieldPath) -> str:
+def field_path(path: Any) -> str:
+    """`sites[0].country` from a buf.validate.FieldPath."""
     parts = []
     for element in path.elements:
         part = element.field_name
-        subscript = element.WhichOneof("subscript")
-        if subscript == "index":
-            part += f"[{element.index}]"
-        elif subscript is not None:
-            part += f"[{getattr(element, subscript)!r}]"
+        if element.subscript is not None:
+            value = element.subscript.value
+            part += f"[{value}]" if element.subscript.field == "index" else f"[{value!r}]"
         parts.append(part)
     return ".".join(parts)

@@ -1,0 +1,196 @@
+"""Integration fixtures: the real broker and database started by `make infra-up`, a fresh
+test database, and the labels service as its own process on a free port."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+
+import asyncpg
+import grpc
+import psycopg
+import pytest
+from aiokafka import AIOKafkaConsumer, ConsumerRecord
+
+from services.common import identity, migrations
+from services.common.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+TEST_DATABASE = "vigie_test"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    base = Settings()
+    url = base.database_url.rsplit("/", 1)[0] + f"/{TEST_DATABASE}"
+    return base.model_copy(update={"database_url": url})
+
+
+@pytest.fixture(scope="session", autouse=True)
+def infrastructure(settings: Settings) -> None:
+    """Fail early and clearly when `make infra-up` has not run; give each run a new database."""
+    admin_url = settings.database_url.rsplit("/", 1)[0] + "/postgres"
+    try:
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {TEST_DATABASE} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {TEST_DATABASE}")
+    except psycopg.OperationalError as exc:
+        pytest.exit(f"PostgreSQL is not running (make infra-up): {exc}", returncode=2)
+    for service in migrations.services_with_migrations():
+        migrations.apply(settings.database_url, service)
+
+
+def service_env(settings: Settings, port: int) -> dict[str, str]:
+    return os.environ | {
+        "VIGIE_DATABASE_URL": settings.database_url,
+        "VIGIE_KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
+        "VIGIE_GRPC_PORT": str(port),
+        "VIGIE_TOKEN_KEY": settings.token_key,
+        "VIGIE_OUTBOX_POLL_INTERVAL": "0.2",
+        "VIGIE_LOG_FORMAT": "json",
+        "PYTHONPATH": f"{ROOT}:{ROOT / 'gen'}",
+    }
+
+
+class ServiceProcess:
+    """A Vigie service started as its own process, as it runs in production."""
+
+    def __init__(self, module: str, settings: Settings, log_dir: Path) -> None:
+        self.module, self.settings = module, settings
+        self.port = free_port()
+        self.address = f"127.0.0.1:{self.port}"
+        self.log = log_dir / f"{module.rsplit('.', 1)[-1]}.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", self.module],
+                env=service_env(self.settings, self.port),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=ROOT,
+            )
+        self.wait_until_serving()
+
+    def wait_until_serving(self, timeout: float = 20) -> None:
+        from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, f"{self.module} exited: {self.log.read_text()[-2000:]}"
+            try:
+                with grpc.insecure_channel(self.address) as channel:
+                    response = health_pb2_grpc.HealthStub(channel).Check(
+                        health_pb2.HealthCheckRequest(), timeout=1
+                    )
+                if response.status == health_pb2.HealthCheckResponse.SERVING:
+                    return
+            except grpc.RpcError:
+                pass
+            time.sleep(0.1)
+        raise TimeoutError(f"{self.module} not serving after {timeout}s")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(15)
+
+
+@pytest.fixture(scope="session")
+def labels_service(settings: Settings, tmp_path_factory) -> Iterator[ServiceProcess]:
+    service = ServiceProcess("services.labels", settings, tmp_path_factory.mktemp("logs"))
+    service.start()
+    yield service
+    service.stop()
+
+
+@pytest.fixture(scope="session")
+def token(settings: Settings) -> Callable[[identity.Role, str], list[tuple[str, str]]]:
+    """Call metadata for a caller: token(Role.COMMITTEE, "committee")."""
+
+    def metadata(role: identity.Role, org: str) -> list[tuple[str, str]]:
+        return [("authorization", f"Bearer {identity.mint(settings.token_key, role, org)}")]
+
+    return metadata
+
+
+@pytest.fixture
+async def channel(labels_service: ServiceProcess) -> AsyncIterator[grpc.aio.Channel]:
+    async with grpc.aio.insecure_channel(labels_service.address) as channel:
+        yield channel
+
+
+@pytest.fixture
+async def pool(settings: Settings) -> AsyncIterator[asyncpg.Pool]:
+    pool = await asyncpg.create_pool(
+        settings.database_url, min_size=1, max_size=4, server_settings={"search_path": "labels"}
+    )
+    yield pool
+    await pool.close()
+
+
+class TopicTail:
+    """Reads a topic from the offsets it had when the test began: what the test caused."""
+
+    def __init__(self, bootstrap: str, topic: str) -> None:
+        self.bootstrap, self.topic = bootstrap, topic
+        self.consumer: AIOKafkaConsumer | None = None
+
+    async def start(self) -> TopicTail:
+        # Without a group, the consumer takes every partition of the topic.
+        self.consumer = AIOKafkaConsumer(
+            self.topic, bootstrap_servers=self.bootstrap, group_id=None,
+            enable_auto_commit=False, auto_offset_reset="latest",
+        )
+        await self.consumer.start()
+        while not self.consumer.assignment():
+            await asyncio.sleep(0.05)
+        for tp in self.consumer.assignment():
+            await self.consumer.position(tp)  # fixes "the end" now, before the test acts
+        return self
+
+    async def collect(
+        self, predicate: Callable[[ConsumerRecord], bool], count: int, timeout: float = 20.0, settle: float = 1.0
+    ) -> list[ConsumerRecord]:
+        """Records matching predicate: waits for `count`, then `settle` more seconds so that
+        an extra (duplicate) record would be seen too."""
+        found: list[ConsumerRecord] = []
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        settle_until = None
+        while loop.time() < (settle_until or deadline):
+            batches = await self.consumer.getmany(timeout_ms=200)
+            for records in batches.values():
+                found.extend(r for r in records if predicate(r))
+            if len(found) >= count and settle_until is None:
+                settle_until = loop.time() + settle
+        return sorted(found, key=lambda r: (r.partition, r.offset))
+
+    async def stop(self) -> None:
+        await self.consumer.stop()
+
+
+@pytest.fixture
+async def tail(settings: Settings) -> AsyncIterator[Callable[[str], asyncio.Future]]:
+    tails: list[TopicTail] = []
+
+    async def open_tail(topic: str) -> TopicTail:
+        tails.append(await TopicTail(settings.kafka_bootstrap, topic).start())
+        return tails[-1]
+
+    yield open_tail
+    for t in tails:
+        await t.stop()
