@@ -32,14 +32,14 @@ _failures = _meter.create_counter("vigie.outbox.publish_failures", unit="{batch}
 ProducerFactory = Callable[[], Awaitable[AIOKafkaProducer]]
 
 
-def producer_factory(bootstrap: str, client_id: str) -> ProducerFactory:
+def producer_factory(bootstrap: str, client_id: str, request_timeout_ms: int = 10_000) -> ProducerFactory:
     async def start() -> AIOKafkaProducer:
         producer = AIOKafkaProducer(
             bootstrap_servers=bootstrap,
             client_id=client_id,
             enable_idempotence=True,  # acks=all, no duplicates from the producer's own retries
             linger_ms=5,
-            request_timeout_ms=10_000,
+            request_timeout_ms=request_timeout_ms,
         )
         await producer.start()
         return producer

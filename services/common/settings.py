@@ -19,6 +19,9 @@ class Settings(BaseSettings):
 
     # Defaults match `make infra-up`: the broker and the database on this machine.
     kafka_bootstrap: str = "127.0.0.1:19092"
+    # How long the relay waits for topic metadata before it retries. Once sent, a record is
+    # retried by the idempotent producer until the broker takes it (no duplicates).
+    kafka_request_timeout_ms: int = 10_000
     database_url: str = "postgresql://postgres@127.0.0.1:15432/vigie"
     grpc_host: str = "127.0.0.1"
     grpc_port: int = 50051

@@ -22,7 +22,9 @@ async def serve(settings: Settings) -> None:
     relay = OutboxRelay(
         pool,
         SCHEMA,
-        producer_factory(settings.kafka_bootstrap, "vigie-labels"),
+        producer_factory(
+            settings.kafka_bootstrap, "vigie-labels", settings.kafka_request_timeout_ms
+        ),
         poll_interval=settings.outbox_poll_interval,
     )
     server, health, port = await start_server(

@@ -1,0 +1,81 @@
+"""The consumer helper on the real broker and database: idempotent by event id, dead letters
+for what cannot be decoded, and the partition keeps flowing past them."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import pytest
+from aiokafka import AIOKafkaProducer
+from vigie.labels.v1 import events_pb2
+
+from services.common import db, topics
+from services.common.consumer import EventConsumer, RejectedEvent
+from services.common.envelope import kafka_headers, wrap
+
+pytestmark = pytest.mark.integration
+
+
+async def test_undecodable_and_rejected_records_go_to_dead_letters_and_duplicates_are_skipped(
+    settings, tail
+):
+    key = f"ctr-{uuid.uuid4().hex[:8]}"
+    applied: list[str] = []
+
+    async def handler(conn, envelope, payload):
+        if envelope.aggregate_id != key:  # a new group reads the topic's earlier events too
+            return
+        if payload.reason == "poison":
+            raise RejectedEvent("withdrawal reason 'poison' can never be applied")
+        applied.append(payload.reason)
+
+    def event(reason: str):
+        return wrap(topics.LABEL_EVENTS, events_pb2.LabelWithdrawn(centre_id=key, reason=reason),
+                    aggregate_id=key, producer="test")
+
+    first, second, poison = event("first"), event("second"), event("poison")
+    dead_letters = await tail(topics.DEAD_LETTER)
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap)
+    await producer.start()
+    pool = await db.connect(settings.database_url, "labels")
+    consumer = EventConsumer(
+        group=f"test-{key}", topic_names=[topics.LABEL_EVENTS], handler=handler,
+        pool=pool, bootstrap=settings.kafka_bootstrap,
+    )
+    task = asyncio.create_task(consumer.run())
+    try:
+        # All on one key, so one partition: the good events after the bad must still flow.
+        for value, event_id in [
+            (first.value, first.event_id),
+            (b"\x08\x96\x01 definitely not an envelope", None),
+            (poison.value, poison.event_id),
+            (first.value, first.event_id),  # redelivered: must change nothing
+            (second.value, second.event_id),
+        ]:
+            headers = kafka_headers(event_id, "x") if event_id else []
+            await producer.send_and_wait(topics.LABEL_EVENTS, value, key=key.encode(), headers=headers)
+
+        for _ in range(200):
+            if len(applied) >= 2:
+                break
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(1.0)  # long enough for a duplicate to show
+        assert applied == ["first", "second"]
+
+        letters = await dead_letters.collect(lambda r: r.key == key.encode(), 2)
+        reasons = [dict(r.headers)["dead-letter-reason"].decode() for r in letters]
+        assert reasons[0].startswith("not an envelope")
+        assert reasons[1] == "rejected: withdrawal reason 'poison' can never be applied"
+        assert {dict(r.headers)["dead-letter-topic"] for r in letters} == {topics.LABEL_EVENTS.encode()}
+        assert letters[0].value == b"\x08\x96\x01 definitely not an envelope"
+        processed = await pool.fetchval(
+            "SELECT count(*) FROM processed_events WHERE consumer = $1 AND event_id = ANY($2::uuid[])",
+            consumer.group, [first.event_id, second.event_id, poison.event_id],
+        )
+        assert processed == 2
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await producer.stop()
+        await pool.close()
