@@ -34,7 +34,9 @@ def say(text: str) -> None:
 
 def show(message, *fields: str) -> None:
     data = as_dict(message)
-    print("  " + json.dumps({f: data.get(f) for f in fields} if fields else data, ensure_ascii=False))
+    print(
+        "  " + json.dumps({f: data.get(f) for f in fields} if fields else data, ensure_ascii=False)
+    )
 
 
 class Story:
@@ -126,8 +128,10 @@ async def tell(story: Story, committee, centre, bank, centre_id: str, today) -> 
     )
     for result in audit.results:
         verdict = "passed" if result.passed else "failed"
-        print(f"  {pb.Area.Name(result.area):32} {result.score}/{result.max_score}"
-              f" (threshold {result.pass_threshold_percent} %) {verdict}")
+        print(
+            f"  {pb.Area.Name(result.area):32} {result.score}/{result.max_score}"
+            f" (threshold {result.pass_threshold_percent} %) {verdict}"
+        )
 
     say("The committee grants the label for three years")
     granted = await registry.GrantLabel(

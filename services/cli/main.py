@@ -121,8 +121,11 @@ def request_for(args: argparse.Namespace):
     match args.command, args.action:
         case "centre", "register":
             return "RegisterCentre", pb.RegisterCentreRequest(
-                centre_id=args.id, name=args.name, kind=KINDS[args.kind],
-                owner_ordering_party_id=args.owner, sites=args.site,
+                centre_id=args.id,
+                name=args.name,
+                kind=KINDS[args.kind],
+                owner_ordering_party_id=args.owner,
+                sites=args.site,
             )
         case "centre", "get":
             return "GetCentre", pb.GetCentreRequest(centre_id=args.centre_id)
@@ -132,13 +135,18 @@ def request_for(args: argparse.Namespace):
             )
         case "referential", "publish":
             with open(args.file) as f:
-                return "PublishReferential", json_format.Parse(f.read(), pb.PublishReferentialRequest())
+                return "PublishReferential", json_format.Parse(
+                    f.read(), pb.PublishReferentialRequest()
+                )
         case "referential", "get":
             return "GetReferential", pb.GetReferentialRequest(version=args.version)
         case "audit", "record":
             return "RecordAudit", pb.RecordAuditRequest(
-                centre_id=args.centre, referential_version=args.version,
-                audited_on=args.date, auditor=args.auditor, scores=args.score,
+                centre_id=args.centre,
+                referential_version=args.version,
+                audited_on=args.date,
+                auditor=args.auditor,
+                scores=args.score,
             )
         case "audit", "get":
             return "GetAudit", pb.GetAuditRequest(audit_id=args.audit_id)
@@ -146,17 +154,23 @@ def request_for(args: argparse.Namespace):
             return "ListAudits", pb.ListAuditsRequest(centre_id=args.centre_id)
         case "label", "grant":
             return "GrantLabel", pb.GrantLabelRequest(
-                centre_id=args.centre, audit_id=args.audit,
-                valid_from=args.valid_from, valid_until=args.until,
+                centre_id=args.centre,
+                audit_id=args.audit,
+                valid_from=args.valid_from,
+                valid_until=args.until,
             )
         case "label", "suspend":
             return "SuspendLabel", pb.SuspendLabelRequest(
                 centre_id=args.centre, reason=args.reason, remedy_deadline=args.deadline
             )
         case "label", "reinstate":
-            return "ReinstateLabel", pb.ReinstateLabelRequest(centre_id=args.centre, reason=args.reason)
+            return "ReinstateLabel", pb.ReinstateLabelRequest(
+                centre_id=args.centre, reason=args.reason
+            )
         case "label", "withdraw":
-            return "WithdrawLabel", pb.WithdrawLabelRequest(centre_id=args.centre, reason=args.reason)
+            return "WithdrawLabel", pb.WithdrawLabelRequest(
+                centre_id=args.centre, reason=args.reason
+            )
     raise SystemExit(f"unknown command {args.command} {args.action}")
 
 

@@ -24,8 +24,10 @@ def rpc_error(error: grpc.RpcError) -> None:
     print(f"error: {error.code().name}: {error.details()}", file=sys.stderr)
     status = rpc_status.from_call(error)
     for detail in status.details if status else []:
-        print(f"  {detail.TypeName()}: {json.dumps(as_dict(unpack(detail)), ensure_ascii=False)}",
-              file=sys.stderr)
+        print(
+            f"  {detail.TypeName()}: {json.dumps(as_dict(unpack(detail)), ensure_ascii=False)}",
+            file=sys.stderr,
+        )
 
 
 def unpack(detail) -> Message:

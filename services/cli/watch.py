@@ -19,7 +19,9 @@ async def records(
 ) -> AsyncIterator[ConsumerRecord]:
     """Records of the given topics, from now (or from the beginning), without a group."""
     consumer = AIOKafkaConsumer(
-        *names, bootstrap_servers=bootstrap, group_id=None,
+        *names,
+        bootstrap_servers=bootstrap,
+        group_id=None,
         auto_offset_reset="earliest" if from_beginning else "latest",
     )
     await consumer.start()
@@ -50,7 +52,9 @@ def describe(record: ConsumerRecord) -> str:
     return event_line(record.topic, envelope, payload, trace_id)
 
 
-async def watch(bootstrap: str, names: list[str] | None, from_beginning: bool, seconds: float) -> None:
+async def watch(
+    bootstrap: str, names: list[str] | None, from_beginning: bool, seconds: float
+) -> None:
     names = names or [t.name for t in topics.declared()]
 
     async def follow() -> None:

@@ -125,10 +125,15 @@ class EventConsumer:
 
     async def _dead_letter(self, record: ConsumerRecord, reason: str) -> None:
         log.warning(
-            "%s: dead letter %s[%d]@%d: %s", self.group, record.topic, record.partition,
-            record.offset, reason,
+            "%s: dead letter %s[%d]@%d: %s",
+            self.group,
+            record.topic,
+            record.partition,
+            record.offset,
+            reason,
         )
-        headers = list(record.headers or []) + [
+        headers = [
+            *(record.headers or []),
             ("dead-letter-reason", reason.encode()),
             ("dead-letter-topic", record.topic.encode()),
             ("dead-letter-partition", str(record.partition).encode()),

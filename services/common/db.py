@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncpg
 
 
-async def connect(database_url: str, schema: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
+async def connect(
+    database_url: str, schema: str, *, min_size: int = 1, max_size: int = 10
+) -> asyncpg.Pool:
     return await asyncpg.create_pool(
         database_url,
         min_size=min_size,

@@ -84,7 +84,9 @@ class AlreadyExists(ServiceError):
         super().__init__(f"{resource_type} {name!r} already exists")
 
     def details(self) -> list[any_pb2.Any]:
-        info = error_details_pb2.ResourceInfo(resource_type=self.resource_type, resource_name=self.name)
+        info = error_details_pb2.ResourceInfo(
+            resource_type=self.resource_type, resource_name=self.name
+        )
         return [_pack(info)]
 
 

@@ -55,7 +55,9 @@ class ServiceInterceptor(grpc.aio.ServerInterceptor):
     def _roles(self, method: str) -> tuple[identity.Role, ...]:
         if self._table is None:
             self._table = {
-                f"/{spec.name}/{name}": roles for spec in self._specs for name, roles in spec.roles.items()
+                f"/{spec.name}/{name}": roles
+                for spec in self._specs
+                for name, roles in spec.roles.items()
             }
         return self._table.get(method, ())
 
@@ -81,6 +83,7 @@ def _wrap(handler: grpc.RpcMethodHandler, enter: Callable[[], None]):
             yield request
 
     if handler.unary_unary:
+
         async def unary_unary(request, context):
             async with _errors(context):
                 enter()
@@ -91,6 +94,7 @@ def _wrap(handler: grpc.RpcMethodHandler, enter: Callable[[], None]):
             unary_unary, handler.request_deserializer, handler.response_serializer
         )
     if handler.unary_stream:
+
         async def unary_stream(request, context):
             async with _errors(context):
                 enter()
@@ -102,6 +106,7 @@ def _wrap(handler: grpc.RpcMethodHandler, enter: Callable[[], None]):
             unary_stream, handler.request_deserializer, handler.response_serializer
         )
     if handler.stream_unary:
+
         async def stream_unary(requests, context):
             async with _errors(context):
                 enter()
@@ -138,7 +143,9 @@ class _errors:
             exc = from_rule(exc)
         elif isinstance(exc, UNAVAILABLE_ERRORS):
             log.warning("dependency unavailable: %r", exc)
-            exc = Unavailable("DEPENDENCY_DOWN", "a dependency of the service is unavailable; retry later")
+            exc = Unavailable(
+                "DEPENDENCY_DOWN", "a dependency of the service is unavailable; retry later"
+            )
         if not isinstance(exc, ServiceError):
             log.exception("unexpected error", exc_info=exc)
             await self._context.abort(grpc.StatusCode.INTERNAL, "internal error")
@@ -162,7 +169,11 @@ async def start_server(
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection(
-        [*names, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME],
+        [
+            *names,
+            health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+            reflection.SERVICE_NAME,
+        ],
         server,
     )
     bound = server.add_insecure_port(f"{host}:{port}")

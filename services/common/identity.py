@@ -32,13 +32,16 @@ class Caller:
     def require(self, *roles: Role) -> None:
         if self.role not in roles:
             allowed = ", ".join(r.value for r in roles)
-            raise PermissionDenied("ROLE_NOT_ALLOWED", f"role {self.role.value} may not do this (allowed: {allowed})")
+            raise PermissionDenied(
+                "ROLE_NOT_ALLOWED", f"role {self.role.value} may not do this (allowed: {allowed})"
+            )
 
     def require_organisation(self, organisation_id: str) -> None:
         """The committee acts for everyone; others only for their own organisation."""
         if self.role is not Role.COMMITTEE and self.organisation_id != organisation_id:
             raise PermissionDenied(
-                "OTHER_ORGANISATION", f"{self.role.value} {self.organisation_id} may not act for {organisation_id}"
+                "OTHER_ORGANISATION",
+                f"{self.role.value} {self.organisation_id} may not act for {organisation_id}",
             )
 
 
@@ -69,7 +72,11 @@ def mint(key: str, role: Role, organisation_id: str, *, subject: str = "", ttl: 
 def verify(key: str, token: str) -> Caller:
     try:
         claims = jwt.decode(
-            token, key, algorithms=[ALGORITHM], issuer=ISSUER, options={"require": ["exp", "iss", "sub"]}
+            token,
+            key,
+            algorithms=[ALGORITHM],
+            issuer=ISSUER,
+            options={"require": ["exp", "iss", "sub"]},
         )
         return Caller(Role(claims["role"]), str(claims["org"]), claims["sub"])
     except jwt.ExpiredSignatureError as exc:

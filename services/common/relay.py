@@ -32,7 +32,9 @@ _failures = _meter.create_counter("vigie.outbox.publish_failures", unit="{batch}
 ProducerFactory = Callable[[], Awaitable[AIOKafkaProducer]]
 
 
-def producer_factory(bootstrap: str, client_id: str, request_timeout_ms: int = 10_000) -> ProducerFactory:
+def producer_factory(
+    bootstrap: str, client_id: str, request_timeout_ms: int = 10_000
+) -> ProducerFactory:
     async def start() -> AIOKafkaProducer:
         producer = AIOKafkaProducer(
             bootstrap_servers=bootstrap,

@@ -42,7 +42,9 @@ def declared(path: Path = DECLARATION) -> list[TopicSpec]:
         if "retention_ms" in spec:
             configs["retention.ms"] = str(spec["retention_ms"])
         specs.append(
-            TopicSpec(name, spec["partitions"], spec.get("replication_factor", replication), configs)
+            TopicSpec(
+                name, spec["partitions"], spec.get("replication_factor", replication), configs
+            )
         )
     return specs
 
@@ -56,7 +58,10 @@ async def ensure(bootstrap: str, specs: list[TopicSpec]) -> list[str]:
         missing = [s for s in specs if s.name not in existing]
         if missing:
             response = await admin.create_topics(
-                [NewTopic(s.name, s.partitions, s.replication_factor, topic_configs=s.configs) for s in missing]
+                [
+                    NewTopic(s.name, s.partitions, s.replication_factor, topic_configs=s.configs)
+                    for s in missing
+                ]
             )
             # create_topics does not raise: each topic has its own error code (36: exists).
             errors = [(t[0], t[1]) for t in response.topic_errors if t[1] not in (0, 36)]
@@ -76,7 +81,9 @@ async def _grow(admin: AIOKafkaAdminClient, specs: list[TopicSpec]) -> None:
     grow = {s.name: NewPartitions(s.partitions) for s in specs if counts[s.name] < s.partitions}
     for name, spec in ((s.name, s) for s in specs):
         if counts[name] > spec.partitions:
-            log.warning("topic %s has %d partitions, declared %d", name, counts[name], spec.partitions)
+            log.warning(
+                "topic %s has %d partitions, declared %d", name, counts[name], spec.partitions
+            )
     if grow:
         await admin.create_partitions(grow)
 

@@ -50,7 +50,9 @@ class LabelRegistryServicer(labels_pb2_grpc.LabelRegistryServicer):
     async def ListCentres(self, request: pb.ListCentresRequest, context) -> pb.ListCentresResponse:
         return pb.ListCentresResponse(centres=await self._registry.list_centres(request))
 
-    async def PublishReferential(self, request: pb.PublishReferentialRequest, context) -> pb.Referential:
+    async def PublishReferential(
+        self, request: pb.PublishReferentialRequest, context
+    ) -> pb.Referential:
         return await self._registry.publish_referential(request)
 
     async def GetReferential(self, request: pb.GetReferentialRequest, context) -> pb.Referential:

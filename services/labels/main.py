@@ -28,7 +28,9 @@ async def serve(settings: Settings) -> None:
         poll_interval=settings.outbox_poll_interval,
     )
     server, health, port = await start_server(
-        settings.grpc_host, settings.grpc_port, settings.token_key,
+        settings.grpc_host,
+        settings.grpc_port,
+        settings.token_key,
         lambda s: [api.register(s, registry)],
     )
     tasks = [

@@ -16,12 +16,18 @@ _CENTRE_COLUMNS = (
 )
 
 
-async def insert_centre(conn: asyncpg.Connection, centre: pb.Centre, registered_at: datetime) -> bool:
+async def insert_centre(
+    conn: asyncpg.Connection, centre: pb.Centre, registered_at: datetime
+) -> bool:
     """False when a centre with this id exists already."""
     inserted = await conn.fetchval(
         "INSERT INTO centres (centre_id, name, kind, owner_ordering_party_id, registered_at)"
         " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (centre_id) DO NOTHING RETURNING true",
-        centre.centre_id, centre.name, centre.kind, centre.owner_ordering_party_id, registered_at,
+        centre.centre_id,
+        centre.name,
+        centre.kind,
+        centre.owner_ordering_party_id,
+        registered_at,
     )
     if inserted:
         await conn.executemany(
@@ -35,7 +41,9 @@ async def insert_centre(conn: asyncpg.Connection, centre: pb.Centre, registered_
     return bool(inserted)
 
 
-async def get_centre(conn: asyncpg.Connection, centre_id: str, *, lock: bool = False) -> pb.Centre | None:
+async def get_centre(
+    conn: asyncpg.Connection, centre_id: str, *, lock: bool = False
+) -> pb.Centre | None:
     lock_clause = " FOR UPDATE" if lock else ""
     row = await conn.fetchrow(
         f"SELECT {_CENTRE_COLUMNS} FROM centres WHERE centre_id = $1{lock_clause}", centre_id
@@ -45,18 +53,23 @@ async def get_centre(conn: asyncpg.Connection, centre_id: str, *, lock: bool = F
     return (await _with_sites(conn, [row]))[0]
 
 
-async def list_centres(conn: asyncpg.Connection, label_status: int, country: str) -> list[pb.Centre]:
+async def list_centres(
+    conn: asyncpg.Connection, label_status: int, country: str
+) -> list[pb.Centre]:
     rows = await conn.fetch(
         f"SELECT {_CENTRE_COLUMNS} FROM centres"
         " WHERE ($1 = 0 OR label_status = $1)"
         "   AND ($2 = '' OR centre_id IN (SELECT centre_id FROM sites WHERE country = $2))"
         " ORDER BY centre_id",
-        label_status, country,
+        label_status,
+        country,
     )
     return await _with_sites(conn, rows)
 
 
-async def update_label(conn: asyncpg.Connection, centre_id: str, label: pb.Label, changed_at: datetime) -> None:
+async def update_label(
+    conn: asyncpg.Connection, centre_id: str, label: pb.Label, changed_at: datetime
+) -> None:
     await conn.execute(
         "UPDATE centres SET label_status = $2, label_valid_from = $3, label_valid_until = $4,"
         " label_audit_id = $5, label_reason = $6, label_remedy_deadline = $7, label_changed_at = $8"
@@ -80,12 +93,15 @@ async def centres_due_for_expiry(conn: asyncpg.Connection, today: date, limit: i
         for r in await conn.fetch(
             "SELECT centre_id FROM centres WHERE label_status IN (2, 3) AND label_valid_until < $1"
             " ORDER BY label_valid_until LIMIT $2 FOR UPDATE SKIP LOCKED",
-            today, limit,
+            today,
+            limit,
         )
     ]
 
 
-async def insert_referential(conn: asyncpg.Connection, referential: pb.Referential) -> pb.Referential:
+async def insert_referential(
+    conn: asyncpg.Connection, referential: pb.Referential
+) -> pb.Referential:
     """Number the referential after the latest one; the table lock serialises publishers."""
     await conn.execute("LOCK TABLE referentials IN EXCLUSIVE MODE")
     version = await conn.fetchval("SELECT coalesce(max(version), 0) + 1 FROM referentials")
@@ -94,7 +110,10 @@ async def insert_referential(conn: asyncpg.Connection, referential: pb.Referenti
     published.version = version
     await conn.execute(
         "INSERT INTO referentials (version, title, document, published_at) VALUES ($1, $2, $3, $4)",
-        version, published.title, published.SerializeToString(), published.published_at.ToDatetime(),
+        version,
+        published.title,
+        published.SerializeToString(),
+        published.published_at.ToDatetime(),
     )
     return published
 
@@ -102,7 +121,8 @@ async def insert_referential(conn: asyncpg.Connection, referential: pb.Referenti
 async def get_referential(conn: asyncpg.Connection, version: int) -> pb.Referential | None:
     """Version 0 is the latest."""
     document = await conn.fetchval(
-        "SELECT document FROM referentials WHERE $1 = 0 OR version = $1 ORDER BY version DESC LIMIT 1",
+        "SELECT document FROM referentials WHERE $1 = 0 OR version = $1"
+        " ORDER BY version DESC LIMIT 1",
         version,
     )
     return None if document is None else pb.Referential.FromString(document)
@@ -129,7 +149,8 @@ async def get_audit(conn: asyncpg.Connection, audit_id: str) -> pb.Audit | None:
 
 async def list_audits(conn: asyncpg.Connection, centre_id: str) -> list[pb.Audit]:
     rows = await conn.fetch(
-        "SELECT document FROM audits WHERE centre_id = $1 ORDER BY audited_on, recorded_at", centre_id
+        "SELECT document FROM audits WHERE centre_id = $1 ORDER BY audited_on, recorded_at",
+        centre_id,
     )
     return [pb.Audit.FromString(r["document"]) for r in rows]
 

@@ -178,7 +178,9 @@ class LabelRegistry:
     async def suspend_label(self, request: pb.SuspendLabelRequest) -> pb.Centre:
         deadline = _date_field(request.remedy_deadline, "remedy_deadline")
         event = events.LabelSuspended(
-            centre_id=request.centre_id, reason=request.reason, remedy_deadline=request.remedy_deadline
+            centre_id=request.centre_id,
+            reason=request.reason,
+            remedy_deadline=request.remedy_deadline,
         )
         return await self._transition(
             request.centre_id,
@@ -248,7 +250,9 @@ def site_problems(sites: list[pb.Site]) -> list[Violation]:
     for i, site in enumerate(sites):
         if pycountry.countries.get(alpha_2=site.country) is None:
             problems.append(
-                Violation(f"sites[{i}].country", f"{site.country} is not an ISO 3166-1 country code")
+                Violation(
+                    f"sites[{i}].country", f"{site.country} is not an ISO 3166-1 country code"
+                )
             )
         if site.site_id in seen:
             problems.append(Violation(f"sites[{i}].site_id", f"{site.site_id} is used twice"))
@@ -265,7 +269,9 @@ def _emit_status(uow: UnitOfWork, centre: pb.Centre) -> None:
     uow.emit(wrap(topics.LABEL_STATUS, snapshot, aggregate_id=centre.centre_id, producer=PRODUCER))
 
 
-async def _centre_or_404(conn: asyncpg.Connection, centre_id: str, *, lock: bool = False) -> pb.Centre:
+async def _centre_or_404(
+    conn: asyncpg.Connection, centre_id: str, *, lock: bool = False
+) -> pb.Centre:
     centre = await store.get_centre(conn, centre_id, lock=lock)
     if centre is None:
         raise NotFound("centre", centre_id)

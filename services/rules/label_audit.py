@@ -69,12 +69,18 @@ def referential_problems(areas: Sequence[AreaRequirement], field: str = "areas")
     seen_areas = [a.area for a in areas]
     for area in Area:
         if seen_areas.count(area) != 1:
-            problems.append(Violation(field, f"{area.name} must appear exactly once, found {seen_areas.count(area)}"))
+            problems.append(
+                Violation(
+                    field, f"{area.name} must appear exactly once, found {seen_areas.count(area)}"
+                )
+            )
     codes: set[str] = set()
     for i, area in enumerate(areas):
         for j, criterion in enumerate(area.criteria):
             if criterion.code in codes:
-                problems.append(Violation(f"{field}[{i}].criteria[{j}].code", f"{criterion.code} is used twice"))
+                problems.append(
+                    Violation(f"{field}[{i}].criteria[{j}].code", f"{criterion.code} is used twice")
+                )
             codes.add(criterion.code)
     return problems
 
@@ -86,16 +92,24 @@ def score_problems(
     criteria = {c.code: c for a in areas for c in a.criteria}
     scored = [code for code, _ in scores]
     problems = [
-        Violation(field, f"criterion {code} is not scored") for code in criteria if code not in scored
+        Violation(field, f"criterion {code} is not scored")
+        for code in criteria
+        if code not in scored
     ]
     for i, (code, score) in enumerate(scores):
         criterion = criteria.get(code)
         if criterion is None:
-            problems.append(Violation(f"{field}[{i}].code", f"{code} is not a criterion of this referential"))
+            problems.append(
+                Violation(f"{field}[{i}].code", f"{code} is not a criterion of this referential")
+            )
         elif scored.index(code) != i:
             problems.append(Violation(f"{field}[{i}].code", f"{code} is scored twice"))
         elif not 0 <= score <= criterion.max_score:
-            problems.append(Violation(f"{field}[{i}].score", f"score {score} is outside 0..{criterion.max_score}"))
+            problems.append(
+                Violation(
+                    f"{field}[{i}].score", f"score {score} is outside 0..{criterion.max_score}"
+                )
+            )
     return problems
 
 

@@ -43,7 +43,11 @@ class Label:
 
     def effective_status(self, today: date) -> Status:
         """What the status is today, even if the expiry sweep has not written it yet."""
-        if self.status in (Status.GRANTED, Status.SUSPENDED) and self.valid_until and today > self.valid_until:
+        if (
+            self.status in (Status.GRANTED, Status.SUSPENDED)
+            and self.valid_until
+            and today > self.valid_until
+        ):
             return Status.EXPIRED
         return self.status
 
@@ -56,19 +60,29 @@ class PassingAudit:
     passed: bool
 
 
-def grant_problems(valid_from: date, valid_until: date, today: date, policy: Policy) -> list[Violation]:
+def grant_problems(
+    valid_from: date, valid_until: date, today: date, policy: Policy
+) -> list[Violation]:
     problems = []
     if valid_until <= valid_from:
         problems.append(Violation("valid_until", "must be after valid_from"))
     elif (valid_until - valid_from).days > policy.max_validity_days:
-        problems.append(Violation("valid_until", f"validity longer than {policy.max_validity_days} days"))
+        problems.append(
+            Violation("valid_until", f"validity longer than {policy.max_validity_days} days")
+        )
     if valid_until <= today:
         problems.append(Violation("valid_until", "must be in the future"))
     return problems
 
 
 def grant(
-    label: Label, centre_id: str, audit: PassingAudit, valid_from: date, valid_until: date, today: date, policy: Policy
+    label: Label,
+    centre_id: str,
+    audit: PassingAudit,
+    valid_from: date,
+    valid_until: date,
+    today: date,
+    policy: Policy,
 ) -> Label:
     """Grant or renew. Call grant_problems first for the dates."""
     if label.effective_status(today) is Status.SUSPENDED:
@@ -78,7 +92,10 @@ def grant(
     if not audit.passed:
         raise RuleBroken("audit_id", "the audit did not pass every area")
     if (valid_from - audit.audited_on).days > policy.max_audit_age_days:
-        raise RuleBroken("audit_id", f"the audit is more than {policy.max_audit_age_days} days older than valid_from")
+        raise RuleBroken(
+            "audit_id",
+            f"the audit is more than {policy.max_audit_age_days} days older than valid_from",
+        )
     if audit.audited_on > valid_from:
         raise RuleBroken("audit_id", "the audit took place after valid_from")
     return Label(Status.GRANTED, valid_from, valid_until, audit.audit_id)
@@ -103,7 +120,10 @@ def withdraw(label: Label, reason: str, today: date) -> Label:
 
 def expire(label: Label, today: date) -> Label | None:
     """The expired label, or None when the label is not past its validity."""
-    if label.status in (Status.GRANTED, Status.SUSPENDED) and label.effective_status(today) is Status.EXPIRED:
+    if (
+        label.status in (Status.GRANTED, Status.SUSPENDED)
+        and label.effective_status(today) is Status.EXPIRED
+    ):
         return replace(label, status=Status.EXPIRED, remedy_deadline=None)
     return None
 

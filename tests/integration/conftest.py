@@ -90,7 +90,9 @@ class ServiceProcess:
 
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            assert self.process.poll() is None, f"{self.module} exited: {self.log.read_text()[-2000:]}"
+            assert self.process.poll() is None, (
+                f"{self.module} exited: {self.log.read_text()[-2000:]}"
+            )
             try:
                 with grpc.insecure_channel(self.address) as channel:
                     response = health_pb2_grpc.HealthStub(channel).Check(
@@ -152,8 +154,11 @@ class TopicTail:
     async def start(self) -> TopicTail:
         # Without a group, the consumer takes every partition of the topic.
         self.consumer = AIOKafkaConsumer(
-            self.topic, bootstrap_servers=self.bootstrap, group_id=None,
-            enable_auto_commit=False, auto_offset_reset="latest",
+            self.topic,
+            bootstrap_servers=self.bootstrap,
+            group_id=None,
+            enable_auto_commit=False,
+            auto_offset_reset="latest",
         )
         await self.consumer.start()
         while not self.consumer.assignment():
@@ -163,7 +168,11 @@ class TopicTail:
         return self
 
     async def collect(
-        self, predicate: Callable[[ConsumerRecord], bool], count: int, timeout: float = 20.0, settle: float = 1.0
+        self,
+        predicate: Callable[[ConsumerRecord], bool],
+        count: int,
+        timeout: float = 20.0,
+        settle: float = 1.0,
     ) -> list[ConsumerRecord]:
         """Records matching predicate: waits for `count`, then `settle` more seconds so that
         an extra (duplicate) record would be seen too."""

@@ -31,8 +31,12 @@ async def test_undecodable_and_rejected_records_go_to_dead_letters_and_duplicate
         applied.append(payload.reason)
 
     def event(reason: str):
-        return wrap(topics.LABEL_EVENTS, events_pb2.LabelWithdrawn(centre_id=key, reason=reason),
-                    aggregate_id=key, producer="test")
+        return wrap(
+            topics.LABEL_EVENTS,
+            events_pb2.LabelWithdrawn(centre_id=key, reason=reason),
+            aggregate_id=key,
+            producer="test",
+        )
 
     first, second, poison = event("first"), event("second"), event("poison")
     dead_letters = await tail(topics.DEAD_LETTER)
@@ -40,8 +44,11 @@ async def test_undecodable_and_rejected_records_go_to_dead_letters_and_duplicate
     await producer.start()
     pool = await db.connect(settings.database_url, "labels")
     consumer = EventConsumer(
-        group=f"test-{key}", topic_names=[topics.LABEL_EVENTS], handler=handler,
-        pool=pool, bootstrap=settings.kafka_bootstrap,
+        group=f"test-{key}",
+        topic_names=[topics.LABEL_EVENTS],
+        handler=handler,
+        pool=pool,
+        bootstrap=settings.kafka_bootstrap,
     )
     task = asyncio.create_task(consumer.run())
     try:
@@ -54,7 +61,9 @@ async def test_undecodable_and_rejected_records_go_to_dead_letters_and_duplicate
             (second.value, second.event_id),
         ]:
             headers = kafka_headers(event_id, "x") if event_id else []
-            await producer.send_and_wait(topics.LABEL_EVENTS, value, key=key.encode(), headers=headers)
+            await producer.send_and_wait(
+                topics.LABEL_EVENTS, value, key=key.encode(), headers=headers
+            )
 
         for _ in range(200):
             if len(applied) >= 2:
@@ -67,11 +76,15 @@ async def test_undecodable_and_rejected_records_go_to_dead_letters_and_duplicate
         reasons = [dict(r.headers)["dead-letter-reason"].decode() for r in letters]
         assert reasons[0].startswith("not an envelope")
         assert reasons[1] == "rejected: withdrawal reason 'poison' can never be applied"
-        assert {dict(r.headers)["dead-letter-topic"] for r in letters} == {topics.LABEL_EVENTS.encode()}
+        assert {dict(r.headers)["dead-letter-topic"] for r in letters} == {
+            topics.LABEL_EVENTS.encode()
+        }
         assert letters[0].value == b"\x08\x96\x01 definitely not an envelope"
         processed = await pool.fetchval(
-            "SELECT count(*) FROM processed_events WHERE consumer = $1 AND event_id = ANY($2::uuid[])",
-            consumer.group, [first.event_id, second.event_id, poison.event_id],
+            "SELECT count(*) FROM processed_events"
+            " WHERE consumer = $1 AND event_id = ANY($2::uuid[])",
+            consumer.group,
+            [first.event_id, second.event_id, poison.event_id],
         )
         assert processed == 2
     finally:

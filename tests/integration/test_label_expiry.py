@@ -18,7 +18,9 @@ from tests.integration.test_labels_service import centre_request, day, new_centr
 pytestmark = pytest.mark.integration
 
 
-async def test_a_label_past_its_validity_expires_once_with_its_events(settings, tail, labels_service):
+async def test_a_label_past_its_validity_expires_once_with_its_events(
+    settings, tail, labels_service
+):
     pool = await db.connect(settings.database_url, "labels")
     now = datetime.now(UTC)
     registry = LabelRegistry(pool, now=lambda: now)
@@ -32,14 +34,19 @@ async def test_a_label_past_its_validity_expires_once_with_its_events(settings, 
         )
         audit = await registry.record_audit(
             pb.RecordAuditRequest(
-                centre_id=centre_id, referential_version=referential.version,
-                audited_on=day(today), auditor="A", scores=scores(referential),
+                centre_id=centre_id,
+                referential_version=referential.version,
+                audited_on=day(today),
+                auditor="A",
+                scores=scores(referential),
             )
         )
         await registry.grant_label(
             pb.GrantLabelRequest(
-                centre_id=centre_id, audit_id=audit.audit_id,
-                valid_from=day(today), valid_until=day(today + timedelta(days=1)),
+                centre_id=centre_id,
+                audit_id=audit.audit_id,
+                valid_from=day(today),
+                valid_until=day(today + timedelta(days=1)),
             )
         )
         await registry.expire_due()  # today: still valid

@@ -130,8 +130,11 @@ async def test_register_audit_grant_each_publish_exactly_one_event_in_the_caller
     audit = await call(
         registry.RecordAudit,
         pb.RecordAuditRequest(
-            centre_id=centre_id, referential_version=referential.version,
-            audited_on=day(TODAY), auditor="Auditeur", scores=scores(referential),
+            centre_id=centre_id,
+            referential_version=referential.version,
+            audited_on=day(TODAY),
+            auditor="Auditeur",
+            scores=scores(referential),
         ),
         "AuditRecorded",
     )
@@ -139,8 +142,10 @@ async def test_register_audit_grant_each_publish_exactly_one_event_in_the_caller
     await call(
         registry.GrantLabel,
         pb.GrantLabelRequest(
-            centre_id=centre_id, audit_id=audit.audit_id,
-            valid_from=day(TODAY), valid_until=day(TODAY + timedelta(days=365)),
+            centre_id=centre_id,
+            audit_id=audit.audit_id,
+            valid_from=day(TODAY),
+            valid_until=day(TODAY + timedelta(days=365)),
         ),
         "LabelGranted",
     )
@@ -148,14 +153,18 @@ async def test_register_audit_grant_each_publish_exactly_one_event_in_the_caller
     records = await events.collect(lambda r: r.key == centre_id.encode(), 3)
     decoded = [decode(r.value) for r in records]
     assert [e.event_type.rsplit(".", 1)[1] for e, _ in decoded] == [
-        "CentreRegistered", "AuditRecorded", "LabelGranted",
+        "CentreRegistered",
+        "AuditRecorded",
+        "LabelGranted",
     ]
     assert len({e.event_id for e, _ in decoded}) == 3
-    for record, (envelope, payload) in zip(records, decoded, strict=True):
+    for record, (envelope, _) in zip(records, decoded, strict=True):
         name = envelope.event_type.rsplit(".", 1)[1]
         assert trace_id_of(record) == trace_ids[name]
         assert (envelope.producer, envelope.aggregate_id, envelope.schema_version) == (
-            "labels", centre_id, 1,
+            "labels",
+            centre_id,
+            1,
         )
         assert dict(record.headers)["event-id"].decode() == envelope.event_id
     assert isinstance(decoded[2][1], events_pb2.LabelGranted)
@@ -174,15 +183,20 @@ async def test_label_lifecycle_over_grpc(registry, committee, referential, token
     await registry.RegisterCentre(centre_request(centre_id), metadata=token(Role.CENTRE, centre_id))
     audit = await registry.RecordAudit(
         pb.RecordAuditRequest(
-            centre_id=centre_id, referential_version=referential.version,
-            audited_on=day(TODAY), auditor="Auditeur", scores=scores(referential),
+            centre_id=centre_id,
+            referential_version=referential.version,
+            audited_on=day(TODAY),
+            auditor="Auditeur",
+            scores=scores(referential),
         ),
         metadata=committee,
     )
     await registry.GrantLabel(
         pb.GrantLabelRequest(
-            centre_id=centre_id, audit_id=audit.audit_id,
-            valid_from=day(TODAY), valid_until=day(TODAY + timedelta(days=700)),
+            centre_id=centre_id,
+            audit_id=audit.audit_id,
+            valid_from=day(TODAY),
+            valid_until=day(TODAY + timedelta(days=700)),
         ),
         metadata=committee,
     )
@@ -199,7 +213,8 @@ async def test_label_lifecycle_over_grpc(registry, committee, referential, token
     )
     assert reinstated.label.status == pb.LABEL_STATUS_GRANTED
     withdrawn = await registry.WithdrawLabel(
-        pb.WithdrawLabelRequest(centre_id=centre_id, reason="manquements répétés"), metadata=committee
+        pb.WithdrawLabelRequest(centre_id=centre_id, reason="manquements répétés"),
+        metadata=committee,
     )
     assert withdrawn.label.status == pb.LABEL_STATUS_WITHDRAWN
 
@@ -252,9 +267,9 @@ async def test_bad_centres_are_refused_field_by_field_and_nothing_is_written(
     fields = bad_fields(refused.value)
     assert field in fields and reason in fields[field], fields
     assert await count_rows(pool, "centres", request_.centre_id) == 0
-    assert await pool.fetchval(
-        "SELECT count(*) FROM outbox WHERE key = $1", request_.centre_id
-    ) == 0
+    assert (
+        await pool.fetchval("SELECT count(*) FROM outbox WHERE key = $1", request_.centre_id) == 0
+    )
 
 
 async def test_scores_out_of_range_and_missing_criteria(registry, committee, referential, pool):
@@ -266,8 +281,11 @@ async def test_scores_out_of_range_and_missing_criteria(registry, committee, ref
     with pytest.raises(grpc.aio.AioRpcError) as refused:
         await registry.RecordAudit(
             pb.RecordAuditRequest(
-                centre_id=centre_id, referential_version=referential.version,
-                audited_on=day(TODAY), auditor="A", scores=given,
+                centre_id=centre_id,
+                referential_version=referential.version,
+                audited_on=day(TODAY),
+                auditor="A",
+                scores=given,
             ),
             metadata=committee,
         )
@@ -285,8 +303,11 @@ async def test_grant_without_a_passing_audit_is_a_failed_precondition(
     await registry.RegisterCentre(centre_request(centre_id), metadata=committee)
     failing = await registry.RecordAudit(
         pb.RecordAuditRequest(
-            centre_id=centre_id, referential_version=referential.version,
-            audited_on=day(TODAY), auditor="A", scores=scores(referential, short=5),
+            centre_id=centre_id,
+            referential_version=referential.version,
+            audited_on=day(TODAY),
+            auditor="A",
+            scores=scores(referential, short=5),
         ),
         metadata=committee,
     )
@@ -295,18 +316,25 @@ async def test_grant_without_a_passing_audit_is_a_failed_precondition(
     with pytest.raises(grpc.aio.AioRpcError) as refused:
         await registry.GrantLabel(
             pb.GrantLabelRequest(
-                centre_id=centre_id, audit_id=failing.audit_id,
-                valid_from=day(TODAY), valid_until=day(TODAY + timedelta(days=365)),
+                centre_id=centre_id,
+                audit_id=failing.audit_id,
+                valid_from=day(TODAY),
+                valid_until=day(TODAY + timedelta(days=365)),
             ),
             metadata=committee,
         )
     assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
-    failure = next(d for d in details(refused.value) if isinstance(d, error_details_pb2.PreconditionFailure))
+    failure = next(
+        d for d in details(refused.value) if isinstance(d, error_details_pb2.PreconditionFailure)
+    )
     assert failure.violations[0].subject == "audit_id"
     assert "did not pass" in failure.violations[0].description
     centre = await pool.fetchrow("SELECT label_status FROM centres WHERE centre_id = $1", centre_id)
     assert centre["label_status"] == pb.LABEL_STATUS_NONE
-    assert await pool.fetchval("SELECT count(*) FROM outbox WHERE key = $1", centre_id) == outbox_before
+    assert (
+        await pool.fetchval("SELECT count(*) FROM outbox WHERE key = $1", centre_id)
+        == outbox_before
+    )
 
 
 async def test_unknown_ids_are_not_found(registry, committee, referential):
@@ -317,8 +345,10 @@ async def test_unknown_ids_are_not_found(registry, committee, referential):
         (
             registry.GrantLabel,
             pb.GrantLabelRequest(
-                centre_id="ctr-nobody", audit_id=str(uuid.uuid4()),
-                valid_from=day(TODAY), valid_until=day(TODAY + timedelta(days=30)),
+                centre_id="ctr-nobody",
+                audit_id=str(uuid.uuid4()),
+                valid_from=day(TODAY),
+                valid_until=day(TODAY + timedelta(days=30)),
             ),
         ),
     ]
@@ -326,7 +356,9 @@ async def test_unknown_ids_are_not_found(registry, committee, referential):
         with pytest.raises(grpc.aio.AioRpcError) as refused:
             await method(request, metadata=committee)
         assert refused.value.code() == grpc.StatusCode.NOT_FOUND, request
-        info = next(d for d in details(refused.value) if isinstance(d, error_details_pb2.ResourceInfo))
+        info = next(
+            d for d in details(refused.value) if isinstance(d, error_details_pb2.ResourceInfo)
+        )
         assert info.resource_name
 
 
@@ -336,14 +368,19 @@ async def test_roles_and_organisations_are_enforced(registry, committee, referen
     await registry.RegisterCentre(centre_request(centre_id), metadata=centre)
     audit = await registry.RecordAudit(
         pb.RecordAuditRequest(
-            centre_id=centre_id, referential_version=referential.version,
-            audited_on=day(TODAY), auditor="A", scores=scores(referential),
+            centre_id=centre_id,
+            referential_version=referential.version,
+            audited_on=day(TODAY),
+            auditor="A",
+            scores=scores(referential),
         ),
         metadata=committee,
     )
     grant = pb.GrantLabelRequest(
-        centre_id=centre_id, audit_id=audit.audit_id,
-        valid_from=day(TODAY), valid_until=day(TODAY + timedelta(days=365)),
+        centre_id=centre_id,
+        audit_id=audit.audit_id,
+        valid_from=day(TODAY),
+        valid_until=day(TODAY + timedelta(days=365)),
     )
     bank = token(Role.ORDERING_PARTY, "banque")
     other_centre = token(Role.CENTRE, "ctr-someone-else")
@@ -360,8 +397,12 @@ async def test_roles_and_organisations_are_enforced(registry, committee, referen
             await method(request, metadata=metadata)
         assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED, (method, metadata)
     # What they may do: the label status for everyone, the audit for the audited centre.
-    assert (await registry.GetCentre(pb.GetCentreRequest(centre_id=centre_id), metadata=bank)).centre_id
-    assert (await registry.GetAudit(pb.GetAuditRequest(audit_id=audit.audit_id), metadata=centre)).passed
+    assert (
+        await registry.GetCentre(pb.GetCentreRequest(centre_id=centre_id), metadata=bank)
+    ).centre_id
+    assert (
+        await registry.GetAudit(pb.GetAuditRequest(audit_id=audit.audit_id), metadata=centre)
+    ).passed
     assert await count_rows(pool, "centres", "ctr-impostor") == 0
     row = await pool.fetchrow("SELECT label_status FROM centres WHERE centre_id = $1", centre_id)
     assert row["label_status"] == pb.LABEL_STATUS_NONE

@@ -46,8 +46,11 @@ async def test_grants_succeed_while_kafka_is_down_and_arrive_once_in_order_after
         await registry.RegisterCentre(centre_request(centre_id), metadata=committee)
         audits[centre_id] = await registry.RecordAudit(
             pb.RecordAuditRequest(
-                centre_id=centre_id, referential_version=referential.version,
-                audited_on=day(TODAY), auditor="A", scores=scores(referential),
+                centre_id=centre_id,
+                referential_version=referential.version,
+                audited_on=day(TODAY),
+                auditor="A",
+                scores=scores(referential),
             ),
             metadata=committee,
         )
@@ -60,14 +63,17 @@ async def test_grants_succeed_while_kafka_is_down_and_arrive_once_in_order_after
         for centre_id in centres:
             await registry.GrantLabel(
                 pb.GrantLabelRequest(
-                    centre_id=centre_id, audit_id=audits[centre_id].audit_id,
-                    valid_from=day(TODAY), valid_until=day(TODAY + timedelta(days=365)),
+                    centre_id=centre_id,
+                    audit_id=audits[centre_id].audit_id,
+                    valid_from=day(TODAY),
+                    valid_until=day(TODAY + timedelta(days=365)),
                 ),
                 metadata=committee,
             )
             await registry.SuspendLabel(
                 pb.SuspendLabelRequest(
-                    centre_id=centre_id, reason="contrôle",
+                    centre_id=centre_id,
+                    reason="contrôle",
                     remedy_deadline=day(TODAY + timedelta(days=20)),
                 ),
                 metadata=committee,
@@ -76,7 +82,8 @@ async def test_grants_succeed_while_kafka_is_down_and_arrive_once_in_order_after
                 pb.ReinstateLabelRequest(centre_id=centre_id, reason="corrigé"), metadata=committee
             )
         waiting = await pool.fetchval(
-            "SELECT count(*) FROM labels.outbox WHERE published_at IS NULL AND key = ANY($1::text[])",
+            "SELECT count(*) FROM labels.outbox"
+            " WHERE published_at IS NULL AND key = ANY($1::text[])",
             centres,
         )
         assert waiting == 2 * 3 * len(centres)  # one event + one status snapshot per change
@@ -85,7 +92,9 @@ async def test_grants_succeed_while_kafka_is_down_and_arrive_once_in_order_after
 
     await events.stop()
     events = await tail_from_start(tail, centres)
-    records = await events.collect(lambda r: r.key.decode() in centres, 5 * len(centres), timeout=60, settle=3)
+    records = await events.collect(
+        lambda r: r.key.decode() in centres, 5 * len(centres), timeout=60, settle=3
+    )
     by_centre: dict[str, list[str]] = {c: [] for c in centres}
     ids = []
     for record in records:
@@ -95,7 +104,11 @@ async def test_grants_succeed_while_kafka_is_down_and_arrive_once_in_order_after
     assert len(ids) == len(set(ids)), "an event arrived twice"
     for centre_id in centres:
         assert by_centre[centre_id] == [
-            "CentreRegistered", "AuditRecorded", "LabelGranted", "LabelSuspended", "LabelReinstated",
+            "CentreRegistered",
+            "AuditRecorded",
+            "LabelGranted",
+            "LabelSuspended",
+            "LabelReinstated",
         ]
 
 
@@ -119,10 +132,18 @@ async def test_a_transaction_that_fails_writes_no_row_and_publishes_no_event(set
                     " VALUES ($1, 'x', 2, now())",
                     centre_id,
                 )
-                uow.emit(wrap(topics.LABEL_EVENTS, events_pb2.LabelWithdrawn(centre_id=centre_id),
-                              aggregate_id=centre_id, producer="labels"))
+                uow.emit(
+                    wrap(
+                        topics.LABEL_EVENTS,
+                        events_pb2.LabelWithdrawn(centre_id=centre_id),
+                        aggregate_id=centre_id,
+                        producer="labels",
+                    )
+                )
                 raise RuntimeError("failure after the write")
-        assert await pool.fetchval("SELECT count(*) FROM centres WHERE centre_id = $1", centre_id) == 0
+        assert (
+            await pool.fetchval("SELECT count(*) FROM centres WHERE centre_id = $1", centre_id) == 0
+        )
         assert await pool.fetchval("SELECT count(*) FROM outbox WHERE key = $1", centre_id) == 0
         # The running service's relay publishes what is committed; nothing came of this one.
         assert await events.collect(lambda r: r.key == centre_id.encode(), 1, timeout=3) == []
@@ -136,8 +157,14 @@ async def test_a_committed_event_reaches_kafka_exactly_once(settings, tail, labe
     key = f"ctr-{uuid.uuid4().hex[:8]}"
     try:
         async with unit_of_work(pool, "labels") as uow:
-            uow.emit(wrap(topics.LABEL_EVENTS, events_pb2.LabelWithdrawn(centre_id=key, reason="r"),
-                          aggregate_id=key, producer="labels"))
+            uow.emit(
+                wrap(
+                    topics.LABEL_EVENTS,
+                    events_pb2.LabelWithdrawn(centre_id=key, reason="r"),
+                    aggregate_id=key,
+                    producer="labels",
+                )
+            )
         records = await events.collect(lambda r: r.key == key.encode(), 1)
         assert len(records) == 1
         assert decode(records[0].value)[1].reason == "r"

@@ -29,7 +29,9 @@ def grpcurl(address: str, *verb: str, flags: tuple[str, ...] = ()) -> subprocess
     """grpcurl [flags] ADDRESS [list | describe SYMBOL | METHOD]"""
     return subprocess.run(
         [grpcurl_path(), "-plaintext", *flags, address, *verb],
-        capture_output=True, text=True, timeout=30,
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
 
 
@@ -46,21 +48,24 @@ def test_grpcurl_lists_describes_and_calls_through_reflection(labels_service, to
     header = token(Role.ORDERING_PARTY, "banque")[0]
     auth = ("-H", f"{header[0]}: {header[1]}")
     call = grpcurl(
-        labels_service.address, "vigie.labels.v1.LabelRegistry/ListCentres",
+        labels_service.address,
+        "vigie.labels.v1.LabelRegistry/ListCentres",
         flags=(*auth, "-d", '{"country": "FR"}'),
     )
     assert call.returncode == 0, call.stderr
     assert isinstance(json.loads(call.stdout or "{}"), dict)
 
     refused = grpcurl(
-        labels_service.address, "vigie.labels.v1.LabelRegistry/ListCentres",
+        labels_service.address,
+        "vigie.labels.v1.LabelRegistry/ListCentres",
         flags=("-d", '{"country": "FR"}'),
     )
     assert refused.returncode != 0
     assert "Unauthenticated" in refused.stderr
 
     invalid = grpcurl(
-        labels_service.address, "vigie.labels.v1.LabelRegistry/ListCentres",
+        labels_service.address,
+        "vigie.labels.v1.LabelRegistry/ListCentres",
         flags=(*auth, "-d", '{"country": "france"}'),
     )
     assert "InvalidArgument" in invalid.stderr

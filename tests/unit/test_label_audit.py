@@ -18,7 +18,9 @@ from services.rules.label_audit import (
 
 def referential(threshold: int = 70) -> list[AreaRequirement]:
     return [
-        AreaRequirement(Area.HR_PROCEDURES, (Criterion("RH-1", 10), Criterion("RH-2", 20)), threshold),
+        AreaRequirement(
+            Area.HR_PROCEDURES, (Criterion("RH-1", 10), Criterion("RH-2", 20)), threshold
+        ),
         AreaRequirement(Area.TRAINING, (Criterion("FOR-1", 10),), threshold),
         AreaRequirement(Area.MONITORING_AND_PRIVACY, (Criterion("SUR-1", 10),), 80),
         AreaRequirement(Area.WORKING_CONDITIONS, (Criterion("CT-1", 10),), threshold),

@@ -28,9 +28,41 @@ def test_token_round_trip():
         ((), "TOKEN_MISSING"),
         ((("authorization", "Basic abc"),), "TOKEN_INVALID"),
         ((("authorization", "Bearer not-a-jwt"),), "TOKEN_INVALID"),
-        ((("authorization", "Bearer " + identity.mint("another-key-entirely-of-sufficient-length", identity.Role.OPS, "o")),), "TOKEN_INVALID"),
-        ((("authorization", "Bearer " + identity.mint(KEY, identity.Role.OPS, "o", ttl=-10)),), "TOKEN_EXPIRED"),
-        ((("authorization", "Bearer " + jwt.encode({"iss": "vigie", "sub": "x", "role": "king", "org": "o", "exp": int(time.time()) + 60}, KEY)),), "TOKEN_INVALID"),
+        (
+            (
+                (
+                    "authorization",
+                    "Bearer "
+                    + identity.mint(
+                        "another-key-entirely-of-sufficient-length", identity.Role.OPS, "o"
+                    ),
+                ),
+            ),
+            "TOKEN_INVALID",
+        ),
+        (
+            (("authorization", "Bearer " + identity.mint(KEY, identity.Role.OPS, "o", ttl=-10)),),
+            "TOKEN_EXPIRED",
+        ),
+        (
+            (
+                (
+                    "authorization",
+                    "Bearer "
+                    + jwt.encode(
+                        {
+                            "iss": "vigie",
+                            "sub": "x",
+                            "role": "king",
+                            "org": "o",
+                            "exp": int(time.time()) + 60,
+                        },
+                        KEY,
+                    ),
+                ),
+            ),
+            "TOKEN_INVALID",
+        ),
     ],
 )
 def test_bad_tokens_are_unauthenticated(metadata, reason):
@@ -64,17 +96,29 @@ def test_validation_names_each_field_with_its_path():
 
 
 def test_a_valid_request_passes():
-    check(labels_pb2.RegisterCentreRequest(
-        centre_id="ctr-lille", name="Lille", kind=labels_pb2.CENTRE_KIND_OUTSOURCED,
-        sites=[labels_pb2.Site(site_id="s1", name="x", country="FR")],
-    ))
+    check(
+        labels_pb2.RegisterCentreRequest(
+            centre_id="ctr-lille",
+            name="Lille",
+            kind=labels_pb2.CENTRE_KIND_OUTSOURCED,
+            sites=[labels_pb2.Site(site_id="s1", name="x", country="FR")],
+        )
+    )
 
 
 def test_envelope_round_trip():
-    event = wrap(topics.LABEL_EVENTS, events_pb2.LabelWithdrawn(centre_id="c", reason="r"),
-                 aggregate_id="c", producer="labels")
+    event = wrap(
+        topics.LABEL_EVENTS,
+        events_pb2.LabelWithdrawn(centre_id="c", reason="r"),
+        aggregate_id="c",
+        producer="labels",
+    )
     envelope, payload = decode(event.value)
-    assert (envelope.event_id, envelope.aggregate_id, envelope.producer) == (event.event_id, "c", "labels")
+    assert (envelope.event_id, envelope.aggregate_id, envelope.producer) == (
+        event.event_id,
+        "c",
+        "labels",
+    )
     assert envelope.event_type == "vigie.labels.v1.LabelWithdrawn" == event.event_type
     assert payload == events_pb2.LabelWithdrawn(centre_id="c", reason="r")
 
@@ -89,9 +133,15 @@ def _envelope(**fields) -> bytes:
         (None, "empty"),
         (b"\xff\xff\xff", "not an envelope"),
         (_envelope(event_id="x"), "without event_type"),
-        (_envelope(event_id="not-a-uuid", event_type="vigie.labels.v1.LabelWithdrawn"), "not a UUID"),
         (
-            _envelope(event_id="6f1c2a9e-0000-4000-8000-000000000000", event_type="vigie.labels.v1.LabelWithdrawn"),
+            _envelope(event_id="not-a-uuid", event_type="vigie.labels.v1.LabelWithdrawn"),
+            "not a UUID",
+        ),
+        (
+            _envelope(
+                event_id="6f1c2a9e-0000-4000-8000-000000000000",
+                event_type="vigie.labels.v1.LabelWithdrawn",
+            ),
             "payload is ''",
         ),
     ],
@@ -103,7 +153,11 @@ def test_undecodable_records_say_why(value, reason):
 
 def test_every_topic_the_code_names_is_declared():
     declared = {t.name for t in topics.declared()}
-    named = {v for k, v in vars(topics).items() if k.isupper() and isinstance(v, str) and v.startswith("vigie.")}
+    named = {
+        v
+        for k, v in vars(topics).items()
+        if k.isupper() and isinstance(v, str) and v.startswith("vigie.")
+    }
     assert named <= declared
     assert all(t.partitions >= 1 for t in topics.declared())
 
