@@ -1,11 +1,12 @@
 # Vigie: the front door. `make demo` runs the story, `make test` proves it.
 SHELL := /bin/bash
 PY := .venv/bin/python
-GOOGLE_PROTOS = $(shell ls -d .venv/lib/python3*/site-packages 2>/dev/null | head -n1)
 export PYTHONPATH := $(CURDIR):$(CURDIR)/gen
 
 PROTOS := $(shell find protos/vigie -name '*.proto')
-VALIDATE := protos/vendor/buf/validate/validate.proto
+VENDORED := protos/vendor/buf/validate/validate.proto protos/vendor/google/type/date.proto
+BUF_VERSION := 1.75.0
+BUF := .infra/tools/node_modules/.bin/buf
 
 .PHONY: help setup deps protos lint infra-up infra-down demo test test-unit tools clean
 
@@ -27,14 +28,21 @@ deps: .venv/.deps
 
 protos: gen/.stamp
 
-gen/.stamp: $(PROTOS) $(VALIDATE) .venv/.deps
+# google.type.Date's Python code comes with googleapis-common-protos; only validate.proto
+# of the vendored files needs generating.
+gen/.stamp: $(PROTOS) $(VENDORED) .venv/.deps
 	rm -rf gen && mkdir -p gen
-	$(PY) -m grpc_tools.protoc -Iprotos/vendor -Iprotos -I$(GOOGLE_PROTOS) \
-	  --python_out=gen --pyi_out=gen --grpc_python_out=gen $(PROTOS) $(VALIDATE)
+	$(PY) -m grpc_tools.protoc -Iprotos/vendor -Iprotos \
+	  --python_out=gen --pyi_out=gen --grpc_python_out=gen $(PROTOS) protos/vendor/buf/validate/validate.proto
 	touch $@
 
-lint: setup
+lint: setup $(BUF)
 	.venv/bin/ruff check .
+	cd protos && $(CURDIR)/$(BUF) lint
+
+# buf from the npm registry, pinned.
+$(BUF):
+	npm install --silent --no-audit --no-fund --prefix .infra/tools @bufbuild/buf@$(BUF_VERSION)
 
 # -- infrastructure: the real broker and database, no Docker ---------------------------------
 
@@ -59,8 +67,7 @@ demo: infra-up
 
 # -- tests -----------------------------------------------------------------------------------
 
-test: infra-up tools
-	.venv/bin/ruff check .
+test: lint infra-up tools
 	$(PY) -m pytest -q
 
 test-unit: setup
