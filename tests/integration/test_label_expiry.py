@@ -13,7 +13,12 @@ from services.cli.demo import SAMPLE_REFERENTIAL
 from services.common import db, topics
 from services.common.envelope import decode
 from services.labels.usecases import LabelRegistry
-from tests.integration.test_labels_service import centre_request, day, new_centre_id, scores
+from tests.integration.test_labels_service import (
+    audit_request,
+    centre_request,
+    day,
+    new_centre_id,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -32,15 +37,7 @@ async def test_a_label_past_its_validity_expires_once_with_its_events(
         referential = await registry.publish_referential(
             json_format.Parse(SAMPLE_REFERENTIAL.read_text(), pb.PublishReferentialRequest())
         )
-        audit = await registry.record_audit(
-            pb.RecordAuditRequest(
-                centre_id=centre_id,
-                referential_version=referential.version,
-                audited_on=day(today),
-                auditor="A",
-                scores=scores(referential),
-            )
-        )
+        audit = await registry.record_audit(audit_request(centre_id, referential))
         await registry.grant_label(
             pb.GrantLabelRequest(
                 centre_id=centre_id,

@@ -63,6 +63,28 @@ def scores(referential: pb.Referential, short: int = 1) -> list[pb.CriterionScor
     ]
 
 
+def audit_request(
+    centre_id: str, referential: pb.Referential, short: int = 1
+) -> pb.RecordAuditRequest:
+    """An audit of today; `short` points below the maximum on every criterion (1 passes)."""
+    return pb.RecordAuditRequest(
+        centre_id=centre_id,
+        referential_version=referential.version,
+        audited_on=day(TODAY),
+        auditor="Organisme certificateur",
+        scores=scores(referential, short),
+    )
+
+
+def grant_request(centre_id: str, audit_id: str, days: int = 365) -> pb.GrantLabelRequest:
+    return pb.GrantLabelRequest(
+        centre_id=centre_id,
+        audit_id=audit_id,
+        valid_from=day(TODAY),
+        valid_until=day(TODAY + timedelta(days=days)),
+    )
+
+
 def trace_id_of(record) -> str:
     return trace_carrier(record.headers)["traceparent"].split("-")[1]
 
@@ -129,24 +151,13 @@ async def test_register_audit_grant_each_publish_exactly_one_event_in_the_caller
     await call(registry.RegisterCentre, centre_request(centre_id), "CentreRegistered")
     audit = await call(
         registry.RecordAudit,
-        pb.RecordAuditRequest(
-            centre_id=centre_id,
-            referential_version=referential.version,
-            audited_on=day(TODAY),
-            auditor="Auditeur",
-            scores=scores(referential),
-        ),
+        audit_request(centre_id, referential),
         "AuditRecorded",
     )
     assert audit.passed and all(r.passed for r in audit.results)
     await call(
         registry.GrantLabel,
-        pb.GrantLabelRequest(
-            centre_id=centre_id,
-            audit_id=audit.audit_id,
-            valid_from=day(TODAY),
-            valid_until=day(TODAY + timedelta(days=365)),
-        ),
+        grant_request(centre_id, audit.audit_id, days=365),
         "LabelGranted",
     )
 
@@ -182,22 +193,11 @@ async def test_label_lifecycle_over_grpc(registry, committee, referential, token
     centre_id = new_centre_id()
     await registry.RegisterCentre(centre_request(centre_id), metadata=token(Role.CENTRE, centre_id))
     audit = await registry.RecordAudit(
-        pb.RecordAuditRequest(
-            centre_id=centre_id,
-            referential_version=referential.version,
-            audited_on=day(TODAY),
-            auditor="Auditeur",
-            scores=scores(referential),
-        ),
+        audit_request(centre_id, referential),
         metadata=committee,
     )
     await registry.GrantLabel(
-        pb.GrantLabelRequest(
-            centre_id=centre_id,
-            audit_id=audit.audit_id,
-            valid_from=day(TODAY),
-            valid_until=day(TODAY + timedelta(days=700)),
-        ),
+        grant_request(centre_id, audit.audit_id, days=700),
         metadata=committee,
     )
     suspended = await registry.SuspendLabel(
@@ -302,25 +302,14 @@ async def test_grant_without_a_passing_audit_is_a_failed_precondition(
     centre_id = new_centre_id()
     await registry.RegisterCentre(centre_request(centre_id), metadata=committee)
     failing = await registry.RecordAudit(
-        pb.RecordAuditRequest(
-            centre_id=centre_id,
-            referential_version=referential.version,
-            audited_on=day(TODAY),
-            auditor="A",
-            scores=scores(referential, short=5),
-        ),
+        audit_request(centre_id, referential, short=5),
         metadata=committee,
     )
     assert not failing.passed
     outbox_before = await pool.fetchval("SELECT count(*) FROM outbox WHERE key = $1", centre_id)
     with pytest.raises(grpc.aio.AioRpcError) as refused:
         await registry.GrantLabel(
-            pb.GrantLabelRequest(
-                centre_id=centre_id,
-                audit_id=failing.audit_id,
-                valid_from=day(TODAY),
-                valid_until=day(TODAY + timedelta(days=365)),
-            ),
+            grant_request(centre_id, failing.audit_id, days=365),
             metadata=committee,
         )
     assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
@@ -367,21 +356,10 @@ async def test_roles_and_organisations_are_enforced(registry, committee, referen
     centre = token(Role.CENTRE, centre_id)
     await registry.RegisterCentre(centre_request(centre_id), metadata=centre)
     audit = await registry.RecordAudit(
-        pb.RecordAuditRequest(
-            centre_id=centre_id,
-            referential_version=referential.version,
-            audited_on=day(TODAY),
-            auditor="A",
-            scores=scores(referential),
-        ),
+        audit_request(centre_id, referential),
         metadata=committee,
     )
-    grant = pb.GrantLabelRequest(
-        centre_id=centre_id,
-        audit_id=audit.audit_id,
-        valid_from=day(TODAY),
-        valid_until=day(TODAY + timedelta(days=365)),
-    )
+    grant = grant_request(centre_id, audit.audit_id, days=365)
     bank = token(Role.ORDERING_PARTY, "banque")
     other_centre = token(Role.CENTRE, "ctr-someone-else")
     refused_calls = [

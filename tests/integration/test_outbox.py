@@ -18,11 +18,12 @@ from services.common.identity import Role
 from services.common.uow import unit_of_work
 from tests.integration.conftest import ROOT
 from tests.integration.test_labels_service import (
+    audit_request,
     centre_request,
     day,
+    grant_request,
     new_centre_id,
     referential_request,
-    scores,
 )
 
 pytestmark = pytest.mark.integration
@@ -45,13 +46,7 @@ async def test_grants_succeed_while_kafka_is_down_and_arrive_once_in_order_after
     for centre_id in centres:
         await registry.RegisterCentre(centre_request(centre_id), metadata=committee)
         audits[centre_id] = await registry.RecordAudit(
-            pb.RecordAuditRequest(
-                centre_id=centre_id,
-                referential_version=referential.version,
-                audited_on=day(TODAY),
-                auditor="A",
-                scores=scores(referential),
-            ),
+            audit_request(centre_id, referential),
             metadata=committee,
         )
     events = await tail(topics.LABEL_EVENTS)
@@ -62,12 +57,7 @@ async def test_grants_succeed_while_kafka_is_down_and_arrive_once_in_order_after
         # With the broker gone, every change still commits: grant, suspend, reinstate.
         for centre_id in centres:
             await registry.GrantLabel(
-                pb.GrantLabelRequest(
-                    centre_id=centre_id,
-                    audit_id=audits[centre_id].audit_id,
-                    valid_from=day(TODAY),
-                    valid_until=day(TODAY + timedelta(days=365)),
-                ),
+                grant_request(centre_id, audits[centre_id].audit_id, days=365),
                 metadata=committee,
             )
             await registry.SuspendLabel(
