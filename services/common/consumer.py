@@ -28,6 +28,7 @@ _meter = metrics.get_meter("vigie.consumer")
 _applied = _meter.create_counter("vigie.consumer.applied", unit="{event}")
 _duplicates = _meter.create_counter("vigie.consumer.duplicates", unit="{event}")
 _dead = _meter.create_counter("vigie.consumer.dead_letters", unit="{record}")
+_lag = _meter.create_gauge("vigie.consumer.lag", unit="{record}")
 
 Handler = Callable[[asyncpg.Connection, Envelope, Message], Awaitable[None]]
 
@@ -80,9 +81,18 @@ class EventConsumer:
                         await self._process(record)
                 if batches:
                     await self._consumer.commit()
+                    self._record_lag(batches)
         finally:
             await self._consumer.stop()
             await self._dead_letters.stop()
+
+    def _record_lag(self, batches: dict) -> None:
+        """Records between what this consumer has applied and the end of each partition."""
+        for tp, records in batches.items():
+            end = self._consumer.highwater(tp)
+            if end is not None:
+                lag = max(0, end - records[-1].offset - 1)
+                _lag.set(lag, {"consumer": self.group, "topic": tp.topic, "partition": tp.partition})
 
     async def _process(self, record: ConsumerRecord) -> None:
         parent = propagate.extract(trace_carrier(record.headers))

@@ -3,10 +3,12 @@ transaction, against the real broker (stopped and started by its own script)."""
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import uuid
 from datetime import date, timedelta
 
+import grpc
 import pytest
 from vigie.labels.v1 import events_pb2
 from vigie.labels.v1 import labels_pb2 as pb
@@ -16,7 +18,7 @@ from services.common import db, topics
 from services.common.envelope import decode, wrap
 from services.common.identity import Role
 from services.common.uow import unit_of_work
-from tests.integration.conftest import ROOT
+from tests.integration.conftest import ROOT, ServiceProcess
 from tests.integration.test_labels_service import (
     audit_request,
     centre_request,
@@ -163,3 +165,29 @@ async def test_a_committed_event_reaches_kafka_exactly_once(settings, tail, labe
         )
     finally:
         await pool.close()
+
+
+async def test_a_service_started_while_kafka_is_down_serves_and_publishes_once_it_returns(
+    settings, token, tail, tmp_path
+):
+    """The relay of a service that starts during an outage keeps retrying; calls succeed."""
+    events = await tail(topics.LABEL_EVENTS)
+    service = ServiceProcess("services.labels", settings, tmp_path)
+    centre_id = new_centre_id()
+    kafka("stop")
+    try:
+        await asyncio.to_thread(service.start)
+        async with grpc.aio.insecure_channel(service.address) as channel:
+            registry = LabelRegistryStub(channel)
+            committee = token(Role.COMMITTEE, "committee")
+            await registry.RegisterCentre(centre_request(centre_id), metadata=committee)
+    finally:
+        kafka("start")
+    try:
+        records = await events.collect(lambda r: r.key == centre_id.encode(), 1, timeout=60)
+        assert [decode(r.value)[0].event_type for r in records] == [
+            "vigie.labels.v1.CentreRegistered"
+        ]
+        assert "publish failed" in service.log.read_text()  # the relay did retry
+    finally:
+        await asyncio.to_thread(service.stop)
