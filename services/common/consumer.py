@@ -92,7 +92,8 @@ class EventConsumer:
             end = self._consumer.highwater(tp)
             if end is not None:
                 lag = max(0, end - records[-1].offset - 1)
-                _lag.set(lag, {"consumer": self.group, "topic": tp.topic, "partition": tp.partition})
+                where = {"consumer": self.group, "topic": tp.topic, "partition": tp.partition}
+                _lag.set(lag, where)
 
     async def _process(self, record: ConsumerRecord) -> None:
         parent = propagate.extract(trace_carrier(record.headers))

@@ -10,8 +10,11 @@ from datetime import UTC, datetime
 from google.protobuf import any_pb2, symbol_database
 from google.protobuf.message import DecodeError, Message
 from opentelemetry import propagate
+from vigie.contracts.v1 import events_pb2 as _contracts_events  # noqa: F401
 from vigie.events.v1.envelope_pb2 import Envelope
-from vigie.labels.v1 import events_pb2 as _labels_events  # noqa: F401  (registers the payload types)
+
+# Imported for their side effect: every payload type Vigie publishes is known to decode().
+from vigie.labels.v1 import events_pb2 as _labels_events  # noqa: F401
 
 Headers = list[tuple[str, bytes]]
 

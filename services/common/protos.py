@@ -13,6 +13,11 @@ def to_date(value: Date) -> date:
     return date(value.year, value.month, value.day)
 
 
+def optional_date(message, field: str) -> date | None:
+    """The date in a message's Date field, or None when the field is not set."""
+    return to_date(getattr(message, field)) if message.HasField(field) else None
+
+
 def from_date(value: date | None) -> Date | None:
     return None if value is None else Date(year=value.year, month=value.month, day=value.day)
 

@@ -81,6 +81,9 @@ class OutboxRelay:
         backoff = 0.5
         try:
             while True:
+                # Cleared before publishing: a commit notified meanwhile starts the next
+                # round at once instead of waiting for the poll.
+                self._wake.clear()
                 try:
                     published = await self.publish_once()
                     backoff = 0.5
@@ -94,7 +97,6 @@ class OutboxRelay:
                     backoff = min(backoff * 2, self._max_backoff)
                     continue
                 if published < self._batch_size:
-                    self._wake.clear()
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._wake.wait(), self._poll_interval)
         finally:

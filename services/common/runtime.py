@@ -6,9 +6,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+
+import asyncpg
+import grpc
 
 from services.common import logs, telemetry
+from services.common.grpc_server import ServiceSpec, start_server, stop_server
+from services.common.relay import OutboxRelay, producer_factory
 from services.common.settings import Settings, load
 
 log = logging.getLogger(__name__)
@@ -49,3 +54,36 @@ async def cancel(tasks: list[asyncio.Task]) -> None:
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def serve_grpc(
+    settings: Settings,
+    pool: asyncpg.Pool,
+    schema: str,
+    register: Callable[[grpc.aio.Server], Iterable[ServiceSpec]],
+    background: Mapping[str, Callable[[], Awaitable[None]]] | None = None,
+) -> None:
+    """Run a gRPC service until SIGTERM: its outbox relay, its server and its background
+    loops (consumers, sweeps); then drain calls, stop the loops, flush the outbox."""
+    relay = OutboxRelay(
+        pool,
+        schema,
+        producer_factory(
+            settings.kafka_bootstrap, f"vigie-{schema}", settings.kafka_request_timeout_ms
+        ),
+        poll_interval=settings.outbox_poll_interval,
+    )
+    server, health, port = await start_server(
+        settings.grpc_host, settings.port_for(schema), settings.token_key, register
+    )
+    jobs = {"outbox-relay": relay.run, **(background or {})}
+    tasks = [asyncio.create_task(job(), name=name) for name, job in jobs.items()]
+    log.info("%s serving on %s:%d", schema, settings.grpc_host, port)
+    try:
+        await until_stopped()
+    finally:
+        log.info("%s stopping: draining calls, then the outbox", schema)
+        await stop_server(server, health)
+        await cancel(tasks)
+        await relay.drain(timeout=5.0)
+        await pool.close()

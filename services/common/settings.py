@@ -14,6 +14,9 @@ class Exporter(StrEnum):
     NONE = "none"
 
 
+DEFAULT_PORTS = {"labels": 50051, "contracts": 50052, "notices": 50053, "compliance": 50054}
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="VIGIE_", env_file=".env", extra="ignore")
 
@@ -24,7 +27,8 @@ class Settings(BaseSettings):
     kafka_request_timeout_ms: int = 10_000
     database_url: str = "postgresql://postgres@127.0.0.1:15432/vigie"
     grpc_host: str = "127.0.0.1"
-    grpc_port: int = 50051
+    # Unset: the service's own port (DEFAULT_PORTS), so all can run side by side.
+    grpc_port: int | None = None
     # HMAC key that signs bearer tokens. The default is for development only.
     token_key: str = Field(default="dev-only-change-me-0123456789abcdef", min_length=32)
     otel_exporter: Exporter = Exporter.NONE
@@ -34,6 +38,10 @@ class Settings(BaseSettings):
     outbox_poll_interval: float = 1.0
     # How often the labels service looks for labels past their validity (seconds).
     expiry_interval: float = 60.0
+
+
+    def port_for(self, service: str) -> int:
+        return self.grpc_port if self.grpc_port is not None else DEFAULT_PORTS[service]
 
 
 def load() -> Settings:

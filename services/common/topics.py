@@ -17,6 +17,8 @@ from services.common.settings import load
 
 LABEL_EVENTS = "vigie.labels.events"
 LABEL_STATUS = "vigie.labels.status"
+TENDER_EVENTS = "vigie.tenders.events"
+CONTRACT_EVENTS = "vigie.contracts.events"
 DEAD_LETTER = "vigie.deadletter"
 
 DECLARATION = Path(__file__).resolve().parents[2] / "infra" / "topics.toml"

@@ -81,6 +81,6 @@ class LabelRegistryServicer(labels_pb2_grpc.LabelRegistryServicer):
         return await self._registry.withdraw_label(request)
 
 
-def register(server: grpc.aio.Server, registry: LabelRegistry) -> ServiceSpec:
+def register(server: grpc.aio.Server, registry: LabelRegistry) -> list[ServiceSpec]:
     labels_pb2_grpc.add_LabelRegistryServicer_to_server(LabelRegistryServicer(registry), server)
-    return ServiceSpec(SERVICE, ROLES)
+    return [ServiceSpec(SERVICE, ROLES)]

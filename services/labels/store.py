@@ -7,7 +7,7 @@ from datetime import date, datetime
 import asyncpg
 from vigie.labels.v1 import labels_pb2 as pb
 
-from services.common.protos import from_date, timestamp, to_date
+from services.common.protos import from_date, optional_date, timestamp, to_date
 
 _CENTRE_COLUMNS = (
     "centre_id, name, kind, owner_ordering_party_id, registered_at, label_status,"
@@ -76,11 +76,11 @@ async def update_label(
         " WHERE centre_id = $1",
         centre_id,
         label.status,
-        _date_or_none(label, "valid_from"),
-        _date_or_none(label, "valid_until"),
+        optional_date(label, "valid_from"),
+        optional_date(label, "valid_until"),
         label.audit_id or None,
         label.reason,
-        _date_or_none(label, "remedy_deadline"),
+        optional_date(label, "remedy_deadline"),
         changed_at,
     )
 
@@ -189,7 +189,3 @@ def _centre(row: asyncpg.Record, sites: list[pb.Site]) -> pb.Centre:
         label=label,
         registered_at=timestamp(row["registered_at"]),
     )
-
-
-def _date_or_none(label: pb.Label, field: str) -> date | None:
-    return to_date(getattr(label, field)) if label.HasField(field) else None

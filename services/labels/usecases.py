@@ -19,6 +19,7 @@ from services.common import topics
 from services.common.envelope import wrap
 from services.common.errors import AlreadyExists, InvalidArgument, NotFound
 from services.common.identity import Caller
+from services.common.labels import rule_label
 from services.common.protos import from_date, timestamp, to_date
 from services.common.uow import UnitOfWork, unit_of_work
 from services.labels import store
@@ -156,7 +157,7 @@ class LabelRegistry:
             if audit is None:
                 raise NotFound("audit", request.audit_id)
             label = lifecycle.grant(
-                _rule_label(centre.label),
+                rule_label(centre.label),
                 centre.centre_id,
                 lifecycle.PassingAudit(
                     audit.audit_id, audit.centre_id, to_date(audit.audited_on), audit.passed
@@ -212,7 +213,7 @@ class LabelRegistry:
                 due = await store.centres_due_for_expiry(uow.conn, self.today(), batch)
                 for centre_id in due:
                     centre = await store.get_centre(uow.conn, centre_id)
-                    label = lifecycle.expire(_rule_label(centre.label), self.today())
+                    label = lifecycle.expire(rule_label(centre.label), self.today())
                     if label is not None:
                         event = events.LabelExpired(
                             centre_id=centre_id, valid_until=centre.label.valid_until
@@ -230,7 +231,7 @@ class LabelRegistry:
     ) -> pb.Centre:
         async with unit_of_work(self.pool, SCHEMA) as uow:
             centre = await _centre_or_404(uow.conn, centre_id, lock=True)
-            label = change(_rule_label(centre.label))
+            label = change(rule_label(centre.label))
             await self._change_label(uow, centre, label, event)
         return centre
 
@@ -303,20 +304,6 @@ def _area_result(result: audit_rules.AreaResult) -> pb.AreaResult:
         max_score=result.max_score,
         pass_threshold_percent=result.pass_threshold_percent,
         passed=result.passed,
-    )
-
-
-def _rule_label(label: pb.Label) -> lifecycle.Label:
-    def day(name: str) -> date | None:
-        return to_date(getattr(label, name)) if label.HasField(name) else None
-
-    return lifecycle.Label(
-        status=lifecycle.Status(label.status or pb.LABEL_STATUS_NONE),
-        valid_from=day("valid_from"),
-        valid_until=day("valid_until"),
-        audit_id=label.audit_id,
-        reason=label.reason,
-        remedy_deadline=day("remedy_deadline"),
     )
 
 

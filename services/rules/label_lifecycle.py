@@ -41,6 +41,11 @@ class Label:
     reason: str = ""
     remedy_deadline: date | None = None
 
+    def labelled_on(self, today: date) -> bool:
+        """Whether the centre counts as labelled today: granted, in force and not suspended."""
+        in_force = self.valid_from is not None and self.valid_from <= today
+        return in_force and self.effective_status(today) is Status.GRANTED
+
     def effective_status(self, today: date) -> Status:
         """What the status is today, even if the expiry sweep has not written it yet."""
         if (

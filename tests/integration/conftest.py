@@ -120,6 +120,14 @@ def labels_service(settings: Settings, tmp_path_factory) -> Iterator[ServiceProc
 
 
 @pytest.fixture(scope="session")
+def contracts_service(settings: Settings, tmp_path_factory) -> Iterator[ServiceProcess]:
+    service = ServiceProcess("services.contracts", settings, tmp_path_factory.mktemp("logs"))
+    service.start()
+    yield service
+    service.stop()
+
+
+@pytest.fixture(scope="session")
 def token(settings: Settings) -> Callable[[identity.Role, str], list[tuple[str, str]]]:
     """Call metadata for a caller: token(Role.COMMITTEE, "committee")."""
 
@@ -132,6 +140,12 @@ def token(settings: Settings) -> Callable[[identity.Role, str], list[tuple[str, 
 @pytest.fixture
 async def channel(labels_service: ServiceProcess) -> AsyncIterator[grpc.aio.Channel]:
     async with grpc.aio.insecure_channel(labels_service.address) as channel:
+        yield channel
+
+
+@pytest.fixture
+async def contracts_channel(contracts_service: ServiceProcess) -> AsyncIterator[grpc.aio.Channel]:
+    async with grpc.aio.insecure_channel(contracts_service.address) as channel:
         yield channel
 
 

@@ -1,0 +1,3 @@
+from services.contracts.main import main
+
+main()

@@ -1,0 +1,72 @@
+"""TenderService and ContractService over gRPC: who may call what, and each method calling
+its use case. Which tenders, bids and contracts a caller may see is decided in the use cases."""
+
+from __future__ import annotations
+
+import grpc
+from vigie.contracts.v1 import contracts_pb2 as pb
+from vigie.contracts.v1 import contracts_pb2_grpc
+
+from services.common import identity
+from services.common.grpc_server import ServiceSpec
+from services.common.identity import Role
+from services.contracts.usecases import Contracts
+
+PARTIES = (Role.ORDERING_PARTY, Role.CENTRE, Role.COMMITTEE)
+
+TENDER_ROLES = {
+    "RegisterTender": (Role.ORDERING_PARTY,),
+    "GetTender": PARTIES,
+    "ListTenders": PARTIES,
+    "SubmitBid": (Role.CENTRE,),
+    "ListBids": PARTIES,
+    "AwardTender": (Role.ORDERING_PARTY,),
+}
+CONTRACT_ROLES = {"GetContract": PARTIES, "ListContracts": PARTIES}
+
+
+class TenderServicer(contracts_pb2_grpc.TenderServiceServicer):
+    def __init__(self, contracts: Contracts) -> None:
+        self._contracts = contracts
+
+    async def RegisterTender(self, request, context) -> pb.RegisterTenderResponse:
+        tender = await self._contracts.register_tender(identity.current(), request)
+        return pb.RegisterTenderResponse(tender=tender, advisories=tender.advisories)
+
+    async def GetTender(self, request, context) -> pb.Tender:
+        return await self._contracts.get_tender(identity.current(), request.tender_id)
+
+    async def ListTenders(self, request, context) -> pb.ListTendersResponse:
+        tenders = await self._contracts.list_tenders(identity.current(), request)
+        return pb.ListTendersResponse(tenders=tenders)
+
+    async def SubmitBid(self, request, context) -> pb.Bid:
+        return await self._contracts.submit_bid(identity.current(), request)
+
+    async def ListBids(self, request, context) -> pb.ListBidsResponse:
+        bids = await self._contracts.list_bids(identity.current(), request.tender_id)
+        return pb.ListBidsResponse(bids=bids)
+
+    async def AwardTender(self, request, context) -> pb.AwardTenderResponse:
+        return await self._contracts.award_tender(identity.current(), request)
+
+
+class ContractServicer(contracts_pb2_grpc.ContractServiceServicer):
+    def __init__(self, contracts: Contracts) -> None:
+        self._contracts = contracts
+
+    async def GetContract(self, request, context) -> pb.Contract:
+        return await self._contracts.get_contract(identity.current(), request.contract_id)
+
+    async def ListContracts(self, request, context) -> pb.ListContractsResponse:
+        contracts = await self._contracts.list_contracts(identity.current(), request.status)
+        return pb.ListContractsResponse(contracts=contracts)
+
+
+def register(server: grpc.aio.Server, contracts: Contracts) -> list[ServiceSpec]:
+    contracts_pb2_grpc.add_TenderServiceServicer_to_server(TenderServicer(contracts), server)
+    contracts_pb2_grpc.add_ContractServiceServicer_to_server(ContractServicer(contracts), server)
+    return [
+        ServiceSpec(pb.DESCRIPTOR.services_by_name["TenderService"].full_name, TENDER_ROLES),
+        ServiceSpec(pb.DESCRIPTOR.services_by_name["ContractService"].full_name, CONTRACT_ROLES),
+    ]

@@ -1,0 +1,27 @@
+"""The contracts service: settings → database pool → outbox relay → gRPC server, plus the
+projection of centres and labels from the label-status topic."""
+
+from __future__ import annotations
+
+from services.common import db, runtime
+from services.common.settings import Settings
+from services.contracts import api
+from services.contracts.projections import label_status_consumer
+from services.contracts.usecases import SCHEMA, Contracts
+
+
+async def serve(settings: Settings) -> None:
+    pool = await db.connect(settings.database_url, SCHEMA)
+    contracts = Contracts(pool)
+    labels = label_status_consumer(pool, settings.kafka_bootstrap)
+    await runtime.serve_grpc(
+        settings,
+        pool,
+        SCHEMA,
+        lambda server: api.register(server, contracts),
+        {"label-status": labels.run},
+    )
+
+
+def main() -> None:
+    runtime.run("contracts", serve)

@@ -1,0 +1,393 @@
+"""The contracts service's commands and queries. Each command is one unit of work: state
+and events commit together. Purchasing practices and the label preference are advisories
+returned to the caller and carried by the events, never refusals."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import asyncpg
+import pycountry
+from google.protobuf.message import Message
+from vigie.contracts.v1 import contracts_pb2 as pb
+from vigie.contracts.v1 import events_pb2 as events
+from vigie.labels.v1 import labels_pb2
+
+from services.common import topics
+from services.common.envelope import wrap
+from services.common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
+from services.common.identity import Caller, Role
+from services.common.labels import rule_label
+from services.common.protos import timestamp, to_date
+from services.common.uow import UnitOfWork, unit_of_work
+from services.contracts import store
+from services.rules import Violation, label_preference, pricing, purchasing
+
+SCHEMA = PRODUCER = "contracts"
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Contracts:
+    pool: asyncpg.Pool
+    policy: purchasing.PurchasingPolicy = field(default_factory=lambda: purchasing.DEFAULT_POLICY)
+    now: Callable[[], datetime] = utc_now
+
+    def today(self) -> date:
+        return self.now().astimezone(PARIS).date()
+
+    # -- tenders ---------------------------------------------------------------------------
+
+    async def register_tender(self, caller: Caller, request: pb.RegisterTenderRequest) -> pb.Tender:
+        terms = request.terms
+        problems = terms_problems(terms)
+        if problems:
+            raise InvalidArgument(problems)
+        tender = pb.Tender(
+            tender_id=str(uuid.uuid4()),
+            ordering_party_id=caller.organisation_id,
+            status=pb.TENDER_STATUS_OPEN,
+            terms=terms,
+            advisories=self._review(terms, price_cents=_ceiling(terms)),
+            registered_at=timestamp(self.now()),
+        )
+        async with unit_of_work(self.pool, SCHEMA) as uow:
+            await store.insert_tender(uow.conn, tender)
+            _emit(
+                uow, topics.TENDER_EVENTS, tender.tender_id, events.TenderRegistered(tender=tender)
+            )
+        return tender
+
+    async def get_tender(self, caller: Caller, tender_id: str) -> pb.Tender:
+        async with self.pool.acquire() as conn:
+            return await _visible_tender(conn, caller, tender_id)
+
+    async def list_tenders(self, caller: Caller, request: pb.ListTendersRequest) -> list[pb.Tender]:
+        async with self.pool.acquire() as conn:
+            return await store.list_tenders(
+                conn,
+                ordering_party_id=_own(caller, Role.ORDERING_PARTY),
+                open_or_bid_by=_own(caller, Role.CENTRE),
+                status=request.status,
+                activity_type=request.activity_type,
+            )
+
+    # -- bids ------------------------------------------------------------------------------
+
+    async def submit_bid(self, caller: Caller, request: pb.SubmitBidRequest) -> pb.Bid:
+        centre_id = caller.organisation_id
+        async with unit_of_work(self.pool, SCHEMA) as uow:
+            tender = await _visible_tender(uow.conn, caller, request.tender_id)
+            if tender.status != pb.TENDER_STATUS_OPEN:
+                raise FailedPrecondition("tender_id", "the tender is no longer open for bids")
+            centre = (await store.get_centres(uow.conn, [centre_id])).get(centre_id)
+            if centre is None:
+                raise FailedPrecondition(
+                    "centre_id", f"centre {centre_id} is not (yet) known from the label registry"
+                )
+            sites = list(request.sites)
+            problems = site_problems(sites, centre, tender.terms.allowed_site_countries)
+            if problems:
+                raise InvalidArgument(problems)
+            bid = pb.Bid(
+                bid_id=str(uuid.uuid4()),
+                tender_id=tender.tender_id,
+                centre_id=centre_id,
+                price_cents=request.price_cents,
+                sites=_with_countries(sites, centre),
+                submitted_at=timestamp(self.now()),
+            )
+            if not await store.insert_bid(uow.conn, bid):
+                raise AlreadyExists("bid", f"{centre_id} on {tender.tender_id}")
+            _emit(uow, topics.TENDER_EVENTS, tender.tender_id, events.BidSubmitted(bid=bid))
+        return bid
+
+    async def list_bids(self, caller: Caller, tender_id: str) -> list[pb.Bid]:
+        async with self.pool.acquire() as conn:
+            await _visible_tender(conn, caller, tender_id)
+            return await store.list_bids(conn, tender_id, _own(caller, Role.CENTRE))
+
+    # -- award -----------------------------------------------------------------------------
+
+    async def award_tender(
+        self, caller: Caller, request: pb.AwardTenderRequest
+    ) -> pb.AwardTenderResponse:
+        async with unit_of_work(self.pool, SCHEMA) as uow:
+            tender = await _visible_tender(uow.conn, caller, request.tender_id, lock=True)
+            if tender.status != pb.TENDER_STATUS_OPEN:
+                raise FailedPrecondition("tender_id", "the tender has already been awarded")
+            bids = await store.list_bids(uow.conn, tender.tender_id)
+            winner = next((b for b in bids if b.bid_id == request.bid_id), None)
+            if winner is None:
+                raise NotFound("bid", request.bid_id)
+            labelled = await self._labelled(uow.conn, [b.centre_id for b in bids])
+            response = pb.AwardTenderResponse(
+                advisories=self._review(tender.terms, price_cents=winner.price_cents)
+            )
+            preference = self._label_preference(tender.terms, winner, bids, labelled)
+            if preference is not None:
+                response.label_preference.CopyFrom(preference)
+            contract = self._contract(tender, winner, labelled[winner.centre_id])
+            tender.status = pb.TENDER_STATUS_AWARDED
+            tender.awarded_bid_id, tender.contract_id = winner.bid_id, contract.contract_id
+            await store.update_tender(uow.conn, tender)
+            await store.insert_contract(uow.conn, contract)
+            awarded = events.TenderAwarded(
+                tender_id=tender.tender_id,
+                ordering_party_id=tender.ordering_party_id,
+                bid_id=winner.bid_id,
+                contract_id=contract.contract_id,
+                advisories=response.advisories,
+                bids=bids,
+            )
+            if preference is not None:
+                awarded.label_preference.CopyFrom(preference)
+            _emit(uow, topics.TENDER_EVENTS, tender.tender_id, awarded)
+            signed = events.ContractSigned(contract=contract)
+            _emit(uow, topics.CONTRACT_EVENTS, contract.contract_id, signed)
+        response.tender.CopyFrom(tender)
+        response.contract.CopyFrom(contract)
+        return response
+
+    # -- contracts -------------------------------------------------------------------------
+
+    async def get_contract(self, caller: Caller, contract_id: str) -> pb.Contract:
+        async with self.pool.acquire() as conn:
+            contract = await store.get_contract(conn, contract_id)
+        if contract is None or not _may_see_contract(caller, contract):
+            raise NotFound("contract", contract_id)
+        return contract
+
+    async def list_contracts(self, caller: Caller, status: int) -> list[pb.Contract]:
+        async with self.pool.acquire() as conn:
+            return await store.list_contracts(
+                conn,
+                ordering_party_id=_own(caller, Role.ORDERING_PARTY),
+                centre_id=_own(caller, Role.CENTRE),
+                status=status,
+            )
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _review(
+        self, terms: pb.TenderTerms, price_cents: int | None
+    ) -> list[pb.PurchasingAdvisory]:
+        advisories = purchasing.review(rule_terms(terms, price_cents), self.policy)
+        return [
+            pb.PurchasingAdvisory(
+                rule=a.rule,
+                observed=a.observed,
+                limit=a.limit,
+                reference=a.reference,
+                explanation=a.explanation,
+            )
+            for a in advisories
+        ]
+
+    async def _labelled(self, conn: asyncpg.Connection, centre_ids: list[str]) -> dict[str, bool]:
+        """Each centre's label as known now: granted, in force and not suspended."""
+        centres = await store.get_centres(conn, centre_ids)
+        today = self.today()
+        return {
+            c: c in centres and rule_label(centres[c].label).labelled_on(today) for c in centre_ids
+        }
+
+    def _label_preference(
+        self, terms: pb.TenderTerms, winner: pb.Bid, bids: Sequence[pb.Bid], labelled: dict
+    ) -> pb.LabelPreferenceAdvisory | None:
+        def view(bid: pb.Bid) -> label_preference.BidView:
+            price = pricing.per_productive_hour(
+                bid.price_cents,
+                pricing.PriceBasis(terms.price_basis),
+                terms.forecast.contacts_per_month,
+                terms.forecast.productive_hours_per_month,
+            )
+            return label_preference.BidView(
+                bid.bid_id, bid.centre_id, price, labelled[bid.centre_id]
+            )
+
+        found = label_preference.advisory(
+            purchasing.ActivityType(terms.activity_type), view(winner), [view(b) for b in bids]
+        )
+        if found is None:
+            return None
+        best = next(b for b in bids if b.bid_id == found.best_labelled_bid_id)
+        return pb.LabelPreferenceAdvisory(
+            winning_bid_id=winner.bid_id,
+            winning_centre_id=winner.centre_id,
+            best_labelled_bid_id=best.bid_id,
+            best_labelled_centre_id=best.centre_id,
+            price_gap_cents=int(found.price_gap * 100),
+            # Infinite only for a winning price of 0.00 EUR/h: then the gap in cents says it.
+            price_gap_percent=float(found.price_gap_percent)
+            if found.price_gap_percent.is_finite()
+            else 0.0,
+            reference=found.reference,
+            explanation=found.explanation,
+        )
+
+    def _contract(self, tender: pb.Tender, winner: pb.Bid, centre_labelled: bool) -> pb.Contract:
+        return pb.Contract(
+            contract_id=str(uuid.uuid4()),
+            tender_id=tender.tender_id,
+            ordering_party_id=tender.ordering_party_id,
+            centre_id=winner.centre_id,
+            status=pb.CONTRACT_STATUS_ACTIVE,
+            terms=tender.terms,
+            price_cents=winner.price_cents,
+            sites=winner.sites,
+            version=1,
+            signed_at=timestamp(self.now()),
+            centre_labelled=centre_labelled,
+        )
+
+
+def rule_terms(terms: pb.TenderTerms, price_cents: int | None) -> purchasing.TenderTerms:
+    """The tender's terms in the rules' own words; the price in euros per productive hour."""
+    price = None
+    if price_cents is not None:
+        price = pricing.per_productive_hour(
+            price_cents,
+            pricing.PriceBasis(terms.price_basis),
+            terms.forecast.contacts_per_month,
+            terms.forecast.productive_hours_per_month,
+        )
+    return purchasing.TenderTerms(
+        activity_type=purchasing.ActivityType(terms.activity_type),
+        start=to_date(terms.start_date),
+        end=to_date(terms.end_date),
+        payment_terms=purchasing.PaymentTerms(
+            terms.payment_terms.days, terms.payment_terms.end_of_month
+        ),
+        auction_type=purchasing.AuctionType(terms.auction_type),
+        penalty_cap_percent=_optional_percent(terms, "penalty_cap_percent"),
+        minimum_volume_commitment_percent=_optional_percent(
+            terms, "minimum_volume_commitment_percent"
+        ),
+        notice_schedule_bands=len(terms.notice_schedule.bands),
+        price_per_productive_hour=price,
+    )
+
+
+def terms_problems(terms: pb.TenderTerms) -> list[Violation]:
+    """What makes the terms invalid (not merely ill-advised): refused with INVALID_ARGUMENT."""
+    problems = []
+    for name in ("start_date", "end_date"):
+        try:
+            to_date(getattr(terms, name))
+        except ValueError as exc:
+            problems.append(Violation(f"terms.{name}", f"not a calendar date: {exc}"))
+    if problems:
+        return problems
+    # The rules speak of the ceiling in euros per hour; the caller sent cents.
+    renamed = {"price_ceiling_per_hour": "price_ceiling_cents"}
+    problems += [
+        Violation(f"terms.{renamed.get(v.field, v.field)}", v.reason)
+        for v in purchasing.invalid_terms(rule_terms(terms, _ceiling(terms)))
+    ]
+    for i, country in enumerate(terms.allowed_site_countries):
+        if pycountry.countries.get(alpha_2=country) is None:
+            problems.append(
+                Violation(f"terms.allowed_site_countries[{i}]", f"{country} is not a country code")
+            )
+    problems += _band_problems(terms.notice_schedule.bands)
+    return problems
+
+
+def _band_problems(bands) -> list[Violation]:
+    """Bands grow with the size of the change; only the last may be open-ended."""
+    problems = []
+    previous = 0
+    for i, band in enumerate(bands):
+        where = f"terms.notice_schedule.bands[{i}].up_to_percent"
+        if not band.HasField("up_to_percent"):
+            if i != len(bands) - 1:
+                problems.append(Violation(where, "only the last band may be open-ended"))
+            continue
+        if band.up_to_percent <= previous:
+            problems.append(Violation(where, "bands must grow with the size of the change"))
+        previous = band.up_to_percent
+    return problems
+
+
+def site_problems(
+    sites: list[pb.ProposedSite], centre: labels_pb2.Centre, allowed_countries: Sequence[str]
+) -> list[Violation]:
+    known = {s.site_id: s.country for s in centre.sites}
+    problems = []
+    for i, site in enumerate(sites):
+        where = f"sites[{i}].site_id"
+        if site.site_id not in known:
+            problems.append(Violation(where, f"{site.site_id} is not a site of {centre.centre_id}"))
+        elif allowed_countries and known[site.site_id] not in allowed_countries:
+            allowed = ", ".join(allowed_countries)
+            problems.append(
+                Violation(where, f"site in {known[site.site_id]}; the tender allows {allowed}")
+            )
+    return problems
+
+
+def _with_countries(sites: list[pb.ProposedSite], centre: labels_pb2.Centre) -> list:
+    countries = {s.site_id: s.country for s in centre.sites}
+    return [pb.ProposedSite(site_id=s.site_id, country=countries[s.site_id]) for s in sites]
+
+
+def _ceiling(terms: pb.TenderTerms) -> int | None:
+    return terms.price_ceiling_cents if terms.HasField("price_ceiling_cents") else None
+
+
+def _optional_percent(terms: pb.TenderTerms, name: str) -> Decimal | None:
+    return Decimal(getattr(terms, name)) if terms.HasField(name) else None
+
+
+def _own(caller: Caller, role: Role) -> str | None:
+    """The organisation to restrict a query to when the caller has this role."""
+    return caller.organisation_id if caller.role is role else None
+
+
+async def _visible_tender(
+    conn: asyncpg.Connection, caller: Caller, tender_id: str, *, lock: bool = False
+) -> pb.Tender:
+    """The tender if the caller may see it; NOT_FOUND otherwise, so another party's tender
+    looks exactly like one that does not exist."""
+    tender = await store.get_tender(conn, tender_id, lock=lock)
+    if tender is None or not await _may_see_tender(conn, caller, tender):
+        raise NotFound("tender", tender_id)
+    return tender
+
+
+async def _may_see_tender(conn: asyncpg.Connection, caller: Caller, tender: pb.Tender) -> bool:
+    match caller.role:
+        case Role.COMMITTEE:
+            return True
+        case Role.ORDERING_PARTY:
+            return tender.ordering_party_id == caller.organisation_id
+        case Role.CENTRE:
+            return tender.status == pb.TENDER_STATUS_OPEN or await store.has_bid(
+                conn, tender.tender_id, caller.organisation_id
+            )
+    return False
+
+
+def _may_see_contract(caller: Caller, contract: pb.Contract) -> bool:
+    return (
+        caller.role is Role.COMMITTEE
+        or (
+            caller.role is Role.ORDERING_PARTY
+            and contract.ordering_party_id == caller.organisation_id
+        )
+        or (caller.role is Role.CENTRE and contract.centre_id == caller.organisation_id)
+    )
+
+
+def _emit(uow: UnitOfWork, topic: str, key: str, payload: Message) -> None:
+    uow.emit(wrap(topic, payload, aggregate_id=key, producer=PRODUCER))

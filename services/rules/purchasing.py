@@ -1,0 +1,348 @@
+"""Responsible purchasing: the ordering parties' 2nd commitment, checked on a tender's terms.
+
+Source: Label Responsabilité Sociale (sources/004, §3), "Pour les donneurs d'ordre": "Non
+utilisation de pratiques d'achat ne reflétant pas une responsabilité sociale". The practices
+checked, and where each limit comes from:
+- payment terms: Code de commerce L441-10 (at most 60 days from the invoice, or 45 days end
+  of month); the legal maximum is not a parameter;
+- an abnormally low price: by analogy with public procurement (Code de la commande publique
+  L2152-5 and L2152-6), below a labour-cost floor derived from the minimum wage (SMIC) and the
+  sector's collective agreement (IDCC 2098), dated and configurable;
+- on perennial work, as listed by the RFAR responsible-purchasing charter and label (ISO
+  20400): a reverse auction, a contract too short, no minimum volume commitment, and no notice
+  schedule (the label's 3rd commitment: minimum notice periods agreed per contract);
+- on any work: penalties that are not capped, or capped too high.
+
+Every result is an advisory, never a refusal: the label must not distort competition in
+tenders (sources/004, §3). `invalid_terms` is the only refusal, for input that makes no sense.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from enum import IntEnum
+
+from services.rules import Violation
+
+
+class ActivityType(IntEnum):
+    """Numbered as in the protos (vigie.contracts.v1.ActivityType)."""
+
+    PERENNIAL = 1
+    CAMPAIGN = 2
+    PUNCTUAL = 3
+
+
+class AuctionType(IntEnum):
+    """Numbered as in the protos (vigie.contracts.v1.AuctionType)."""
+
+    SEALED_BID = 1
+    NEGOTIATED = 2
+    REVERSE_AUCTION = 3
+
+
+# Code de commerce L441-10: the longest payment terms the parties may agree.
+MAX_PAYMENT_DAYS = 60
+MAX_PAYMENT_DAYS_END_OF_MONTH = 45
+
+LABEL_2ND = "Label Responsabilité Sociale, 2nd commitment of ordering parties (sources/004 §3)"
+LABEL_3RD = "Label Responsabilité Sociale, 3rd commitment of ordering parties (sources/004 §3)"
+RFAR = "RFAR responsible-purchasing charter and label (ISO 20400)"
+REFERENCES = {
+    "payment_terms": "Code de commerce L441-10",
+    "price_below_floor": (
+        f"{LABEL_2ND}; by analogy Code de la commande publique L2152-5 and L2152-6 "
+        "(abnormally low offers); labour cost from the SMIC and the collective agreement "
+        "IDCC 2098"
+    ),
+    "reverse_auction_perennial": f"{LABEL_2ND}; {RFAR}",
+    "short_perennial_contract": f"{LABEL_2ND}; {RFAR}",
+    "penalties_uncapped": f"{LABEL_2ND}; {RFAR}",
+    "penalty_cap_above_limit": f"{LABEL_2ND}; {RFAR}",
+    "no_volume_commitment": f"{LABEL_2ND}; {RFAR}",
+    "no_notice_schedule": (
+        f"{LABEL_3RD}: minimum notice periods agreed between the ordering party and the "
+        f"labelled centre; {LABEL_2ND}"
+    ),
+}
+# The rule ids, in the order `review` returns its advisories: at most one per rule, and the
+# two penalty rules exclude each other.
+RULES = tuple(REFERENCES)
+PERENNIAL_ONLY = frozenset(
+    {
+        "reverse_auction_perennial",
+        "short_perennial_contract",
+        "no_volume_commitment",
+        "no_notice_schedule",
+    }
+)
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class PaymentTerms:
+    days: int  # >= 0, from the invoice
+    end_of_month: bool  # "45 jours fin de mois" style when True
+
+
+@dataclass(frozen=True)
+class CostFloor:
+    """The labour-cost floor in force from a date (dated, configurable)."""
+
+    effective_from: date
+    hourly_minimum_wage: Decimal  # SMIC horaire brut, EUR
+    loaded_cost_coefficient: Decimal  # employer charges + overhead, e.g. Decimal("1.45")
+    productive_share: Decimal  # share of paid hours that are productive, e.g. Decimal("0.80")
+
+    def __post_init__(self) -> None:
+        if not (self.hourly_minimum_wage > 0 and self.loaded_cost_coefficient > 0):
+            raise ValueError("the minimum wage and the loaded-cost coefficient must be positive")
+        if not 0 < self.productive_share <= 1:
+            raise ValueError("the productive share must be in (0, 1]")
+
+    @property
+    def per_productive_hour(self) -> Decimal:
+        """Wage × coefficient ÷ productive share, in EUR per productive hour, to the cent."""
+        cost = self.hourly_minimum_wage * self.loaded_cost_coefficient / self.productive_share
+        return cost.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class PurchasingPolicy:
+    # The one in force on a date is the latest effective_from on or before it.
+    cost_floors: tuple[CostFloor, ...]
+    max_penalty_cap_percent: Decimal = Decimal("10")
+    min_perennial_months: int = 12
+
+    def __post_init__(self) -> None:
+        dates = [f.effective_from for f in self.cost_floors]
+        if len(set(dates)) != len(dates):
+            raise ValueError("two cost floors take effect on the same date")
+
+    def cost_floor_on(self, day: date) -> CostFloor:
+        """The floor in force on `day`; ValueError when none is."""
+        in_force = [f for f in self.cost_floors if f.effective_from <= day]
+        if not in_force:
+            raise ValueError(f"no cost floor in force on {day.isoformat()}")
+        return max(in_force, key=lambda f: f.effective_from)
+
+
+DEFAULT_POLICY = PurchasingPolicy(
+    cost_floors=(
+        # SMIC horaire brut from 1 November 2024 (décret n° 2024-951).
+        CostFloor(date(2024, 11, 1), Decimal("11.88"), Decimal("1.45"), Decimal("0.80")),
+        # SMIC horaire brut from 1 January 2026: 12.02 EUR is the expected value; it must be
+        # checked against the decree published in the Journal officiel before relying on it.
+        CostFloor(date(2026, 1, 1), Decimal("12.02"), Decimal("1.45"), Decimal("0.80")),
+    )
+)
+
+
+@dataclass(frozen=True)
+class TenderTerms:
+    activity_type: ActivityType
+    start: date
+    end: date  # last day of the contract, inclusive
+    payment_terms: PaymentTerms
+    auction_type: AuctionType
+    penalty_cap_percent: Decimal | None  # None = penalties not capped
+    minimum_volume_commitment_percent: Decimal | None  # None or 0 = no volume commitment
+    notice_schedule_bands: int  # how many bands the notice schedule has; 0 = none
+    # The tender's ceiling or the bid's price, EUR per productive hour; None = not stated.
+    price_per_productive_hour: Decimal | None
+
+
+@dataclass(frozen=True)
+class Advisory:
+    rule: str  # one of RULES
+    observed: str  # e.g. "75 days", "21.40 EUR/h", "8 months"
+    limit: str  # e.g. "60 days", "21.79 EUR/h", "12 months"
+    reference: str  # the source (law article or label commitment)
+    explanation: str  # one sentence a committee member understands
+
+
+def invalid_terms(terms: TenderTerms) -> list[Violation]:
+    """What makes the terms meaningless (refused with INVALID_ARGUMENT); [] when valid."""
+    problems = []
+    if terms.end < terms.start:
+        problems.append(Violation("end_date", "must be on or after the start date"))
+    if terms.payment_terms.days < 0:
+        problems.append(Violation("payment_terms.days", "must not be negative"))
+    for name, value in (
+        ("penalty_cap_percent", terms.penalty_cap_percent),
+        ("minimum_volume_commitment_percent", terms.minimum_volume_commitment_percent),
+        ("price_ceiling_per_hour", terms.price_per_productive_hour),
+    ):
+        if value is None:
+            continue
+        if not value.is_finite():
+            problems.append(Violation(name, "must be a finite number"))
+        elif value < 0:
+            problems.append(Violation(name, "must not be negative"))
+    return problems
+
+
+def review(
+    terms: TenderTerms, policy: PurchasingPolicy = DEFAULT_POLICY, *, on: date | None = None
+) -> list[Advisory]:
+    """The advisories on valid terms, in the order of RULES.
+
+    `on` is the date whose cost floor applies: the start of the contract unless given (at
+    award, the award date). No floor in force on that date: the price is not checked."""
+    perennial = terms.activity_type is ActivityType.PERENNIAL
+    found = [
+        _payment_terms(terms.payment_terms),
+        _price_below_floor(terms.price_per_productive_hour, policy, on or terms.start),
+        _reverse_auction(terms.auction_type) if perennial else None,
+        _short_contract(terms.start, terms.end, policy.min_perennial_months) if perennial else None,
+        _penalties(terms.penalty_cap_percent, policy.max_penalty_cap_percent),
+        _no_volume_commitment(terms.minimum_volume_commitment_percent) if perennial else None,
+        _no_notice_schedule(terms.notice_schedule_bands) if perennial else None,
+    ]
+    return [a for a in found if a is not None]
+
+
+def whole_months(start: date, end: date) -> int:
+    """Whole months from `start` to the day after `end` (end inclusive, end >= start).
+
+    A month from day d ends before day d of the next month, or before the day after that
+    month's last day when it has no day d (Code de procédure civile art. 641): 1 January to
+    31 December is 12 months, 15 January to 14 January is 12, 31 March to 29 April is 1.
+    Computed on year/month/day, so that date.max is no special case."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    last_day = calendar.monthrange(end.year, end.month)[1]
+    if start.day == 1 and end.day == last_day:
+        return months + 1  # the day after `end` starts the next month
+    anniversary = min(start.day, last_day)  # the day the last counted month would end
+    return months if anniversary <= end.day + 1 else months - 1
+
+
+def _advisory(rule: str, observed: str, limit: str, explanation: str) -> Advisory:
+    return Advisory(rule, observed, limit, REFERENCES[rule], explanation)
+
+
+def _payment_terms(terms: PaymentTerms) -> Advisory | None:
+    limit = MAX_PAYMENT_DAYS_END_OF_MONTH if terms.end_of_month else MAX_PAYMENT_DAYS
+    if terms.days <= limit:
+        return None
+    suffix = " end of month" if terms.end_of_month else ""
+    return _advisory(
+        "payment_terms",
+        f"{terms.days} days{suffix}",
+        f"{limit} days{suffix}",
+        "Agreed payment terms may not exceed 60 days from the invoice or 45 days end of month "
+        "(Code de commerce L441-10), and longer terms make the centre finance its client.",
+    )
+
+
+def _price_below_floor(
+    price: Decimal | None, policy: PurchasingPolicy, day: date
+) -> Advisory | None:
+    if price is None:
+        return None
+    try:
+        floor = policy.cost_floor_on(day)
+    except ValueError:
+        return None  # no floor configured for that date: nothing to compare with
+    if price >= floor.per_productive_hour:
+        return None
+    return _advisory(
+        "price_below_floor",
+        f"{_money(price)} EUR/h",
+        f"{_money(floor.per_productive_hour)} EUR/h",
+        f"The price per productive hour is below what an agent paid the minimum wage costs "
+        f"(SMIC {_number(floor.hourly_minimum_wage)} EUR × "
+        f"{_number(floor.loaded_cost_coefficient)} loaded-cost coefficient ÷ "
+        f"{_number(floor.productive_share)} productive share, in force from "
+        f"{floor.effective_from.isoformat()}): an abnormally low price.",
+    )
+
+
+def _penalties(cap: Decimal | None, max_cap: Decimal) -> Advisory | None:
+    limit = f"{_number(max_cap)}%"
+    if cap is None:
+        return _advisory(
+            "penalties_uncapped",
+            "no cap",
+            limit,
+            "Penalties are not capped, so the centre carries an unbounded risk on the contract.",
+        )
+    if cap <= max_cap:
+        return None
+    return _advisory(
+        "penalty_cap_above_limit",
+        f"{_number(cap)}%",
+        limit,
+        f"Penalties are capped above {limit} of the contract value, a disproportionate risk "
+        "for the centre.",
+    )
+
+
+def _reverse_auction(auction: AuctionType) -> Advisory | None:
+    if auction is not AuctionType.REVERSE_AUCTION:
+        return None
+    return _advisory(
+        "reverse_auction_perennial",
+        "reverse auction",
+        "sealed bid or negotiated",
+        "A reverse auction on perennial work puts price above the social conditions the "
+        "label asks ordering parties to respect.",
+    )
+
+
+def _short_contract(start: date, end: date, min_months: int) -> Advisory | None:
+    months = whole_months(start, end)
+    if months >= min_months:
+        return None
+    return _advisory(
+        "short_perennial_contract",
+        _months(months),
+        _months(min_months),
+        f"A perennial activity contracted for less than {_months(min_months)} leaves the "
+        "centre unable to plan hiring and training.",
+    )
+
+
+def _no_volume_commitment(percent: Decimal | None) -> Advisory | None:
+    if percent:  # None and 0 both mean no commitment
+        return None
+    return _advisory(
+        "no_volume_commitment",
+        "none" if percent is None else "0%",
+        "more than 0% of the forecast volume",
+        "Perennial work without a minimum volume commitment leaves the centre carrying the "
+        "cost of staff hired for volumes that may never come.",
+    )
+
+
+def _no_notice_schedule(bands: int) -> Advisory | None:
+    if bands > 0:
+        return None
+    return _advisory(
+        "no_notice_schedule",
+        "no notice band",
+        "at least 1 notice band",
+        "Perennial work without agreed minimum notice periods for workload changes leaves "
+        "the centre no time to adapt its staff's schedules.",
+    )
+
+
+def _money(amount: Decimal) -> str:
+    """To the cent, or every digit when more precise: a price a fraction of a cent below the
+    floor must not display as equal to it."""
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        return f"{amount:f}"
+    return f"{amount:.2f}"
+
+
+def _number(value: Decimal) -> str:
+    return f"{value:f}"  # every digit, never in exponent notation
+
+
+def _months(count: int) -> str:
+    return f"{count} month" if count == 1 else f"{count} months"

@@ -1,0 +1,380 @@
+"""The contracts service end to end: tenders, bids and awards over real gRPC, the label
+status learnt from the labels service's compacted topic, events on Kafka."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import date, timedelta
+
+import grpc
+import pytest
+from vigie.contracts.v1 import contracts_pb2 as cpb
+from vigie.contracts.v1.contracts_pb2_grpc import ContractServiceStub, TenderServiceStub
+from vigie.labels.v1.labels_pb2_grpc import LabelRegistryStub
+
+from services.common import topics
+from services.common.envelope import decode
+from services.common.identity import Role
+from tests.integration.test_labels_service import (
+    audit_request,
+    centre_request,
+    day,
+    grant_request,
+    new_centre_id,
+    referential_request,
+)
+
+pytestmark = pytest.mark.integration
+TODAY = date.today()
+
+
+def tender_terms(activity=cpb.ACTIVITY_TYPE_PERENNIAL, **changes) -> cpb.TenderTerms:
+    terms = cpb.TenderTerms(
+        activity_type=activity,
+        scope="retail banking level-1 support",
+        channels=[cpb.CHANNEL_PHONE, cpb.CHANNEL_EMAIL],
+        forecast=cpb.ForecastVolume(contacts_per_month=40_000, productive_hours_per_month=6_000),
+        start_date=day(TODAY + timedelta(days=30)),
+        end_date=day(TODAY + timedelta(days=30 + 3 * 365)),
+        notice_schedule=cpb.NoticeSchedule(
+            bands=[
+                cpb.NoticeBand(
+                    up_to_percent=10, lead_time=14, unit=cpb.LEAD_TIME_UNIT_CALENDAR_DAYS
+                ),
+                cpb.NoticeBand(
+                    up_to_percent=30, lead_time=28, unit=cpb.LEAD_TIME_UNIT_CALENDAR_DAYS
+                ),
+                cpb.NoticeBand(lead_time=3, unit=cpb.LEAD_TIME_UNIT_CALENDAR_MONTHS),
+            ]
+        ),
+        price_basis=cpb.PRICE_BASIS_PER_PRODUCTIVE_HOUR,
+        price_ceiling_cents=3_200,
+        payment_terms=cpb.PaymentTerms(days=45),
+        auction_type=cpb.AUCTION_TYPE_SEALED_BID,
+        penalty_cap_percent=8,
+        minimum_volume_commitment_percent=70,
+        allowed_site_countries=["FR", "TN"],
+    )
+    for name, value in changes.items():
+        field = terms.DESCRIPTOR.fields_by_name[name]
+        if value is None:
+            terms.ClearField(name)
+        elif field.is_repeated:
+            del getattr(terms, name)[:]
+            getattr(terms, name).extend(value)
+        elif field.message_type is not None:
+            getattr(terms, name).CopyFrom(value)
+        else:
+            setattr(terms, name, value)
+    return terms
+
+
+@pytest.fixture
+def registry(channel) -> LabelRegistryStub:
+    return LabelRegistryStub(channel)
+
+
+@pytest.fixture
+def tenders(contracts_channel) -> TenderServiceStub:
+    return TenderServiceStub(contracts_channel)
+
+
+@pytest.fixture
+def contracts(contracts_channel) -> ContractServiceStub:
+    return ContractServiceStub(contracts_channel)
+
+
+@pytest.fixture
+async def known_labelled(pool):
+    """Wait until the contracts service's projection shows the centre labelled."""
+
+    async def wait(centre_id: str) -> None:
+        for _ in range(100):
+            status = await pool.fetchval(
+                "SELECT label_status FROM contracts.centres WHERE centre_id = $1", centre_id
+            )
+            if status == 2:
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"{centre_id}'s label never reached the contracts service")
+
+    return wait
+
+
+@pytest.fixture
+async def referential(registry, token):
+    return await registry.PublishReferential(
+        referential_request(), metadata=token(Role.COMMITTEE, "committee")
+    )
+
+
+async def new_centre(registry, token, referential, *, labelled: bool) -> str:
+    committee = token(Role.COMMITTEE, "committee")
+    centre_id = new_centre_id()
+    await registry.RegisterCentre(centre_request(centre_id), metadata=committee)
+    if labelled:
+        await label(registry, token, referential, centre_id)
+    return centre_id
+
+
+async def label(registry, token, referential, centre_id: str) -> None:
+    committee = token(Role.COMMITTEE, "committee")
+    audit = await registry.RecordAudit(audit_request(centre_id, referential), metadata=committee)
+    await registry.GrantLabel(grant_request(centre_id, audit.audit_id), metadata=committee)
+
+
+async def bid(
+    tenders, token, tender_id: str, centre_id: str, price_cents: int, site: str = "roubaix"
+) -> cpb.Bid:
+    """Bid as soon as the contracts service knows the centre from the label-status topic."""
+    request = cpb.SubmitBidRequest(
+        tender_id=tender_id, price_cents=price_cents, sites=[cpb.ProposedSite(site_id=site)]
+    )
+    for _ in range(100):
+        try:
+            return await tenders.SubmitBid(request, metadata=token(Role.CENTRE, centre_id))
+        except grpc.aio.AioRpcError as error:
+            if "not (yet) known" not in (error.details() or ""):
+                raise
+            await asyncio.sleep(0.1)
+    raise AssertionError(f"centre {centre_id} never reached the contracts service")
+
+
+def ordering_party() -> str:
+    return f"op-{uuid.uuid4().hex[:8]}"
+
+
+async def test_perennial_award_to_an_unlabelled_centre_carries_the_advisory_and_events(
+    registry, tenders, contracts, referential, token, tail, known_labelled
+):
+    tender_events = await tail(topics.TENDER_EVENTS)
+    contract_events = await tail(topics.CONTRACT_EVENTS)
+    labelled = await new_centre(registry, token, referential, labelled=True)
+    unlabelled = await new_centre(registry, token, referential, labelled=False)
+    bank = token(Role.ORDERING_PARTY, ordering_party())
+
+    registered = await tenders.RegisterTender(
+        cpb.RegisterTenderRequest(
+            terms=tender_terms(
+                payment_terms=cpb.PaymentTerms(days=75),
+                auction_type=cpb.AUCTION_TYPE_REVERSE_AUCTION,
+            )
+        ),
+        metadata=bank,
+    )
+    rules = [a.rule for a in registered.advisories]
+    assert rules == ["payment_terms", "reverse_auction_perennial"]
+    payment = registered.advisories[0]
+    assert (payment.observed, payment.limit) == ("75 days", "60 days")
+    assert "L441-10" in payment.reference
+    tender_id = registered.tender.tender_id
+
+    dear = await bid(tenders, token, tender_id, labelled, 2_600)  # 4 % dearer
+    cheap = await bid(tenders, token, tender_id, unlabelled, 2_500)
+    await known_labelled(labelled)
+    awarded = await tenders.AwardTender(
+        cpb.AwardTenderRequest(tender_id=tender_id, bid_id=cheap.bid_id), metadata=bank
+    )
+    assert awarded.HasField("label_preference")
+    advisory = awarded.label_preference
+    assert (advisory.winning_bid_id, advisory.best_labelled_bid_id) == (cheap.bid_id, dear.bid_id)
+    assert advisory.price_gap_cents == 100
+    assert advisory.price_gap_percent == pytest.approx(4.0)
+    assert awarded.tender.status == cpb.TENDER_STATUS_AWARDED
+    contract = awarded.contract
+    assert (contract.centre_id, contract.price_cents, contract.centre_labelled) == (
+        unlabelled,
+        2_500,
+        False,
+    )
+    assert [s.country for s in contract.sites] == ["FR"]
+
+    records = await tender_events.collect(lambda r: r.key == tender_id.encode(), 4)
+    kinds = [decode(r.value)[0].event_type.rsplit(".", 1)[1] for r in records]
+    assert kinds == ["TenderRegistered", "BidSubmitted", "BidSubmitted", "TenderAwarded"]
+    award_event = decode(records[-1].value)[1]
+    assert award_event.label_preference == advisory
+    assert len(award_event.bids) == 2
+    signed = await contract_events.collect(lambda r: r.key == contract.contract_id.encode(), 1)
+    assert decode(signed[0].value)[1].contract == contract
+
+    seen = await contracts.GetContract(
+        cpb.GetContractRequest(contract_id=contract.contract_id),
+        metadata=token(Role.CENTRE, unlabelled),
+    )
+    assert seen == contract
+
+
+@pytest.mark.parametrize(
+    ("activity", "winner_labelled", "labelled_bid", "expected"),
+    [
+        (cpb.ACTIVITY_TYPE_PERENNIAL, False, True, True),
+        (cpb.ACTIVITY_TYPE_PERENNIAL, True, True, False),
+        (cpb.ACTIVITY_TYPE_PERENNIAL, False, False, False),
+        (cpb.ACTIVITY_TYPE_CAMPAIGN, False, True, False),
+        (cpb.ACTIVITY_TYPE_PUNCTUAL, False, True, False),
+    ],
+)
+async def test_the_label_preference_advisory_appears_exactly_when_it_should(
+    registry,
+    tenders,
+    referential,
+    token,
+    known_labelled,
+    activity,
+    winner_labelled,
+    labelled_bid,
+    expected,
+):
+    bank = token(Role.ORDERING_PARTY, ordering_party())
+    winner = await new_centre(registry, token, referential, labelled=winner_labelled)
+    other = await new_centre(registry, token, referential, labelled=labelled_bid)
+    tender = (
+        await tenders.RegisterTender(
+            cpb.RegisterTenderRequest(terms=tender_terms(activity)), metadata=bank
+        )
+    ).tender
+    chosen = await bid(tenders, token, tender.tender_id, winner, 2_500)
+    await bid(tenders, token, tender.tender_id, other, 2_700)
+    for centre, labelled in ((winner, winner_labelled), (other, labelled_bid)):
+        if labelled:
+            await known_labelled(centre)
+    awarded = await tenders.AwardTender(
+        cpb.AwardTenderRequest(tender_id=tender.tender_id, bid_id=chosen.bid_id), metadata=bank
+    )
+    assert awarded.HasField("label_preference") is expected
+
+
+async def test_a_label_granted_just_before_the_award_counts(registry, tenders, referential, token):
+    bank = token(Role.ORDERING_PARTY, ordering_party())
+    winner = await new_centre(registry, token, referential, labelled=False)
+    late = await new_centre(registry, token, referential, labelled=False)
+    tender = (
+        await tenders.RegisterTender(cpb.RegisterTenderRequest(terms=tender_terms()), metadata=bank)
+    ).tender
+    chosen = await bid(tenders, token, tender.tender_id, winner, 2_500)
+    await bid(tenders, token, tender.tender_id, late, 2_600)
+    await label(registry, token, referential, late)
+    await asyncio.sleep(1.0)
+    awarded = await tenders.AwardTender(
+        cpb.AwardTenderRequest(tender_id=tender.tender_id, bid_id=chosen.bid_id), metadata=bank
+    )
+    assert awarded.label_preference.best_labelled_centre_id == late
+
+
+async def test_tenants_see_only_their_own(registry, tenders, contracts, referential, token):
+    owner = token(Role.ORDERING_PARTY, ordering_party())
+    rival = token(Role.ORDERING_PARTY, ordering_party())
+    first = await new_centre(registry, token, referential, labelled=False)
+    second = await new_centre(registry, token, referential, labelled=False)
+    tender = (
+        await tenders.RegisterTender(
+            cpb.RegisterTenderRequest(terms=tender_terms()), metadata=owner
+        )
+    ).tender
+    first_bid = await bid(tenders, token, tender.tender_id, first, 2_500)
+    await bid(tenders, token, tender.tender_id, second, 2_400)
+
+    # Another ordering party can neither see nor award it: it does not exist for them.
+    for call in (
+        tenders.GetTender(cpb.GetTenderRequest(tender_id=tender.tender_id), metadata=rival),
+        tenders.ListBids(cpb.ListBidsRequest(tender_id=tender.tender_id), metadata=rival),
+        tenders.AwardTender(
+            cpb.AwardTenderRequest(tender_id=tender.tender_id, bid_id=first_bid.bid_id),
+            metadata=rival,
+        ),
+    ):
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await call
+        assert refused.value.code() == grpc.StatusCode.NOT_FOUND
+    listed = await tenders.ListTenders(cpb.ListTendersRequest(), metadata=rival)
+    assert tender.tender_id not in [t.tender_id for t in listed.tenders]
+
+    # A centre sees its own bid only; the owner sees both.
+    own = await tenders.ListBids(
+        cpb.ListBidsRequest(tender_id=tender.tender_id), metadata=token(Role.CENTRE, first)
+    )
+    assert [b.centre_id for b in own.bids] == [first]
+    every = await tenders.ListBids(cpb.ListBidsRequest(tender_id=tender.tender_id), metadata=owner)
+    assert sorted(b.centre_id for b in every.bids) == sorted([first, second])
+
+    awarded = await tenders.AwardTender(
+        cpb.AwardTenderRequest(tender_id=tender.tender_id, bid_id=first_bid.bid_id), metadata=owner
+    )
+    contract_id = awarded.contract.contract_id
+    for metadata in (rival, token(Role.CENTRE, second)):
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await contracts.GetContract(
+                cpb.GetContractRequest(contract_id=contract_id), metadata=metadata
+            )
+        assert refused.value.code() == grpc.StatusCode.NOT_FOUND
+    assert contract_id not in [
+        c.contract_id
+        for c in (
+            await contracts.ListContracts(
+                cpb.ListContractsRequest(), metadata=token(Role.CENTRE, second)
+            )
+        ).contracts
+    ]
+    # A centre that bid still sees the tender once it is awarded.
+    seen = await tenders.GetTender(
+        cpb.GetTenderRequest(tender_id=tender.tender_id), metadata=token(Role.CENTRE, second)
+    )
+    assert seen.status == cpb.TENDER_STATUS_AWARDED
+    # Roles: a centre cannot register a tender; an ordering party cannot bid.
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await tenders.RegisterTender(
+            cpb.RegisterTenderRequest(terms=tender_terms()), metadata=token(Role.CENTRE, first)
+        )
+    assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+async def test_invalid_tenders_and_bids_are_refused_with_the_field(
+    registry, tenders, referential, token, pool
+):
+    bank = token(Role.ORDERING_PARTY, ordering_party())
+    backwards = tender_terms(
+        start_date=day(TODAY + timedelta(days=60)), end_date=day(TODAY + timedelta(days=10))
+    )
+    bad_bands = tender_terms()
+    bad_bands.notice_schedule.bands[1].up_to_percent = 5
+    cases = [
+        (backwards, "terms.end_date"),
+        (tender_terms(allowed_site_countries=["ZZ"]), "terms.allowed_site_countries[0]"),
+        (bad_bands, "terms.notice_schedule.bands[1].up_to_percent"),
+        (tender_terms(scope=""), "terms.scope"),
+    ]
+    for terms, field in cases:
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await tenders.RegisterTender(cpb.RegisterTenderRequest(terms=terms), metadata=bank)
+        assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        assert field in refused.value.details(), refused.value.details()
+
+    tender = (
+        await tenders.RegisterTender(
+            cpb.RegisterTenderRequest(terms=tender_terms(allowed_site_countries=["FR"])),
+            metadata=bank,
+        )
+    ).tender
+    centre = await new_centre(registry, token, referential, labelled=False)
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await bid(tenders, token, tender.tender_id, centre, 2_000, site="tunis")
+    assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "the tender allows FR" in refused.value.details()
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await bid(tenders, token, tender.tender_id, centre, 2_000, site="nowhere")
+    assert "is not a site of" in refused.value.details()
+    assert (
+        await pool.fetchval("SELECT count(*) FROM contracts.bids WHERE centre_id = $1", centre) == 0
+    )
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await tenders.AwardTender(
+            cpb.AwardTenderRequest(tender_id=tender.tender_id, bid_id=str(uuid.uuid4())),
+            metadata=bank,
+        )
+    assert refused.value.code() == grpc.StatusCode.NOT_FOUND
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await bid(tenders, token, tender.tender_id, centre, 0)
+    assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "price_cents" in refused.value.details()
