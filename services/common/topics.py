@@ -19,6 +19,7 @@ LABEL_EVENTS = "vigie.labels.events"
 LABEL_STATUS = "vigie.labels.status"
 TENDER_EVENTS = "vigie.tenders.events"
 CONTRACT_EVENTS = "vigie.contracts.events"
+VOLUMES = "vigie.volumes"
 DEAD_LETTER = "vigie.deadletter"
 
 DECLARATION = Path(__file__).resolve().parents[2] / "infra" / "topics.toml"

@@ -11,6 +11,7 @@ from services.common import identity
 from services.common.grpc_server import ServiceSpec
 from services.common.identity import Role
 from services.contracts.usecases import Contracts
+from services.contracts.volumes import VolumeReports
 
 PARTIES = (Role.ORDERING_PARTY, Role.CENTRE, Role.COMMITTEE)
 
@@ -22,7 +23,13 @@ TENDER_ROLES = {
     "ListBids": PARTIES,
     "AwardTender": (Role.ORDERING_PARTY,),
 }
-CONTRACT_ROLES = {"GetContract": PARTIES, "ListContracts": PARTIES}
+CONTRACT_ROLES = {
+    "GetContract": PARTIES,
+    "ListContracts": PARTIES,
+    "AmendContract": (Role.ORDERING_PARTY,),
+    "TerminateContract": (Role.ORDERING_PARTY, Role.CENTRE),
+    "ReportVolumes": (Role.CENTRE,),
+}
 
 
 class TenderServicer(contracts_pb2_grpc.TenderServiceServicer):
@@ -52,8 +59,9 @@ class TenderServicer(contracts_pb2_grpc.TenderServiceServicer):
 
 
 class ContractServicer(contracts_pb2_grpc.ContractServiceServicer):
-    def __init__(self, contracts: Contracts) -> None:
+    def __init__(self, contracts: Contracts, volumes: VolumeReports) -> None:
         self._contracts = contracts
+        self._volumes = volumes
 
     async def GetContract(self, request, context) -> pb.Contract:
         return await self._contracts.get_contract(identity.current(), request.contract_id)
@@ -62,10 +70,23 @@ class ContractServicer(contracts_pb2_grpc.ContractServiceServicer):
         contracts = await self._contracts.list_contracts(identity.current(), request.status)
         return pb.ListContractsResponse(contracts=contracts)
 
+    async def AmendContract(self, request, context) -> pb.AmendContractResponse:
+        return await self._contracts.amend_contract(identity.current(), request)
 
-def register(server: grpc.aio.Server, contracts: Contracts) -> list[ServiceSpec]:
+    async def TerminateContract(self, request, context) -> pb.TerminateContractResponse:
+        return await self._contracts.terminate_contract(identity.current(), request)
+
+    async def ReportVolumes(self, request_iterator, context) -> pb.ReportVolumesResponse:
+        return await self._volumes.report(identity.current(), request_iterator)
+
+
+def register(
+    server: grpc.aio.Server, contracts: Contracts, volumes: VolumeReports
+) -> list[ServiceSpec]:
     contracts_pb2_grpc.add_TenderServiceServicer_to_server(TenderServicer(contracts), server)
-    contracts_pb2_grpc.add_ContractServiceServicer_to_server(ContractServicer(contracts), server)
+    contracts_pb2_grpc.add_ContractServiceServicer_to_server(
+        ContractServicer(contracts, volumes), server
+    )
     return [
         ServiceSpec(pb.DESCRIPTOR.services_by_name["TenderService"].full_name, TENDER_ROLES),
         ServiceSpec(pb.DESCRIPTOR.services_by_name["ContractService"].full_name, CONTRACT_ROLES),

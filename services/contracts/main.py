@@ -8,17 +8,18 @@ from services.common.settings import Settings
 from services.contracts import api
 from services.contracts.projections import label_status_consumer
 from services.contracts.usecases import SCHEMA, Contracts
+from services.contracts.volumes import VolumeReports
 
 
 async def serve(settings: Settings) -> None:
     pool = await db.connect(settings.database_url, SCHEMA)
-    contracts = Contracts(pool)
+    contracts, volumes = Contracts(pool), VolumeReports(pool)
     labels = label_status_consumer(pool, settings.kafka_bootstrap)
     await runtime.serve_grpc(
         settings,
         pool,
         SCHEMA,
-        lambda server: api.register(server, contracts),
+        lambda server: api.register(server, contracts, volumes),
         {"label-status": labels.run},
     )
 

@@ -8,7 +8,7 @@ import asyncpg
 from vigie.contracts.v1 import contracts_pb2 as pb
 from vigie.labels.v1 import labels_pb2
 
-from services.common.protos import optional_date
+from services.common.protos import optional_date, to_date
 
 
 async def insert_tender(conn: asyncpg.Connection, tender: pb.Tender) -> None:
@@ -119,13 +119,6 @@ async def insert_contract(conn: asyncpg.Connection, contract: pb.Contract) -> No
     )
 
 
-async def get_contract(conn: asyncpg.Connection, contract_id: str) -> pb.Contract | None:
-    document = await conn.fetchval(
-        "SELECT document FROM contracts WHERE contract_id = $1", contract_id
-    )
-    return None if document is None else pb.Contract.FromString(document)
-
-
 async def list_contracts(
     conn: asyncpg.Connection, *, ordering_party_id: str | None, centre_id: str | None, status: int
 ) -> list[pb.Contract]:
@@ -171,3 +164,69 @@ async def get_centres(
     )
     centres = (labels_pb2.Centre.FromString(r["document"]) for r in rows)
     return {c.centre_id: c for c in centres}
+
+
+async def get_contracts(
+    conn: asyncpg.Connection, contract_ids: list[str], *, lock: bool = False
+) -> dict[str, pb.Contract]:
+    lock_clause = " FOR UPDATE" if lock else ""
+    rows = await conn.fetch(
+        f"SELECT document FROM contracts WHERE contract_id = ANY($1::uuid[]){lock_clause}",
+        contract_ids,
+    )
+    contracts = (pb.Contract.FromString(r["document"]) for r in rows)
+    return {c.contract_id: c for c in contracts}
+
+
+async def update_contract(conn: asyncpg.Connection, contract: pb.Contract) -> None:
+    await conn.execute(
+        "UPDATE contracts SET status = $2, version = $3, document = $4 WHERE contract_id = $1",
+        contract.contract_id,
+        contract.status,
+        contract.version,
+        contract.SerializeToString(),
+    )
+
+
+async def insert_contract_version(conn: asyncpg.Connection, contract: pb.Contract) -> None:
+    await conn.execute(
+        "INSERT INTO contract_versions (contract_id, version, effective_from, document)"
+        " VALUES ($1, $2, $3, $4)",
+        contract.contract_id,
+        contract.version,
+        to_date(contract.version_effective_from),
+        contract.SerializeToString(),
+    )
+
+
+VOLUME_COLUMNS = (
+    "contract_id",
+    "site_id",
+    "interval_start",
+    "interval_minutes",
+    "offered",
+    "handled",
+    "forecast",
+    "handled_seconds",
+)
+_FIGURES = "interval_minutes, offered, handled, forecast, handled_seconds"
+
+
+async def upsert_volumes(conn: asyncpg.Connection, rows: list[tuple]) -> list[asyncpg.Record]:
+    """Store interval rows (VOLUME_COLUMNS order) in bulk; return the rows that changed
+    anything, with `inserted` true for a first report and false for a correction."""
+    columns = ", ".join(VOLUME_COLUMNS)
+    await conn.execute(
+        "CREATE TEMP TABLE incoming_volumes (LIKE volumes INCLUDING DEFAULTS) ON COMMIT DROP"
+    )
+    await conn.copy_records_to_table("incoming_volumes", records=rows, columns=VOLUME_COLUMNS)
+    return await conn.fetch(
+        f"INSERT INTO volumes ({columns}) SELECT {columns} FROM incoming_volumes"
+        " ON CONFLICT (contract_id, site_id, interval_start) DO UPDATE SET"
+        "   interval_minutes = EXCLUDED.interval_minutes, offered = EXCLUDED.offered,"
+        "   handled = EXCLUDED.handled, forecast = EXCLUDED.forecast,"
+        "   handled_seconds = EXCLUDED.handled_seconds, reported_at = now()"
+        f" WHERE (volumes.{_FIGURES.replace(', ', ', volumes.')})"
+        f"   IS DISTINCT FROM (EXCLUDED.{_FIGURES.replace(', ', ', EXCLUDED.')})"
+        f" RETURNING (xmax = 0) AS inserted, {columns}"
+    )

@@ -26,7 +26,7 @@ from services.common.labels import rule_label
 from services.common.protos import timestamp, to_date
 from services.common.uow import UnitOfWork, unit_of_work
 from services.contracts import store
-from services.rules import Violation, label_preference, pricing, purchasing
+from services.rules import Violation, label_preference, pricing, purchasing, termination
 
 SCHEMA = PRODUCER = "contracts"
 PARIS = ZoneInfo("Europe/Paris")
@@ -44,6 +44,9 @@ class Contracts:
 
     def today(self) -> date:
         return self.now().astimezone(PARIS).date()
+
+    def _day(self, stamp) -> date:
+        return stamp.ToDatetime(tzinfo=UTC).astimezone(PARIS).date()
 
     # -- tenders ---------------------------------------------------------------------------
 
@@ -141,6 +144,7 @@ class Contracts:
             tender.awarded_bid_id, tender.contract_id = winner.bid_id, contract.contract_id
             await store.update_tender(uow.conn, tender)
             await store.insert_contract(uow.conn, contract)
+            await store.insert_contract_version(uow.conn, contract)
             awarded = events.TenderAwarded(
                 tender_id=tender.tender_id,
                 ordering_party_id=tender.ordering_party_id,
@@ -162,7 +166,7 @@ class Contracts:
 
     async def get_contract(self, caller: Caller, contract_id: str) -> pb.Contract:
         async with self.pool.acquire() as conn:
-            contract = await store.get_contract(conn, contract_id)
+            contract = (await store.get_contracts(conn, [contract_id])).get(contract_id)
         if contract is None or not _may_see_contract(caller, contract):
             raise NotFound("contract", contract_id)
         return contract
@@ -176,21 +180,95 @@ class Contracts:
                 status=status,
             )
 
+    async def amend_contract(
+        self, caller: Caller, request: pb.AmendContractRequest
+    ) -> pb.AmendContractResponse:
+        effective_from = _date_field(request.effective_from, "effective_from")
+        async with unit_of_work(self.pool, SCHEMA) as uow:
+            contract = await self._own_active_contract(uow.conn, caller, request.contract_id)
+            start, end = to_date(contract.terms.start_date), to_date(contract.terms.end_date)
+            if not start <= effective_from <= end:
+                raise InvalidArgument.one(
+                    "effective_from", f"outside the contract ({start} to {end})"
+                )
+            await self._apply(uow.conn, contract, request.amendment)
+            contract.version += 1
+            contract.version_effective_from.CopyFrom(request.effective_from)
+            advisories = self._review(contract.terms, price_cents=contract.price_cents)
+            await store.update_contract(uow.conn, contract)
+            await store.insert_contract_version(uow.conn, contract)
+            amended = events.ContractAmended(
+                contract=contract,
+                amendment=request.amendment,
+                reason=request.reason,
+                advisories=advisories,
+            )
+            _emit(uow, topics.CONTRACT_EVENTS, contract.contract_id, amended)
+        return pb.AmendContractResponse(contract=contract, advisories=advisories)
+
+    async def terminate_contract(
+        self, caller: Caller, request: pb.TerminateContractRequest
+    ) -> pb.TerminateContractResponse:
+        last_day = _date_field(request.effective_date, "effective_date")
+        async with unit_of_work(self.pool, SCHEMA) as uow:
+            contract = await self._own_active_contract(uow.conn, caller, request.contract_id)
+            # The relationship is established from the signature; notice runs from today.
+            signed, today = self._day(contract.signed_at), self.today()
+            problems = termination.termination_problems(signed, today, last_day)
+            if problems:
+                raise InvalidArgument(problems)
+            found = termination.review_termination(signed, today, last_day)
+            advisories = [_advisory(a) for a in found]
+            contract.status = pb.CONTRACT_STATUS_TERMINATED
+            contract.terminated_on.CopyFrom(request.effective_date)
+            contract.termination_reason = request.reason
+            await store.update_contract(uow.conn, contract)
+            terminated = events.ContractTerminated(contract=contract, advisories=advisories)
+            _emit(uow, topics.CONTRACT_EVENTS, contract.contract_id, terminated)
+        return pb.TerminateContractResponse(contract=contract, advisories=advisories)
+
+    async def _own_active_contract(
+        self, conn: asyncpg.Connection, caller: Caller, contract_id: str
+    ) -> pb.Contract:
+        contract = (await store.get_contracts(conn, [contract_id], lock=True)).get(contract_id)
+        if contract is None or not _may_see_contract(caller, contract):
+            raise NotFound("contract", contract_id)
+        if contract.status != pb.CONTRACT_STATUS_ACTIVE:
+            raise FailedPrecondition("contract_id", "the contract has been terminated")
+        return contract
+
+    async def _apply(
+        self, conn: asyncpg.Connection, contract: pb.Contract, amendment: pb.ContractAmendment
+    ) -> None:
+        if amendment.HasField("forecast"):
+            contract.terms.forecast.CopyFrom(amendment.forecast)
+        if amendment.HasField("price_cents"):
+            contract.price_cents = amendment.price_cents
+        if amendment.HasField("notice_schedule"):
+            problems = _band_problems(amendment.notice_schedule.bands, "amendment.")
+            if problems:
+                raise InvalidArgument(problems)
+            contract.terms.notice_schedule.CopyFrom(amendment.notice_schedule)
+        if amendment.HasField("sites"):
+            centre = (await store.get_centres(conn, [contract.centre_id]))[contract.centre_id]
+            sites = list(amendment.sites.sites)
+            # Moving sites to another country is the parties' agreement: recorded, not refused
+            # (offshoring is the compliance checks' business).
+            problems = site_problems(
+                sites, centre, allowed_countries=(), prefix="amendment.sites.sites"
+            )
+            if problems:
+                raise InvalidArgument(problems)
+            del contract.sites[:]
+            contract.sites.extend(_with_countries(sites, centre))
+
     # -- helpers ---------------------------------------------------------------------------
 
     def _review(
         self, terms: pb.TenderTerms, price_cents: int | None
     ) -> list[pb.PurchasingAdvisory]:
-        advisories = purchasing.review(rule_terms(terms, price_cents), self.policy)
         return [
-            pb.PurchasingAdvisory(
-                rule=a.rule,
-                observed=a.observed,
-                limit=a.limit,
-                reference=a.reference,
-                explanation=a.explanation,
-            )
-            for a in advisories
+            _advisory(a) for a in purchasing.review(rule_terms(terms, price_cents), self.policy)
         ]
 
     async def _labelled(self, conn: asyncpg.Connection, centre_ids: list[str]) -> dict[str, bool]:
@@ -248,7 +326,25 @@ class Contracts:
             version=1,
             signed_at=timestamp(self.now()),
             centre_labelled=centre_labelled,
+            version_effective_from=tender.terms.start_date,
         )
+
+
+def _advisory(advisory: purchasing.Advisory) -> pb.PurchasingAdvisory:
+    return pb.PurchasingAdvisory(
+        rule=advisory.rule,
+        observed=advisory.observed,
+        limit=advisory.limit,
+        reference=advisory.reference,
+        explanation=advisory.explanation,
+    )
+
+
+def _date_field(value, name: str) -> date:
+    try:
+        return to_date(value)
+    except ValueError as exc:
+        raise InvalidArgument.one(name, f"not a calendar date: {exc}") from None
 
 
 def rule_terms(terms: pb.TenderTerms, price_cents: int | None) -> purchasing.TenderTerms:
@@ -299,16 +395,16 @@ def terms_problems(terms: pb.TenderTerms) -> list[Violation]:
             problems.append(
                 Violation(f"terms.allowed_site_countries[{i}]", f"{country} is not a country code")
             )
-    problems += _band_problems(terms.notice_schedule.bands)
+    problems += _band_problems(terms.notice_schedule.bands, "terms.")
     return problems
 
 
-def _band_problems(bands) -> list[Violation]:
+def _band_problems(bands, prefix: str) -> list[Violation]:
     """Bands grow with the size of the change; only the last may be open-ended."""
     problems = []
     previous = 0
     for i, band in enumerate(bands):
-        where = f"terms.notice_schedule.bands[{i}].up_to_percent"
+        where = f"{prefix}notice_schedule.bands[{i}].up_to_percent"
         if not band.HasField("up_to_percent"):
             if i != len(bands) - 1:
                 problems.append(Violation(where, "only the last band may be open-ended"))
@@ -320,12 +416,15 @@ def _band_problems(bands) -> list[Violation]:
 
 
 def site_problems(
-    sites: list[pb.ProposedSite], centre: labels_pb2.Centre, allowed_countries: Sequence[str]
+    sites: list[pb.ProposedSite],
+    centre: labels_pb2.Centre,
+    allowed_countries: Sequence[str],
+    prefix: str = "sites",
 ) -> list[Violation]:
     known = {s.site_id: s.country for s in centre.sites}
     problems = []
     for i, site in enumerate(sites):
-        where = f"sites[{i}].site_id"
+        where = f"{prefix}[{i}].site_id"
         if site.site_id not in known:
             problems.append(Violation(where, f"{site.site_id} is not a site of {centre.centre_id}"))
         elif allowed_countries and known[site.site_id] not in allowed_countries:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import grpc
 import pytest
+from google.protobuf.timestamp_pb2 import Timestamp
 from vigie.contracts.v1 import contracts_pb2 as cpb
 from vigie.contracts.v1.contracts_pb2_grpc import ContractServiceStub, TenderServiceStub
 from vigie.labels.v1.labels_pb2_grpc import LabelRegistryStub
@@ -378,3 +379,241 @@ async def test_invalid_tenders_and_bids_are_refused_with_the_field(
         await bid(tenders, token, tender.tender_id, centre, 0)
     assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "price_cents" in refused.value.details()
+
+
+def of_type(key: str, name: str):
+    """Records of one aggregate and one event type (from the event-type header)."""
+
+    def matches(record) -> bool:
+        kind = dict(record.headers).get("event-type", b"").decode()
+        return record.key == key.encode() and kind.endswith(f".{name}")
+
+    return matches
+
+
+async def signed_contract(registry, tenders, referential, token) -> tuple[cpb.Contract, str]:
+    """A perennial contract with an unlabelled centre; returns it and the ordering party."""
+    party = ordering_party()
+    centre = await new_centre(registry, token, referential, labelled=False)
+    tender = (
+        await tenders.RegisterTender(
+            cpb.RegisterTenderRequest(terms=tender_terms()),
+            metadata=token(Role.ORDERING_PARTY, party),
+        )
+    ).tender
+    chosen = await bid(tenders, token, tender.tender_id, centre, 2_500)
+    awarded = await tenders.AwardTender(
+        cpb.AwardTenderRequest(tender_id=tender.tender_id, bid_id=chosen.bid_id),
+        metadata=token(Role.ORDERING_PARTY, party),
+    )
+    return awarded.contract, party
+
+
+def intervals(contract: cpb.Contract, count: int, *, sites=("roubaix",), offset: int = 0):
+    """`count` consecutive 15-minute intervals from the contract's start, round robin on sites."""
+    start = datetime.combine(
+        date(
+            contract.terms.start_date.year,
+            contract.terms.start_date.month,
+            contract.terms.start_date.day,
+        ),
+        time(8, 0),
+        tzinfo=UTC,
+    )
+    records = []
+    for i in range(offset, offset + count):
+        at = Timestamp()
+        at.FromDatetime(start + timedelta(minutes=15 * (i // len(sites))))
+        records.append(
+            cpb.VolumeRecord(
+                contract_id=contract.contract_id,
+                site_id=sites[i % len(sites)],
+                interval_start=at,
+                interval_minutes=15,
+                offered_contacts=50 + i % 7,
+                handled_contacts=38 + i % 5,
+                forecast_contacts=42,
+                handled_seconds=9_000,
+            )
+        )
+    return records
+
+
+async def stream(records, size: int = 5_000):
+    for at in range(0, len(records), size):
+        yield cpb.ReportVolumesRequest(records=records[at : at + size])
+
+
+async def test_report_volumes_stores_each_interval_once_and_publishes_it(
+    registry, tenders, contracts, referential, token, tail, pool
+):
+    contract, _ = await signed_contract(registry, tenders, referential, token)
+    centre = token(Role.CENTRE, contract.centre_id)
+    volumes = await tail(topics.VOLUMES)
+    records = intervals(contract, 100_000)
+
+    first = await contracts.ReportVolumes(stream(records), metadata=centre)
+    assert (first.received, first.stored, first.corrected, first.unchanged) == (
+        100_000,
+        100_000,
+        0,
+        0,
+    )
+    stored = await pool.fetchval(
+        "SELECT count(*) FROM contracts.volumes WHERE contract_id = $1",
+        uuid.UUID(contract.contract_id),
+    )
+    assert stored == 100_000
+    published = await volumes.collect(
+        lambda r: r.key == contract.contract_id.encode(), 50, timeout=60
+    )
+    payloads = [decode(r.value)[1] for r in published]
+    assert sum(len(p.intervals) for p in payloads) == 100_000
+    assert {p.centre_id for p in payloads} == {contract.centre_id}
+
+    again = await contracts.ReportVolumes(stream(records), metadata=centre)
+    assert (again.stored, again.corrected, again.unchanged) == (0, 0, 100_000)
+
+    corrected = records[10]
+    corrected.handled_contacts -= 1
+    fix = await contracts.ReportVolumes(stream([corrected]), metadata=centre)
+    assert (fix.stored, fix.corrected, fix.unchanged) == (0, 1, 0)
+    more = await volumes.collect(lambda r: r.key == contract.contract_id.encode(), 1, timeout=20)
+    assert [len(decode(r.value)[1].intervals) for r in more] == [1]  # nothing for the resend
+
+
+async def test_a_malformed_record_refuses_the_whole_stream(
+    registry, tenders, contracts, referential, token, pool
+):
+    contract, _ = await signed_contract(registry, tenders, referential, token)
+    centre = token(Role.CENTRE, contract.centre_id)
+    records = intervals(contract, 10, offset=500)
+    records[7].interval_minutes = 20
+    records[8].handled_contacts = records[8].offered_contacts + 1
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await contracts.ReportVolumes(stream(records, size=3), metadata=centre)
+    assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "records[7].interval_minutes" in refused.value.details()
+    assert "records[8].handled_contacts" in refused.value.details()
+    count = await pool.fetchval(
+        "SELECT count(*) FROM contracts.volumes WHERE contract_id = $1",
+        uuid.UUID(contract.contract_id),
+    )
+    assert count == 0
+
+    records = intervals(contract, 3, offset=500)
+    records[1].site_id = "tunis"  # a site of the centre, but not on this contract
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await contracts.ReportVolumes(stream(records), metadata=centre)
+    assert "records[1].site_id" in refused.value.details()
+
+    other, _ = await signed_contract(registry, tenders, referential, token)
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await contracts.ReportVolumes(stream(intervals(other, 2)), metadata=centre)
+    assert refused.value.code() == grpc.StatusCode.NOT_FOUND
+    assert "records[0]" in refused.value.details()
+
+
+async def test_amendments_are_versioned_and_rechecked(
+    registry, tenders, contracts, referential, token, tail, pool
+):
+    contract, party = await signed_contract(registry, tenders, referential, token)
+    events = await tail(topics.CONTRACT_EVENTS)
+    start = contract.terms.start_date
+    amended = await contracts.AmendContract(
+        cpb.AmendContractRequest(
+            contract_id=contract.contract_id,
+            effective_from=day(date(start.year, start.month, start.day) + timedelta(days=90)),
+            amendment=cpb.ContractAmendment(
+                forecast=cpb.ForecastVolume(
+                    contacts_per_month=30_000, productive_hours_per_month=4_500
+                ),
+                notice_schedule=cpb.NoticeSchedule(),
+                sites=cpb.SiteList(sites=[cpb.ProposedSite(site_id="tunis")]),
+            ),
+            reason="baisse d'activité, bascule vers Tunis",
+        ),
+        metadata=token(Role.ORDERING_PARTY, party),
+    )
+    new = amended.contract
+    assert new.version == 2
+    assert new.terms.forecast.contacts_per_month == 30_000
+    assert [(s.site_id, s.country) for s in new.sites] == [("tunis", "TN")]
+    assert [a.rule for a in amended.advisories] == ["no_notice_schedule"]
+    versions = await pool.fetch(
+        "SELECT version FROM contracts.contract_versions WHERE contract_id = $1 ORDER BY version",
+        uuid.UUID(contract.contract_id),
+    )
+    assert [v["version"] for v in versions] == [1, 2]
+    records = await events.collect(of_type(contract.contract_id, "ContractAmended"), 1)
+    payload = decode(records[0].value)[1]
+    assert payload.contract == new and payload.reason.startswith("baisse")
+
+    # The centre may not amend; another party does not see the contract at all.
+    for metadata, code in (
+        (token(Role.CENTRE, contract.centre_id), grpc.StatusCode.PERMISSION_DENIED),
+        (token(Role.ORDERING_PARTY, ordering_party()), grpc.StatusCode.NOT_FOUND),
+    ):
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await contracts.AmendContract(
+                cpb.AmendContractRequest(
+                    contract_id=contract.contract_id,
+                    effective_from=start,
+                    amendment=cpb.ContractAmendment(price_cents=2_000),
+                ),
+                metadata=metadata,
+            )
+        assert refused.value.code() == code
+
+
+async def test_termination_with_short_notice_is_advised_and_final(
+    registry, tenders, contracts, referential, token, tail
+):
+    contract, party = await signed_contract(registry, tenders, referential, token)
+    events = await tail(topics.CONTRACT_EVENTS)
+    owner = token(Role.ORDERING_PARTY, party)
+    ended = await contracts.TerminateContract(
+        cpb.TerminateContractRequest(
+            contract_id=contract.contract_id,
+            effective_date=day(TODAY + timedelta(days=40)),
+            reason="internalisation",
+        ),
+        metadata=owner,
+    )
+    assert ended.contract.status == cpb.CONTRACT_STATUS_TERMINATED
+    assert ended.contract.terminated_on == day(TODAY + timedelta(days=40))
+    # A relationship signed today needs a month's notice: 40 days is enough.
+    assert list(ended.advisories) == []
+    records = await events.collect(of_type(contract.contract_id, "ContractTerminated"), 1)
+    assert len(records) == 1
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await contracts.TerminateContract(
+            cpb.TerminateContractRequest(
+                contract_id=contract.contract_id, effective_date=day(TODAY), reason="again"
+            ),
+            metadata=owner,
+        )
+    assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+
+    other, other_party = await signed_contract(registry, tenders, referential, token)
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await contracts.TerminateContract(
+            cpb.TerminateContractRequest(
+                contract_id=other.contract_id,
+                effective_date=day(TODAY - timedelta(days=1)),
+                reason="rétroactif",
+            ),
+            metadata=token(Role.CENTRE, other.centre_id),
+        )
+    assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "effective_date" in refused.value.details()
+    short = await contracts.TerminateContract(
+        cpb.TerminateContractRequest(
+            contract_id=other.contract_id,
+            effective_date=day(TODAY + timedelta(days=3)),
+            reason="fin brutale",
+        ),
+        metadata=token(Role.ORDERING_PARTY, other_party),
+    )
+    assert [a.rule for a in short.advisories] == ["short_termination_notice"]
+    assert "L442-1" in short.advisories[0].reference

@@ -1,0 +1,158 @@
+"""ReportVolumes: a centre streams interval volumes; they are stored in bulk, once per
+(contract, site, interval), and published on the volumes topic in chunks per contract.
+
+The stream is atomic: one malformed record refuses the whole stream (nothing written), with
+its index across the stream and the reason. A centre fixes its export and sends it again;
+what had been stored before is unchanged by the resend."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
+import asyncpg
+from google.protobuf.timestamp_pb2 import Timestamp
+from vigie.contracts.v1 import contracts_pb2 as pb
+from vigie.contracts.v1 import events_pb2 as events
+
+from services.common import topics
+from services.common.envelope import wrap
+from services.common.errors import InvalidArgument, NotFound
+from services.common.identity import Caller
+from services.common.protos import optional_date, to_date
+from services.common.uow import UnitOfWork, unit_of_work
+from services.contracts import store
+from services.rules import Violation
+from services.rules.volumes import interval_problems
+
+SCHEMA = PRODUCER = "contracts"
+PARIS = ZoneInfo("Europe/Paris")
+# Intervals per VolumesReported event: well under Kafka's default 1 MB record limit.
+CHUNK = 2000
+# Problems listed in one refusal: enough to fix an export, not a megabyte of details.
+MAX_PROBLEMS = 20
+
+
+@dataclass
+class VolumeReports:
+    pool: asyncpg.Pool
+
+    async def report(
+        self, caller: Caller, chunks: AsyncIterator[pb.ReportVolumesRequest]
+    ) -> pb.ReportVolumesResponse:
+        records = [record async for chunk in chunks for record in chunk.records]
+        rows = _rows(records)
+        async with unit_of_work(self.pool, SCHEMA) as uow:
+            contracts = await store.get_contracts(uow.conn, sorted({r[0] for r in rows}))
+            _check_against_contracts(caller, rows, contracts)
+            changed = await store.upsert_volumes(uow.conn, list(_latest(rows).values()))
+            _publish(uow, changed, contracts)
+        stored = sum(1 for r in changed if r["inserted"])
+        return pb.ReportVolumesResponse(
+            received=len(records),
+            stored=stored,
+            corrected=len(changed) - stored,
+            unchanged=len(records) - len(changed),
+        )
+
+
+def _rows(records: list[pb.VolumeRecord]) -> list[tuple]:
+    """Records as table rows (store.VOLUME_COLUMNS), or InvalidArgument naming each bad one."""
+    rows, problems = [], []
+    for i, r in enumerate(records):
+        start = r.interval_start.ToDatetime(tzinfo=UTC)
+        found = interval_problems(start, r.interval_minutes, r.offered_contacts, r.handled_contacts)
+        if not r.site_id or not r.HasField("interval_start"):
+            found.append(("site_id", "site_id and interval_start are required"))
+        if not _is_uuid(r.contract_id):
+            found.append(("contract_id", f"{r.contract_id!r} is not a contract id"))
+        problems += [Violation(f"records[{i}].{field}", reason) for field, reason in found]
+        if len(problems) >= MAX_PROBLEMS:
+            break
+        rows.append(
+            (
+                str(uuid.UUID(r.contract_id)) if not found else r.contract_id,
+                r.site_id,
+                start,
+                r.interval_minutes,
+                r.offered_contacts,
+                r.handled_contacts,
+                r.forecast_contacts,
+                r.handled_seconds,
+            )
+        )
+    if problems:
+        raise InvalidArgument(problems[:MAX_PROBLEMS])
+    return rows
+
+
+def _check_against_contracts(
+    caller: Caller, rows: list[tuple], contracts: dict[str, pb.Contract]
+) -> None:
+    """Each record on one of the caller's contracts, at one of its sites, within its dates."""
+    problems = []
+    sites = {c.contract_id: {s.site_id for s in c.sites} for c in contracts.values()}
+    for i, (contract_id, site_id, start, *_rest) in enumerate(rows):
+        contract = contracts.get(contract_id)
+        if contract is None or contract.centre_id != caller.organisation_id:
+            raise NotFound("contract", f"{contract_id} (records[{i}])")
+        if site_id not in sites[contract_id]:
+            problems.append(Violation(f"records[{i}].site_id", f"{site_id} is not on the contract"))
+        day = start.astimezone(PARIS).date()
+        last = optional_date(contract, "terminated_on") or to_date(contract.terms.end_date)
+        if not to_date(contract.terms.start_date) <= day <= last:
+            problems.append(
+                Violation(f"records[{i}].interval_start", f"{day} is outside the contract's dates")
+            )
+        if len(problems) >= MAX_PROBLEMS:
+            break
+    if problems:
+        raise InvalidArgument(problems)
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _latest(rows: Iterable[tuple]) -> dict[tuple, tuple]:
+    """One row per (contract, site, interval): the last one sent wins within a stream."""
+    return {(r[0], r[1], r[2]): r for r in rows}
+
+
+def _publish(uow: UnitOfWork, changed: list[asyncpg.Record], contracts: dict) -> None:
+    by_contract: dict[str, list[pb.VolumeRecord]] = defaultdict(list)
+    for row in changed:
+        by_contract[str(row["contract_id"])].append(_record(row))
+    for contract_id, intervals in by_contract.items():
+        contract = contracts[contract_id]
+        for at in range(0, len(intervals), CHUNK):
+            payload = events.VolumesReported(
+                contract_id=contract_id,
+                ordering_party_id=contract.ordering_party_id,
+                centre_id=contract.centre_id,
+                intervals=intervals[at : at + CHUNK],
+            )
+            uow.emit(wrap(topics.VOLUMES, payload, aggregate_id=contract_id, producer=PRODUCER))
+
+
+def _record(row: asyncpg.Record) -> pb.VolumeRecord:
+    start = Timestamp()
+    start.FromDatetime(row["interval_start"].astimezone(UTC).replace(tzinfo=None))
+    return pb.VolumeRecord(
+        contract_id=str(row["contract_id"]),
+        site_id=row["site_id"],
+        interval_start=start,
+        interval_minutes=row["interval_minutes"],
+        offered_contacts=row["offered"],
+        handled_contacts=row["handled"],
+        forecast_contacts=row["forecast"],
+        handled_seconds=row["handled_seconds"],
+    )

@@ -1,0 +1,146 @@
+"""Ending an established commercial relationship: the notice its length calls for.
+
+Source: Code de commerce L442-1 II: ending an established commercial relationship, even in
+part, without written notice that takes its length into account engages the liability of the
+party that ends it. Case law counts about one month of notice per year of relationship, and
+the article itself rules out liability for want of notice when at least 18 months' notice was
+given. Both figures are parameters of `TerminationPolicy`.
+
+Months are counted as in `purchasing.whole_months` (Code de procédure civile art. 641):
+- the relationship runs from its first day to its last day, both inclusive;
+- notice given on day d runs one month to day d of the next month (or that month's last day
+  when it has no day d), and the relationship may end on that day: notice given on 15
+  January with a last day of 15 February is one month; with 14 February, none.
+
+An advisory, never a refusal. `termination_problems` is the only refusal, for dates that make
+no sense.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
+
+from services.rules import Violation
+from services.rules.purchasing import Advisory, _months, whole_months
+
+RULE = "short_termination_notice"
+REFERENCE = (
+    "Code de commerce L442-1 II (sudden termination of an established commercial relationship)"
+)
+
+
+@dataclass(frozen=True)
+class TerminationPolicy:
+    # Months of notice per year of relationship (case law: about one).
+    notice_months_per_year: Decimal = Decimal("1")
+    # L442-1 II: no liability for want of notice once this much notice was given.
+    max_notice_months: int = 18
+
+    def __post_init__(self) -> None:
+        per_year = self.notice_months_per_year
+        if not (per_year.is_finite() and per_year > 0):
+            raise ValueError("the notice per year of relationship must be a positive number")
+        if self.max_notice_months < 1:
+            raise ValueError("the longest notice required must be at least 1 month")
+
+
+DEFAULT_POLICY = TerminationPolicy()
+
+
+def relationship_months(relationship_start: date, last_day: date) -> int:
+    """Whole months from the first day to the last day of the relationship, both inclusive;
+    0 when the last day comes before the start."""
+    if last_day < relationship_start:
+        return 0
+    return whole_months(relationship_start, last_day)
+
+
+def notice_months(notified_on: date, last_day: date) -> int:
+    """Whole months of notice: the largest n such that n months from `notified_on` (day d of
+    the month n later, or its last day when it has no day d) fall on or before `last_day`;
+    0 when the last day is not after the notice."""
+    if last_day <= notified_on:
+        return 0
+    # whole_months counts the month anniversaries up to the day after its end, inclusive.
+    return whole_months(notified_on, last_day - timedelta(days=1))
+
+
+def required_notice_months(
+    relationship_start: date, last_day: date, policy: TerminationPolicy = DEFAULT_POLICY
+) -> int:
+    """The notice the relationship's length calls for, in whole months: its length in years
+    (whole months ÷ 12) × the months per year, rounded up; at least 1, at most the cap."""
+    years = Fraction(relationship_months(relationship_start, last_day), 12)
+    required = math.ceil(years * Fraction(policy.notice_months_per_year))
+    return min(max(required, 1), policy.max_notice_months)
+
+
+def review_termination(
+    relationship_start: date,
+    notified_on: date,
+    last_day: date,
+    policy: TerminationPolicy = DEFAULT_POLICY,
+) -> list[Advisory]:
+    """[the short-notice advisory] when the notice given is below the notice required; []
+    otherwise."""
+    required = required_notice_months(relationship_start, last_day, policy)
+    given = notice_months(notified_on, last_day)
+    if given >= required:
+        return []
+    length = relationship_months(relationship_start, last_day)
+    return [
+        Advisory(
+            RULE,
+            _months(given),
+            _months(required),
+            REFERENCE,
+            f"Ending a commercial relationship established for {_length(length)} with "
+            f"{_months(given)} of written notice, less than the "
+            f"{_per_year(policy.notice_months_per_year)} per year of relationship that case "
+            f"law expects (and never more than {_months(policy.max_notice_months)}), engages "
+            "the liability of the party that ends it.",
+        )
+    ]
+
+
+def termination_problems(
+    relationship_start: date, notified_on: date, last_day: date
+) -> list[Violation]:
+    """What makes the termination dates meaningless (refused with INVALID_ARGUMENT); []
+    when they make sense."""
+    problems = []
+    if last_day < notified_on:
+        problems.append(
+            Violation(
+                "effective_date",
+                f"must be on or after the day the termination is notified "
+                f"({notified_on.isoformat()})",
+            )
+        )
+    if last_day < relationship_start:
+        problems.append(
+            Violation(
+                "effective_date",
+                f"must be on or after the start of the relationship "
+                f"({relationship_start.isoformat()})",
+            )
+        )
+    return problems
+
+
+def _length(months: int) -> str:
+    years, rest = divmod(months, 12)
+    if not months:
+        return "less than a month"
+    if not years:
+        return _months(months)
+    in_years = f"{years} year" if years == 1 else f"{years} years"
+    return in_years if not rest else f"{in_years} and {_months(rest)}"
+
+
+def _per_year(months: Decimal) -> str:
+    return "1 month" if months == 1 else f"{months:f} months"
