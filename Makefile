@@ -8,10 +8,11 @@ VENDORED := protos/vendor/buf/validate/validate.proto protos/vendor/google/type/
 BUF_VERSION := 1.75.0
 BUF := .infra/tools/node_modules/.bin/buf
 
-.PHONY: help setup deps protos lint infra-up infra-down demo test test-unit tools clean
+.PHONY: help setup deps protos lint infra-up infra-down demo bench test test-unit tools clean
 
 help:
-	@echo "make demo        start Kafka + PostgreSQL and walk the labels story"
+	@echo "make demo        start Kafka, PostgreSQL and the services; walk the story"
+	@echo "make bench       gRPC load on the contracts service, against a baseline"
 	@echo "make test        install, start the infrastructure and run every test"
 	@echo "make infra-up    start the real Kafka broker and PostgreSQL, create topics, migrate"
 	@echo "make infra-down  stop them"
@@ -53,17 +54,20 @@ infra-up: setup
 	$(PY) -m services.common.migrations
 
 infra-down:
+	-infra/services.sh stop
 	-infra/kafka/kafka.sh stop
 	-infra/postgres/postgres.sh stop
 
-# -- the demo: infrastructure, the labels service, and the story -----------------------------
+# -- the demo: infrastructure, the services, and the story ----------------------------------
 
 demo: infra-up
-	@mkdir -p .infra/logs
-	@$(PY) -m services.labels > .infra/logs/labels.log 2>&1 & echo $$! > .infra/labels.pid
-	@trap 'kill $$(cat .infra/labels.pid) 2>/dev/null; rm -f .infra/labels.pid' EXIT; \
-	  for i in $$(seq 1 50); do $(PY) -m services.common.healthcheck --port 50051 >/dev/null 2>&1 && break; sleep 0.2; done; \
-	  $(PY) -m services.cli demo
+	@trap 'infra/services.sh stop' EXIT; infra/services.sh start && $(PY) -m services.cli demo
+
+# -- benchmarks: printed, never asserted -----------------------------------------------------
+
+bench: infra-up
+	@trap 'infra/services.sh stop' EXIT; infra/services.sh start && \
+	  $(PY) -m tests.bench.bench_tenders --contracts 127.0.0.1:50052
 
 # -- tests -----------------------------------------------------------------------------------
 

@@ -1,8 +1,11 @@
-"""`vigie demo`: the labels story, told against the running services.
+"""`vigie demo`: the story so far, told against the running services.
 
-The committee publishes the referential; an outsourced centre with sites in France and
-Morocco registers itself; an audit is recorded and the label granted; an ordering party may
-read the label status but not the audit; the committee suspends the label. Every event that
+Labels: the committee publishes the referential; an outsourced centre with sites in France
+and Morocco registers itself, is audited and labelled; an ordering party may read the label
+status but not the audit; the label is suspended, then reinstated once remedied.
+Contracts: a bank registers a perennial tender with 75-day payment terms by reverse
+auction; the labelled centre and an unlabelled one bid, the labelled one 4 % dearer; the
+award goes to the unlabelled one, with the label-preference advisory. Every event that
 flows on Kafka is printed as it arrives."""
 
 from __future__ import annotations
@@ -14,18 +17,24 @@ from pathlib import Path
 
 import grpc
 from google.protobuf import json_format
+from vigie.contracts.v1 import contracts_pb2 as cpb
+from vigie.contracts.v1 import contracts_pb2_grpc
 from vigie.labels.v1 import labels_pb2 as pb
 from vigie.labels.v1 import labels_pb2_grpc
 
-from services.cli.main import parse_date
 from services.cli.output import as_dict
-from services.cli.watch import describe, records
+from services.cli.parsing import parse_date
+from services.cli.watch import describe, mentions, records
 from services.common import identity, topics
 from services.common.settings import load
 
-SAMPLE_REFERENTIAL = Path(__file__).parent / "samples" / "referential.json"
-# What the story publishes: referential, centre (2), audit, grant (2), suspension (2).
-EXPECTED_EVENTS = 8
+SAMPLES = Path(__file__).parent / "samples"
+SAMPLE_REFERENTIAL = SAMPLES / "referential.json"
+SAMPLE_TENDER = SAMPLES / "tender-perennial.json"
+# Referential 1, labelled centre 2 + audit 1 + grant, suspension, reinstatement 2 each,
+# second centre 2; tender registered, 2 bids, award, contract signed.
+EXPECTED_EVENTS = 17
+PAUSE = 0.3  # seconds between steps, so events show between them
 
 
 def say(text: str) -> None:
@@ -40,91 +49,99 @@ def show(message, *fields: str) -> None:
 
 
 class Story:
-    def __init__(self, channel: grpc.aio.Channel, key: str) -> None:
-        self.registry = labels_pb2_grpc.LabelRegistryStub(channel)
+    def __init__(self, labels: grpc.aio.Channel, contracts: grpc.aio.Channel, key: str) -> None:
+        self.registry = labels_pb2_grpc.LabelRegistryStub(labels)
+        self.tenders = contracts_pb2_grpc.TenderServiceStub(contracts)
         self.key = key
+        stamp = f"{datetime.now(UTC):%Y%m%d%H%M%S}"
+        self.labelled = f"ctr-hauts-de-france-{stamp}"
+        self.unlabelled = f"ctr-atlantique-{stamp}"
+        self.bank = f"banque-exemple-{stamp}"
+        self.today = datetime.now(UTC).date()
 
-    def auth(self, role: identity.Role, org: str) -> list[tuple[str, str]]:
+    def as_(self, role: identity.Role, org: str) -> list[tuple[str, str]]:
         return [("authorization", f"Bearer {identity.mint(self.key, role, org)}")]
 
+    @property
+    def committee(self):
+        return self.as_(identity.Role.COMMITTEE, "committee")
 
-async def demo(labels_addr: str) -> int:
+    def needles(self) -> list[str]:
+        """What the story's events mention: its centres and its ordering party."""
+        return [self.labelled, self.unlabelled, self.bank]
+
+
+async def demo(labels_addr: str, contracts_addr: str) -> int:
     settings = load()
-    today = datetime.now(UTC).date()
-    centre_id = f"ctr-hauts-de-france-{datetime.now(UTC):%Y%m%d%H%M%S}"
     seen: list[str] = []
     started = asyncio.Event()
+    async with (
+        grpc.aio.insecure_channel(labels_addr) as labels,
+        grpc.aio.insecure_channel(contracts_addr) as contracts,
+    ):
+        story = Story(labels, contracts, settings.token_key)
 
-    async def follow() -> None:
-        async for record in records(
-            settings.kafka_bootstrap, [topics.LABEL_EVENTS, topics.LABEL_STATUS], False, started
-        ):
-            line = describe(record)
-            if centre_id in line or "ReferentialPublished" in line:
-                seen.append(line)
-                print(line, flush=True)
+        async def follow() -> None:
+            names = [t.name for t in topics.declared() if t.name != topics.DEAD_LETTER]
+            async for record in records(settings.kafka_bootstrap, names, False, started):
+                if mentions(record, story.needles()) or b"ReferentialPublished" in dict(
+                    record.headers or []
+                ).get("event-type", b""):
+                    seen.append(describe(record))
+                    print(seen[-1], flush=True)
 
-    watcher = asyncio.create_task(follow())
-    await asyncio.wait_for(started.wait(), 30)
-    async with grpc.aio.insecure_channel(labels_addr) as channel:
-        story = Story(channel, settings.token_key)
-        committee = story.auth(identity.Role.COMMITTEE, "committee")
-        centre = story.auth(identity.Role.CENTRE, centre_id)
-        bank = story.auth(identity.Role.ORDERING_PARTY, "banque-exemple")
+        watcher = asyncio.create_task(follow())
+        await asyncio.wait_for(started.wait(), 30)
         try:
-            await tell(story, committee, centre, bank, centre_id, today)
+            referential = await labels_story(story)
+            await contracts_story(story, referential)
         except grpc.aio.AioRpcError as error:
             print(f"  unexpected {error.code().name}: {error.details()}")
             watcher.cancel()
             return 1
-
-    say("Waiting for every event to arrive on Kafka")
-    for _ in range(100):
-        if len(seen) >= EXPECTED_EVENTS:
-            break
-        await asyncio.sleep(0.1)
-    watcher.cancel()
+        say("Waiting for every event to arrive on Kafka")
+        for _ in range(100):
+            if len(seen) >= EXPECTED_EVENTS:
+                break
+            await asyncio.sleep(0.1)
+        watcher.cancel()
     print(f"\n{len(seen)} events seen for this story (expected {EXPECTED_EVENTS}).")
     return 0 if len(seen) >= EXPECTED_EVENTS else 1
 
 
-async def tell(story: Story, committee, centre, bank, centre_id: str, today) -> None:
-    registry = story.registry
-    say("The committee publishes a version of the label referential (four areas)")
+async def step(text: str) -> None:
+    await asyncio.sleep(PAUSE)
+    say(text)
+
+
+async def labels_story(story: Story) -> pb.Referential:
+    registry, today = story.registry, story.today
+    await step("The committee publishes a version of the label referential (four areas)")
     request = json_format.Parse(SAMPLE_REFERENTIAL.read_text(), pb.PublishReferentialRequest())
-    referential = await registry.PublishReferential(request, metadata=committee)
+    referential = await registry.PublishReferential(request, metadata=story.committee)
     print(f"  referential v{referential.version}: {referential.title}")
 
-    say(f"Centre {centre_id} registers itself: an outsourcer with sites in France and Morocco")
+    await step(f"{story.labelled} registers itself: an outsourcer with sites in France and Morocco")
     registered = await registry.RegisterCentre(
-        pb.RegisterCentreRequest(
-            centre_id=centre_id,
-            name="Relation Client Hauts-de-France",
-            kind=pb.CENTRE_KIND_OUTSOURCED,
-            sites=[
-                pb.Site(site_id="lille", name="Lille Euratechnologies", country="FR", city="Lille"),
-                pb.Site(site_id="rabat", name="Rabat Technopolis", country="MA", city="Rabat"),
-            ],
-        ),
-        metadata=centre,
+        centre_request(story.labelled, "Relation Client Hauts-de-France", "lille", "rabat"),
+        metadata=story.as_(identity.Role.CENTRE, story.labelled),
     )
     show(registered, "centre_id", "kind", "label")
 
-    say("An audit is recorded against that referential; each area is scored")
-    scores = [
-        pb.CriterionScore(code=c.code, score=c.max_score - 2)
-        for area in referential.areas
-        for c in area.criteria
-    ]
+    await step("An audit is recorded against that referential; each area is scored")
     audit = await registry.RecordAudit(
         pb.RecordAuditRequest(
-            centre_id=centre_id,
+            centre_id=story.labelled,
             referential_version=referential.version,
             audited_on=parse_date(str(today - timedelta(days=7))),
             auditor="Organisme certificateur accrédité",
-            scores=scores,
+            scores=[
+                pb.CriterionScore(code=c.code, score=c.max_score - 2)
+                for area in referential.areas
+                for c in area.criteria
+            ],
         ),
-        metadata=committee,
+        metadata=story.committee,
     )
     for result in audit.results:
         verdict = "passed" if result.passed else "failed"
@@ -133,33 +150,117 @@ async def tell(story: Story, committee, centre, bank, centre_id: str, today) -> 
             f" (threshold {result.pass_threshold_percent} %) {verdict}"
         )
 
-    say("The committee grants the label for three years")
+    await step("The committee grants the label for three years")
     granted = await registry.GrantLabel(
         pb.GrantLabelRequest(
-            centre_id=centre_id,
+            centre_id=story.labelled,
             audit_id=audit.audit_id,
             valid_from=parse_date(str(today)),
             valid_until=parse_date(str(today + timedelta(days=3 * 365))),
         ),
-        metadata=committee,
+        metadata=story.committee,
     )
     show(granted, "label")
 
-    say("An ordering party reads the label status, but may not read the audit")
-    seen_by_bank = await registry.GetCentre(pb.GetCentreRequest(centre_id=centre_id), metadata=bank)
-    print(f"  label status: {pb.LabelStatus.Name(seen_by_bank.label.status)}")
+    await step("An ordering party reads the label status, but may not read the audit")
+    bank = story.as_(identity.Role.ORDERING_PARTY, story.bank)
+    seen = await registry.GetCentre(pb.GetCentreRequest(centre_id=story.labelled), metadata=bank)
+    print(f"  label status: {pb.LabelStatus.Name(seen.label.status)}")
     try:
         await registry.GetAudit(pb.GetAuditRequest(audit_id=audit.audit_id), metadata=bank)
     except grpc.aio.AioRpcError as error:
         print(f"  GetAudit as an ordering party: {error.code().name}: {error.details()}")
 
-    say("A complaint: the committee suspends the label, with a deadline to remedy")
+    await step("A complaint: the committee suspends the label, with a deadline to remedy")
     suspended = await registry.SuspendLabel(
         pb.SuspendLabelRequest(
-            centre_id=centre_id,
+            centre_id=story.labelled,
             reason="Affichage social absent sur le site de Lille (contrôle inopiné)",
             remedy_deadline=parse_date(str(today + timedelta(days=60))),
         ),
-        metadata=committee,
+        metadata=story.committee,
     )
     show(suspended, "label")
+    await step("The centre remedies; the committee reinstates the label")
+    reinstated = await registry.ReinstateLabel(
+        pb.ReinstateLabelRequest(centre_id=story.labelled, reason="Affichage social en place"),
+        metadata=story.committee,
+    )
+    print(f"  label status: {pb.LabelStatus.Name(reinstated.label.status)}")
+
+    await step(f"{story.unlabelled}, an outsourcer without the label, registers too")
+    await registry.RegisterCentre(
+        centre_request(story.unlabelled, "Atlantique Contact", "nantes", "casablanca"),
+        metadata=story.as_(identity.Role.CENTRE, story.unlabelled),
+    )
+    return referential
+
+
+async def contracts_story(story: Story, referential: pb.Referential) -> None:
+    tenders = story.tenders
+    bank = story.as_(identity.Role.ORDERING_PARTY, story.bank)
+    await step(f"{story.bank} registers a perennial tender: 75-day payment terms, reverse auction")
+    terms = json_format.Parse(SAMPLE_TENDER.read_text(), cpb.TenderTerms())
+    start = story.today + timedelta(days=30)
+    terms.start_date.CopyFrom(parse_date(str(start)))
+    terms.end_date.CopyFrom(parse_date(str(start + timedelta(days=3 * 365))))
+    registered = await tenders.RegisterTender(cpb.RegisterTenderRequest(terms=terms), metadata=bank)
+    tender_id = registered.tender.tender_id
+    for advisory in registered.advisories:
+        print(f"  advisory {advisory.rule}: {advisory.observed} (limit {advisory.limit})")
+        print(f"    {advisory.reference}")
+
+    await step("Both centres bid: the labelled one 4 % dearer")
+    bids = {}
+    for centre, price, site in (
+        (story.labelled, 2_600, "lille"),
+        (story.unlabelled, 2_500, "nantes"),
+    ):
+        bids[centre] = await submit_when_known(story, tender_id, centre, price, site)
+        print(f"  {centre}: {price / 100:.2f} EUR per productive hour")
+
+    await step("The bank awards the tender to the cheaper, unlabelled centre")
+    awarded = await tenders.AwardTender(
+        cpb.AwardTenderRequest(tender_id=tender_id, bid_id=bids[story.unlabelled].bid_id),
+        metadata=bank,
+    )
+    advisory = awarded.label_preference
+    if awarded.HasField("label_preference"):
+        print(
+            f"  label preference: the best labelled bid ({advisory.best_labelled_centre_id}) was"
+            f" {advisory.price_gap_cents / 100:.2f} EUR/h ({advisory.price_gap_percent:.1f} %)"
+            " dearer"
+        )
+        print(f"    {advisory.explanation}")
+    print(f"  contract {awarded.contract.contract_id} signed with {awarded.contract.centre_id}")
+
+
+async def submit_when_known(story: Story, tender_id: str, centre: str, price: int, site: str):
+    """The contracts service learns centres from the label-status topic: wait for it."""
+    request = cpb.SubmitBidRequest(
+        tender_id=tender_id, price_cents=price, sites=[cpb.ProposedSite(site_id=site)]
+    )
+    for _ in range(100):
+        try:
+            return await story.tenders.SubmitBid(
+                request, metadata=story.as_(identity.Role.CENTRE, centre)
+            )
+        except grpc.aio.AioRpcError as error:
+            if "not (yet) known" not in (error.details() or ""):
+                raise
+            await asyncio.sleep(0.1)
+    raise RuntimeError(f"{centre} never reached the contracts service")
+
+
+def centre_request(centre_id: str, name: str, onshore: str, offshore: str):
+    cities = {"lille": "Lille", "rabat": "Rabat", "nantes": "Nantes", "casablanca": "Casablanca"}
+    countries = {"lille": "FR", "nantes": "FR", "rabat": "MA", "casablanca": "MA"}
+    return pb.RegisterCentreRequest(
+        centre_id=centre_id,
+        name=name,
+        kind=pb.CENTRE_KIND_OUTSOURCED,
+        sites=[
+            pb.Site(site_id=s, name=f"{name} {cities[s]}", country=countries[s], city=cities[s])
+            for s in (onshore, offshore)
+        ],
+    )

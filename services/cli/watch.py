@@ -8,6 +8,7 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
+from google.protobuf import json_format
 
 from services.cli.output import event_line
 from services.common import topics
@@ -37,6 +38,16 @@ async def records(
             yield record
     finally:
         await consumer.stop()
+
+
+def mentions(record: ConsumerRecord, needles: list[str]) -> bool:
+    """Whether a record's decoded payload names any of these ids."""
+    try:
+        _, payload = decode(record.value)
+    except UndecodableEvent:
+        return False
+    text = json_format.MessageToJson(payload)
+    return any(needle in text for needle in needles)
 
 
 def describe(record: ConsumerRecord) -> str:
