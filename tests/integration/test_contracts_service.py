@@ -4,6 +4,9 @@ status learnt from the labels service's compacted topic, events on Kafka."""
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import sys
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -17,6 +20,7 @@ from vigie.labels.v1.labels_pb2_grpc import LabelRegistryStub
 from services.common import topics
 from services.common.envelope import decode
 from services.common.identity import Role
+from tests.integration.conftest import ROOT
 from tests.integration.test_labels_service import (
     audit_request,
     centre_request,
@@ -617,3 +621,39 @@ async def test_termination_with_short_notice_is_advised_and_final(
     )
     assert [a.rule for a in short.advisories] == ["short_termination_notice"]
     assert "L442-1" in short.advisories[0].reference
+
+
+async def test_the_cli_imports_a_workforce_management_csv(
+    registry, tenders, referential, token, contracts_service, settings, tmp_path
+):
+    """The centre's own command line, as a separate process, over real gRPC."""
+    contract, _ = await signed_contract(registry, tenders, referential, token)
+    start = contract.terms.start_date
+    day_text = f"{start.day:02d}/{start.month:02d}/{start.year}"
+    lines = ["Date;Time;Site;Offered;Handled;Forecast;Handle_Time_s"]
+    lines += [
+        f"{day_text};{8 + q // 4:02d}:{q % 4 * 15:02d};roubaix;60;55;58;9900" for q in range(40)
+    ]
+    export = tmp_path / "export.csv"
+    export.write_text("\n".join(lines) + "\n")
+    cli = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "services.cli",
+        "--as",
+        f"centre:{contract.centre_id}",
+        "--contracts",
+        contracts_service.address,
+        "volumes",
+        "import",
+        str(export),
+        "--contract",
+        contract.contract_id,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=os.environ
+        | {"VIGIE_TOKEN_KEY": settings.token_key, "PYTHONPATH": f"{ROOT}:{ROOT / 'gen'}"},
+    )
+    out, err = await asyncio.wait_for(cli.communicate(), 60)
+    assert cli.returncode == 0, err.decode()
+    assert json.loads(out) == {"received": 40, "stored": 40}
