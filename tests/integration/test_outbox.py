@@ -185,9 +185,10 @@ async def test_a_service_started_while_kafka_is_down_serves_and_publishes_once_i
         kafka("start")
     try:
         records = await events.collect(lambda r: r.key == centre_id.encode(), 1, timeout=60)
+        # Exactly once, whichever replica's relay published it: the session's labels service
+        # shares this outbox, and the advisory lock lets one relay publish at a time.
         assert [decode(r.value)[0].event_type for r in records] == [
             "vigie.labels.v1.CentreRegistered"
         ]
-        assert "publish failed" in service.log.read_text()  # the relay did retry
     finally:
         await asyncio.to_thread(service.stop)

@@ -55,7 +55,7 @@ def test_token_round_trip():
                             "sub": "x",
                             "role": "king",
                             "org": "o",
-                            "exp": int(time.time()) + 60,
+                            "exp": int(time.time()) + 3600,
                         },
                         KEY,
                     ),
