@@ -1,11 +1,15 @@
 """Consuming Vigie events: idempotent by event id, dead letters for what cannot be decoded.
 
 Each record is applied in one PostgreSQL transaction together with the row that marks its
-event id as processed, so a redelivery (after a crash, a rebalance or a relay republishing
-a batch) changes nothing. Offsets are committed after the records are applied: at least
-once from Kafka, exactly once in effect. A record that is not a Vigie envelope, or that the
-handler rejects as permanently invalid, goes to the dead-letter topic with the reason and the
-consumer moves on: it never blocks its partition. Other failures (database down) are retried."""
+event id as processed and the consumer's next offset in that partition, so a redelivery
+(after a crash, a rebalance or a relay republishing a batch) changes nothing, and the
+position lives with the state it produced: on assignment the consumer seeks to the offsets
+stored in PostgreSQL (from the beginning when there are none, which rebuilds a projection
+that was emptied with its offsets). Offsets are committed to Kafka too, for lag tools.
+
+A record that is not a Vigie envelope, or that the handler rejects as permanently invalid,
+goes to the dead-letter topic with the reason and the consumer moves on: it never blocks its
+partition. Other failures (database down) are retried."""
 
 from __future__ import annotations
 
@@ -14,7 +18,8 @@ import logging
 from collections.abc import Awaitable, Callable
 
 import asyncpg
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, ConsumerRecord
+from aiokafka.structs import TopicPartition
 from google.protobuf.message import Message
 from opentelemetry import metrics, propagate, trace
 from vigie.events.v1.envelope_pb2 import Envelope
@@ -60,7 +65,6 @@ class EventConsumer:
 
     async def run(self) -> None:
         self._consumer = AIOKafkaConsumer(
-            *self._topics,
             bootstrap_servers=self._bootstrap,
             group_id=self.group,
             enable_auto_commit=False,
@@ -71,6 +75,7 @@ class EventConsumer:
             bootstrap_servers=self._bootstrap, enable_idempotence=True
         )
         await self._consumer.start()
+        self._consumer.subscribe(self._topics, listener=_SeekToStoredOffsets(self))
         await self._dead_letters.start()
         self.started.set()
         try:
@@ -105,14 +110,16 @@ class EventConsumer:
                 envelope, payload = decode(record.value)
             except UndecodableEvent as exc:
                 await self._dead_letter(record, str(exc))
+                await self._advance(record)
                 return
             span.set_attribute("messaging.message.id", envelope.event_id)
             while True:
                 try:
-                    await self._apply(envelope, payload)
+                    await self._apply(record, envelope, payload)
                     return
                 except RejectedEvent as exc:
                     await self._dead_letter(record, f"rejected: {exc}")
+                    await self._advance(record)
                     return
                 except asyncio.CancelledError:
                     raise
@@ -120,8 +127,9 @@ class EventConsumer:
                     log.exception("%s: applying %s failed; retrying", self.group, envelope.event_id)
                     await asyncio.sleep(self._retry_backoff)
 
-    async def _apply(self, envelope: Envelope, payload: Message) -> None:
+    async def _apply(self, record: ConsumerRecord, envelope: Envelope, payload: Message) -> None:
         async with self._pool.acquire() as conn, conn.transaction():
+            await _store_offset(conn, self.group, record)
             first_time = await conn.fetchval(
                 "INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2)"
                 " ON CONFLICT DO NOTHING RETURNING true",
@@ -133,6 +141,18 @@ class EventConsumer:
                 return
             await self._handler(conn, envelope, payload)
         _applied.add(1, {"consumer": self.group, "type": envelope.event_type})
+
+    async def _advance(self, record: ConsumerRecord) -> None:
+        async with self._pool.acquire() as conn:
+            await _store_offset(conn, self.group, record)
+
+    async def stored_offsets(self, partitions: list[TopicPartition]) -> dict[TopicPartition, int]:
+        rows = await self._pool.fetch(
+            "SELECT topic, partition, next_offset FROM consumer_offsets WHERE consumer = $1",
+            self.group,
+        )
+        stored = {TopicPartition(r["topic"], r["partition"]): r["next_offset"] for r in rows}
+        return {tp: stored[tp] for tp in partitions if tp in stored}
 
     async def _dead_letter(self, record: ConsumerRecord, reason: str) -> None:
         log.warning(
@@ -155,3 +175,34 @@ class EventConsumer:
             topics.DEAD_LETTER, value=record.value, key=record.key, headers=headers
         )
         _dead.add(1, {"consumer": self.group, "topic": record.topic})
+
+
+async def _store_offset(conn: asyncpg.Connection, group: str, record: ConsumerRecord) -> None:
+    await conn.execute(
+        "INSERT INTO consumer_offsets (consumer, topic, partition, next_offset)"
+        " VALUES ($1, $2, $3, $4) ON CONFLICT (consumer, topic, partition)"
+        " DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()",
+        group,
+        record.topic,
+        record.partition,
+        record.offset + 1,
+    )
+
+
+class _SeekToStoredOffsets(ConsumerRebalanceListener):
+    """On assignment, start each partition where PostgreSQL says this consumer stands."""
+
+    def __init__(self, owner: EventConsumer) -> None:
+        self._owner = owner
+
+    async def on_partitions_revoked(self, revoked) -> None:
+        return None
+
+    async def on_partitions_assigned(self, assigned) -> None:
+        consumer = self._owner._consumer
+        stored = await self._owner.stored_offsets(list(assigned))
+        for tp in assigned:
+            if tp in stored:
+                consumer.seek(tp, stored[tp])
+            else:
+                await consumer.seek_to_beginning(tp)

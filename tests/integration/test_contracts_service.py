@@ -20,7 +20,8 @@ from vigie.labels.v1.labels_pb2_grpc import LabelRegistryStub
 from services.common import topics
 from services.common.envelope import decode
 from services.common.identity import Role
-from tests.integration.conftest import ROOT
+from services.contracts.projections import GROUP
+from tests.integration.conftest import ROOT, ServiceProcess
 from tests.integration.test_labels_service import (
     audit_request,
     centre_request,
@@ -657,3 +658,35 @@ async def test_the_cli_imports_a_workforce_management_csv(
     out, err = await asyncio.wait_for(cli.communicate(), 60)
     assert cli.returncode == 0, err.decode()
     assert json.loads(out) == {"received": 40, "stored": 40}
+
+
+async def test_the_label_projection_is_rebuilt_from_the_topic(
+    registry, referential, token, pool, settings, tmp_path, contracts_service, known_labelled
+):
+    """Emptied with its offsets, the projection is rebuilt from the compacted topic when a
+    replica (re)joins the group: the contracts service never reads the labels database."""
+    centre = await new_centre(registry, token, referential, labelled=True)
+    await known_labelled(centre)
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("DELETE FROM contracts.centres")
+        for table in ("consumer_offsets", "processed_events"):
+            await conn.execute(f"DELETE FROM contracts.{table} WHERE consumer = $1", GROUP)
+    replica = ServiceProcess("services.contracts", settings, tmp_path)
+    await asyncio.to_thread(replica.start)
+    try:
+        for _ in range(600):
+            if await pool.fetchval(
+                "SELECT label_status FROM contracts.centres WHERE centre_id = $1", centre
+            ):
+                break
+            await asyncio.sleep(0.1)
+        await known_labelled(centre)
+        # Every centre the registry knows is back, with its label status (the topic may hold
+        # more: it outlives this test database).
+        missing = await pool.fetchval(
+            "SELECT count(*) FROM labels.centres l LEFT JOIN contracts.centres c USING (centre_id)"
+            " WHERE c.label_status IS DISTINCT FROM l.label_status"
+        )
+        assert missing == 0
+    finally:
+        await asyncio.to_thread(replica.stop)
