@@ -26,6 +26,7 @@ from vigie.events.v1.envelope_pb2 import Envelope
 
 from services.common import topics
 from services.common.envelope import UndecodableEvent, decode, trace_carrier
+from services.common.uow import UnitOfWork, unit_of_work
 
 log = logging.getLogger(__name__)
 _tracer = trace.get_tracer("vigie.consumer")
@@ -35,7 +36,9 @@ _duplicates = _meter.create_counter("vigie.consumer.duplicates", unit="{event}")
 _dead = _meter.create_counter("vigie.consumer.dead_letters", unit="{record}")
 _lag = _meter.create_gauge("vigie.consumer.lag", unit="{record}")
 
-Handler = Callable[[asyncpg.Connection, Envelope, Message], Awaitable[None]]
+# Called inside the unit of work that also records the event as processed and the offset:
+# what it writes and the events it emits commit with them, or not at all.
+Handler = Callable[[UnitOfWork, Envelope, Message], Awaitable[None]]
 
 
 class RejectedEvent(Exception):
@@ -50,6 +53,7 @@ class EventConsumer:
         topic_names: list[str],
         handler: Handler,
         pool: asyncpg.Pool,
+        schema: str,
         bootstrap: str,
         retry_backoff: float = 1.0,
     ) -> None:
@@ -57,6 +61,7 @@ class EventConsumer:
         self._topics = topic_names
         self._handler = handler
         self._pool = pool
+        self._schema = schema
         self._bootstrap = bootstrap
         self._retry_backoff = retry_backoff
         self._consumer: AIOKafkaConsumer | None = None
@@ -128,7 +133,8 @@ class EventConsumer:
                     await asyncio.sleep(self._retry_backoff)
 
     async def _apply(self, record: ConsumerRecord, envelope: Envelope, payload: Message) -> None:
-        async with self._pool.acquire() as conn, conn.transaction():
+        async with unit_of_work(self._pool, self._schema) as uow:
+            conn = uow.conn
             await _store_offset(conn, self.group, record)
             first_time = await conn.fetchval(
                 "INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2)"
@@ -139,7 +145,7 @@ class EventConsumer:
             if not first_time:
                 _duplicates.add(1, {"consumer": self.group})
                 return
-            await self._handler(conn, envelope, payload)
+            await self._handler(uow, envelope, payload)
         _applied.add(1, {"consumer": self.group, "type": envelope.event_type})
 
     async def _advance(self, record: ConsumerRecord) -> None:

@@ -15,6 +15,7 @@ from vigie.events.v1.envelope_pb2 import Envelope
 
 # Imported for their side effect: every payload type Vigie publishes is known to decode().
 from vigie.labels.v1 import events_pb2 as _labels_events  # noqa: F401
+from vigie.notices.v1 import events_pb2 as _notices_events  # noqa: F401
 
 Headers = list[tuple[str, bytes]]
 

@@ -7,6 +7,7 @@ import contextvars
 import time
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 import jwt
 
@@ -43,6 +44,19 @@ class Caller:
                 "OTHER_ORGANISATION",
                 f"{self.role.value} {self.organisation_id} may not act for {organisation_id}",
             )
+
+    def sees(self, record: Any) -> bool:
+        """Whether the caller may see a record between an ordering party and a centre (any
+        message with `ordering_party_id` and `centre_id`): the committee sees all; an
+        ordering party or a centre only what it is a party to."""
+        return (
+            self.role is Role.COMMITTEE
+            or (
+                self.role is Role.ORDERING_PARTY
+                and record.ordering_party_id == self.organisation_id
+            )
+            or (self.role is Role.CENTRE and record.centre_id == self.organisation_id)
+        )
 
 
 _current: contextvars.ContextVar[Caller] = contextvars.ContextVar("vigie_caller")

@@ -39,7 +39,6 @@ class Settings(BaseSettings):
     # How often the labels service looks for labels past their validity (seconds).
     expiry_interval: float = 60.0
 
-
     def port_for(self, service: str) -> int:
         return self.grpc_port if self.grpc_port is not None else DEFAULT_PORTS[service]
 

@@ -20,6 +20,8 @@ LABEL_STATUS = "vigie.labels.status"
 TENDER_EVENTS = "vigie.tenders.events"
 CONTRACT_EVENTS = "vigie.contracts.events"
 VOLUMES = "vigie.volumes"
+NOTICE_EVENTS = "vigie.notices.events"
+ALERTS = "vigie.alerts"
 DEAD_LETTER = "vigie.deadletter"
 
 DECLARATION = Path(__file__).resolve().parents[2] / "infra" / "topics.toml"

@@ -167,7 +167,7 @@ class Contracts:
     async def get_contract(self, caller: Caller, contract_id: str) -> pb.Contract:
         async with self.pool.acquire() as conn:
             contract = (await store.get_contracts(conn, [contract_id])).get(contract_id)
-        if contract is None or not _may_see_contract(caller, contract):
+        if contract is None or not caller.sees(contract):
             raise NotFound("contract", contract_id)
         return contract
 
@@ -231,7 +231,7 @@ class Contracts:
         self, conn: asyncpg.Connection, caller: Caller, contract_id: str
     ) -> pb.Contract:
         contract = (await store.get_contracts(conn, [contract_id], lock=True)).get(contract_id)
-        if contract is None or not _may_see_contract(caller, contract):
+        if contract is None or not caller.sees(contract):
             raise NotFound("contract", contract_id)
         if contract.status != pb.CONTRACT_STATUS_ACTIVE:
             raise FailedPrecondition("contract_id", "the contract has been terminated")
@@ -475,17 +475,6 @@ async def _may_see_tender(conn: asyncpg.Connection, caller: Caller, tender: pb.T
                 conn, tender.tender_id, caller.organisation_id
             )
     return False
-
-
-def _may_see_contract(caller: Caller, contract: pb.Contract) -> bool:
-    return (
-        caller.role is Role.COMMITTEE
-        or (
-            caller.role is Role.ORDERING_PARTY
-            and contract.ordering_party_id == caller.organisation_id
-        )
-        or (caller.role is Role.CENTRE and contract.centre_id == caller.organisation_id)
-    )
 
 
 def _emit(uow: UnitOfWork, topic: str, key: str, payload: Message) -> None:

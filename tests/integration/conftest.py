@@ -17,7 +17,12 @@ import grpc
 import psycopg
 import pytest
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
+from google.protobuf import json_format
+from vigie.contracts.v1.contracts_pb2_grpc import ContractServiceStub, TenderServiceStub
+from vigie.labels.v1.labels_pb2 import PublishReferentialRequest
+from vigie.labels.v1.labels_pb2_grpc import LabelRegistryStub
 
+from services.cli.demo import SAMPLE_REFERENTIAL
 from services.common import identity, migrations
 from services.common.settings import Settings
 
@@ -217,3 +222,47 @@ async def tail(settings: Settings) -> AsyncIterator[Callable[[str], asyncio.Futu
     yield open_tail
     for t in tails:
         await t.stop()
+
+
+# -- the services' clients, shared by the test modules --------------------------------------
+
+
+@pytest.fixture
+def registry(channel) -> LabelRegistryStub:
+    return LabelRegistryStub(channel)
+
+
+@pytest.fixture
+def tenders(contracts_channel) -> TenderServiceStub:
+    return TenderServiceStub(contracts_channel)
+
+
+@pytest.fixture
+def contracts(contracts_channel) -> ContractServiceStub:
+    return ContractServiceStub(contracts_channel)
+
+
+@pytest.fixture
+async def referential(registry, token):
+    """A freshly published version of the sample referential."""
+    request = json_format.Parse(SAMPLE_REFERENTIAL.read_text(), PublishReferentialRequest())
+    return await registry.PublishReferential(
+        request, metadata=token(identity.Role.COMMITTEE, "committee")
+    )
+
+
+@pytest.fixture
+async def known_labelled(pool):
+    """Wait until the contracts service's projection shows the centre labelled."""
+
+    async def wait(centre_id: str) -> None:
+        for _ in range(100):
+            status = await pool.fetchval(
+                "SELECT label_status FROM contracts.centres WHERE centre_id = $1", centre_id
+            )
+            if status == 2:
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"{centre_id}'s label never reached the contracts service")
+
+    return wait

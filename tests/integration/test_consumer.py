@@ -23,7 +23,7 @@ async def test_undecodable_and_rejected_records_go_to_dead_letters_and_duplicate
     key = f"ctr-{uuid.uuid4().hex[:8]}"
     applied: list[str] = []
 
-    async def handler(conn, envelope, payload):
+    async def handler(uow, envelope, payload):
         if envelope.aggregate_id != key:  # a new group reads the topic's earlier events too
             return
         if payload.reason == "poison":
@@ -48,6 +48,7 @@ async def test_undecodable_and_rejected_records_go_to_dead_letters_and_duplicate
         topic_names=[topics.LABEL_EVENTS],
         handler=handler,
         pool=pool,
+        schema="labels",
         bootstrap=settings.kafka_bootstrap,
     )
     task = asyncio.create_task(consumer.run())

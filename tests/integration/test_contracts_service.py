@@ -14,8 +14,6 @@ import grpc
 import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
 from vigie.contracts.v1 import contracts_pb2 as cpb
-from vigie.contracts.v1.contracts_pb2_grpc import ContractServiceStub, TenderServiceStub
-from vigie.labels.v1.labels_pb2_grpc import LabelRegistryStub
 
 from services.common import topics
 from services.common.envelope import decode
@@ -28,7 +26,6 @@ from tests.integration.test_labels_service import (
     day,
     grant_request,
     new_centre_id,
-    referential_request,
 )
 
 pytestmark = pytest.mark.integration
@@ -74,45 +71,6 @@ def tender_terms(activity=cpb.ACTIVITY_TYPE_PERENNIAL, **changes) -> cpb.TenderT
         else:
             setattr(terms, name, value)
     return terms
-
-
-@pytest.fixture
-def registry(channel) -> LabelRegistryStub:
-    return LabelRegistryStub(channel)
-
-
-@pytest.fixture
-def tenders(contracts_channel) -> TenderServiceStub:
-    return TenderServiceStub(contracts_channel)
-
-
-@pytest.fixture
-def contracts(contracts_channel) -> ContractServiceStub:
-    return ContractServiceStub(contracts_channel)
-
-
-@pytest.fixture
-async def known_labelled(pool):
-    """Wait until the contracts service's projection shows the centre labelled."""
-
-    async def wait(centre_id: str) -> None:
-        for _ in range(100):
-            status = await pool.fetchval(
-                "SELECT label_status FROM contracts.centres WHERE centre_id = $1", centre_id
-            )
-            if status == 2:
-                return
-            await asyncio.sleep(0.05)
-        raise AssertionError(f"{centre_id}'s label never reached the contracts service")
-
-    return wait
-
-
-@pytest.fixture
-async def referential(registry, token):
-    return await registry.PublishReferential(
-        referential_request(), metadata=token(Role.COMMITTEE, "committee")
-    )
 
 
 async def new_centre(registry, token, referential, *, labelled: bool) -> str:

@@ -13,7 +13,6 @@ from google.type.date_pb2 import Date
 from grpc_status import rpc_status
 from vigie.labels.v1 import events_pb2
 from vigie.labels.v1 import labels_pb2 as pb
-from vigie.labels.v1.labels_pb2_grpc import LabelRegistryStub
 
 from services.cli.demo import SAMPLE_REFERENTIAL
 from services.common import topics
@@ -116,18 +115,8 @@ def bad_fields(error: grpc.aio.AioRpcError) -> dict[str, str]:
 
 
 @pytest.fixture
-def registry(channel) -> LabelRegistryStub:
-    return LabelRegistryStub(channel)
-
-
-@pytest.fixture
 def committee(token):
     return token(Role.COMMITTEE, "committee")
-
-
-@pytest.fixture
-async def referential(registry, committee) -> pb.Referential:
-    return await registry.PublishReferential(referential_request(), metadata=committee)
 
 
 async def count_rows(pool, table: str, centre_id: str) -> int:

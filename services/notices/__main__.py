@@ -1,0 +1,3 @@
+from services.notices.main import main
+
+main()

@@ -1,0 +1,232 @@
+"""The notices service's commands and queries. A notice, its alerts and its events commit
+together; a breach is recorded and shown, never refused."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import asyncpg
+from google.protobuf.message import Message
+from vigie.contracts.v1 import contracts_pb2 as cpb
+from vigie.notices.v1 import events_pb2 as events
+from vigie.notices.v1 import notices_pb2 as pb
+
+from services.common import topics
+from services.common.envelope import wrap
+from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
+from services.common.identity import Caller, Role
+from services.common.protos import from_date, timestamp, to_date
+from services.common.uow import UnitOfWork, unit_of_work
+from services.notices import store
+from services.rules import lead_time
+
+SCHEMA = PRODUCER = "notices"
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Notices:
+    pool: asyncpg.Pool
+    now: Callable[[], datetime] = utc_now
+
+    def today(self) -> date:
+        return self.now().astimezone(PARIS).date()
+
+    async def issue(self, caller: Caller, request: pb.IssueWorkloadChangeRequest) -> pb.Notice:
+        effective = _date_field(request.effective_date, "effective_date")
+        today = self.today()
+        if effective < today:
+            raise InvalidArgument.one("effective_date", f"{effective} is before today ({today})")
+        async with unit_of_work(self.pool, SCHEMA) as uow:
+            contract = await store.get_contract(uow.conn, request.contract_id)
+            if contract is None or not caller.sees(contract):
+                raise NotFound("contract", request.contract_id)
+            if contract.status != cpb.CONTRACT_STATUS_ACTIVE:
+                raise FailedPrecondition("contract_id", "the contract has been terminated")
+            notice = self._notice(contract, request, today, effective)
+            await store.insert_notice(uow.conn, notice)
+            _emit(uow, topics.NOTICE_EVENTS, notice.contract_id, events.NoticeIssued(notice=notice))
+            for kind in _alert_kinds(notice):
+                await raise_alert(uow, _notice_alert(notice, kind, self.now()))
+        return notice
+
+    async def acknowledge(self, caller: Caller, notice_id: str) -> pb.Notice:
+        async with unit_of_work(self.pool, SCHEMA) as uow:
+            notice = await store.get_notice(uow.conn, notice_id, lock=True)
+            if notice is None or notice.centre_id != caller.organisation_id:
+                raise NotFound("notice", notice_id)
+            if not notice.HasField("acknowledged_at"):
+                notice.acknowledged_at.CopyFrom(timestamp(self.now()))
+                await store.update_notice(uow.conn, notice)
+                acknowledged = events.NoticeAcknowledged(
+                    notice_id=notice.notice_id,
+                    contract_id=notice.contract_id,
+                    centre_id=notice.centre_id,
+                    acknowledged_at=notice.acknowledged_at,
+                )
+                _emit(uow, topics.NOTICE_EVENTS, notice.contract_id, acknowledged)
+        return notice
+
+    async def get(self, caller: Caller, notice_id: str) -> pb.Notice:
+        async with self.pool.acquire() as conn:
+            notice = await store.get_notice(conn, notice_id)
+        if notice is None or not caller.sees(notice):
+            raise NotFound("notice", notice_id)
+        return notice
+
+    async def list(self, caller: Caller, request: pb.ListNoticesRequest) -> list[pb.Notice]:
+        contract_id = request.contract_id or None
+        if contract_id is not None:
+            _uuid_field(contract_id, "contract_id")
+        async with self.pool.acquire() as conn:
+            return await store.list_notices(
+                conn,
+                ordering_party_id=_own(caller, Role.ORDERING_PARTY),
+                centre_id=_own(caller, Role.CENTRE),
+                contract_id=contract_id,
+                breaches_only=request.breaches_only,
+            )
+
+    async def acknowledge_alerts(self, caller: Caller, up_to: int) -> int:
+        async with self.pool.acquire() as conn:
+            return await store.acknowledge_alerts(conn, caller.organisation_id, up_to)
+
+    def _notice(
+        self, contract: cpb.Contract, request: pb.IssueWorkloadChangeRequest, today, effective
+    ) -> pb.Notice:
+        baseline = contract.terms.forecast.contacts_per_month
+        change = _rule_change(request.change, baseline)
+        schedule = [_rule_band(b) for b in contract.terms.notice_schedule.bands]
+        verdict = lead_time.assess(schedule, change, today, effective)
+        return pb.Notice(
+            notice_id=str(uuid.uuid4()),
+            contract_id=contract.contract_id,
+            ordering_party_id=contract.ordering_party_id,
+            centre_id=contract.centre_id,
+            change=request.change,
+            change_percent=float(change.change_percent),
+            baseline_contacts_per_month=baseline,
+            notified_on=from_date(today),
+            effective_date=request.effective_date,
+            reason=request.reason,
+            verdict=_proto_verdict(verdict, lead_time.below_agent_floor(today, effective)),
+            issued_at=timestamp(self.now()),
+        )
+
+
+async def raise_alert(uow: UnitOfWork, alert: pb.Alert) -> pb.Alert:
+    """Number and store an alert for its centre, and publish it, in the caller's unit of work."""
+    alert = await store.insert_alert(uow.conn, alert)
+    _emit(uow, topics.ALERTS, alert.centre_id, events.AlertRaised(alert=alert))
+    return alert
+
+
+def _alert_kinds(notice: pb.Notice) -> list[int]:
+    kinds = [pb.ALERT_KIND_NOTICE_RECEIVED]
+    if not notice.verdict.complies:
+        kinds.append(pb.ALERT_KIND_NOTICE_BREACH)
+    return kinds
+
+
+def _notice_alert(notice: pb.Notice, kind: int, now: datetime) -> pb.Alert:
+    change = _describe(notice)
+    effective = to_date(notice.effective_date)
+    if kind == pb.ALERT_KIND_NOTICE_BREACH:
+        summary = (
+            f"Notice breach: {change} from {effective} with {notice.verdict.actual}"
+            f" {_unit(notice.verdict.unit)} of notice; the contract asks"
+            f" {notice.verdict.required} ({notice.verdict.shortfall_days} days short)"
+        )
+    else:
+        summary = f"Workload change notified: {change} from {effective} ({notice.reason})"
+    return pb.Alert(
+        centre_id=notice.centre_id,
+        kind=kind,
+        created_at=timestamp(now),
+        summary=summary,
+        notice=notice,
+    )
+
+
+def _describe(notice: pb.Notice) -> str:
+    if notice.change.WhichOneof("change") == "termination":
+        return "termination of the contract"
+    return f"volume {notice.change_percent:+.0f} %"
+
+
+def _unit(unit: int) -> str:
+    return {
+        cpb.LEAD_TIME_UNIT_CALENDAR_DAYS: "calendar days",
+        cpb.LEAD_TIME_UNIT_BUSINESS_DAYS: "business days",
+        cpb.LEAD_TIME_UNIT_CALENDAR_MONTHS: "months",
+    }.get(unit, "days")
+
+
+def _rule_change(change: pb.WorkloadChange, baseline: int) -> lead_time.WorkloadChange:
+    match change.WhichOneof("change"):
+        case "termination":
+            return lead_time.WorkloadChange(Decimal(-100), termination=True)
+        case "change_percent":
+            return lead_time.WorkloadChange(Decimal(change.change_percent))
+    if baseline <= 0:
+        raise FailedPrecondition("contract_id", "the contract has no baseline volume")
+    return lead_time.WorkloadChange(
+        lead_time.change_percent(baseline, change.new_contacts_per_month)
+    )
+
+
+def _rule_band(band: cpb.NoticeBand) -> lead_time.NoticeBand:
+    bound = Decimal(band.up_to_percent) if band.HasField("up_to_percent") else None
+    return lead_time.NoticeBand(bound, band.lead_time, lead_time.LeadTimeUnit(band.unit))
+
+
+def _proto_verdict(verdict: lead_time.LeadTimeVerdict, below_floor: bool) -> pb.LeadTimeVerdict:
+    proto = pb.LeadTimeVerdict(
+        required=verdict.required,
+        unit=int(verdict.unit) if verdict.unit is not None else 0,
+        actual=verdict.actual,
+        complies=verdict.complies,
+        shortfall=verdict.shortfall,
+        shortfall_days=verdict.shortfall_days,
+        deadline=from_date(verdict.deadline),
+        below_agent_schedule_floor=below_floor,
+        reference=verdict.reference,
+        explanation=verdict.explanation,
+    )
+    if verdict.band is not None:
+        band = verdict.band
+        proto.band.CopyFrom(cpb.NoticeBand(lead_time=band.lead_time, unit=int(band.unit)))
+        if band.up_to_percent is not None:
+            proto.band.up_to_percent = int(band.up_to_percent)
+    return proto
+
+
+def _own(caller: Caller, role: Role) -> str | None:
+    return caller.organisation_id if caller.role is role else None
+
+
+def _date_field(value, name: str) -> date:
+    try:
+        return to_date(value)
+    except ValueError as exc:
+        raise InvalidArgument.one(name, f"not a calendar date: {exc}") from None
+
+
+def _uuid_field(value: str, name: str) -> None:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        raise InvalidArgument.one(name, f"{value!r} is not an id") from None
+
+
+def _emit(uow: UnitOfWork, topic: str, key: str, payload: Message) -> None:
+    uow.emit(wrap(topic, payload, aggregate_id=key, producer=PRODUCER))
