@@ -1,0 +1,533 @@
+"""Minimum notice for workload changes: the ordering parties' 3rd commitment.
+
+Source: Label Responsabilité Sociale (sources/004, §3), "Pour les donneurs d'ordre":
+"Définition et respect de délais minimums de prévenance convenus par le donneur d'ordre et le
+centres de relation client labellisé pour les demandes d'évolution de charge". The lead times
+are agreed per contract, graded by the size of the change (e.g. ≤10 %: 14 calendar days,
+≤30 %: 20 business days, more or termination: 3 calendar months). A notice with less lead time
+than agreed is a breach: recorded, never refused.
+
+How lead time is counted, in every unit: the days from the day of the notice up to the day
+before the change takes effect, i.e. the days in [notified_on, effective_date). So the
+deadline is found by going back N units from the effective date, and a notice on the deadline
+complies:
+- calendar days: effective_date − notified_on; a change effective on 15 June with 14 days'
+  notice had to be notified by 1 June;
+- business days (jours ouvrés): Monday to Friday, except French public holidays. The notice
+  day counts when it is a business day, the effective day never does: a change effective on
+  Monday 8 June 2026 with 5 business days' notice had to be notified by Monday 1 June (1, 2,
+  3, 4, 5 June); notified on Tuesday 2 June it has 4, one short. A change effective on
+  Saturday 6 or Sunday 7 June has the same deadline as one effective on Monday 8 June: the
+  days the centre has to adapt are the same. A notice given on a weekend or a holiday counts
+  from the next business day. On a week with no holiday, 5 business days are 7 calendar days.
+  (A stricter reading counts neither the notice day nor the effective day, as in "jours
+  francs"; its deadline is one business day earlier. This module keeps the convention that agrees with
+  the calendar units, where the deadline is "N days before".)
+- calendar months: whole months as in purchasing.whole_months (Code de procédure civile art.
+  641): notice given on day d runs one month to day d of the next month (its last day when it
+  has no day d), and the change may take effect on that day. Notice on 12 December 2025 for a
+  change on 12 March 2026 is 3 months; on 13 December, 2 months. When the effective date is
+  the last day of its month, so is the deadline: 1 month before 30 April is 31 March.
+
+A notice given after the effective date has no lead time at all (0 in every unit).
+"""
+
+from __future__ import annotations
+
+import calendar
+import functools
+from collections.abc import Callable, Sequence, Set
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from enum import IntEnum
+
+import holidays as holidays_library
+
+from services.rules import Violation
+from services.rules.purchasing import whole_months
+
+REFERENCE = (
+    "Label Responsabilité Sociale, 3rd commitment of ordering parties (sources/004 §3): "
+    "minimum notice periods for workload changes, agreed between the ordering party and the "
+    "labelled centre"
+)
+
+# Agents' own schedules. Code du travail, part-time work: a change in how working hours are
+# spread over the days of the week or the weeks of the month is notified with notice
+# (L3123-11); by default at least 7 working days (jours ouvrés) before it takes effect
+# (L3123-31); a collective agreement may lower it to no less than 3 working days, with
+# compensation for the employees (L3123-24). These article numbers (as renumbered by the
+# loi n° 2016-1088) must be checked against Légifrance before they are cited in a finding.
+# A workload change notified with less lead time than this cannot be absorbed without
+# breaking the agents' schedules: the notices service reports it as an aggravating fact.
+AGENT_SCHEDULE_NOTICE_WORKING_DAYS = 7
+AGENT_SCHEDULE_NOTICE_AGREEMENT_MIN_WORKING_DAYS = 3
+AGENT_SCHEDULE_REFERENCE = (
+    "Code du travail L3123-11, L3123-31 (7 working days' notice of a part-time schedule "
+    "change) and L3123-24 (no less than 3 by collective agreement)"
+)
+
+# The public holidays of a year: the calendar that business days skip.
+HolidayCalendar = Callable[[int], Set[date]]
+
+
+@functools.lru_cache(maxsize=1024)
+def french_public_holidays(
+    year: int, *, alsace_moselle: bool = False, whit_monday: bool = True
+) -> frozenset[date]:
+    """The French public holidays (jours fériés, Code du travail L3133-1) of `year`, from the
+    `holidays` library: metropolitan France, 11 days: 1 January, Easter Monday, 1 May, 8 May,
+    Ascension, Whit Monday, 14 July, 15 August, 1 November, 11 November, 25 December.
+
+    - Whit Monday (lundi de Pentecôte) is counted as a holiday by default. It is a public
+      holiday in law (restored by the loi n° 2008-351); the "journée de solidarité"
+      (L3133-7 ff.) is a day each employer sets, often but not always Whit Monday, so it is
+      not a fact of the calendar. Counting it as a holiday asks the ordering party one
+      business day more, never less. Pass whit_monday=False for a contract that says the
+      centre works that day. (The library itself leaves it out in 2005–2007, when the law
+      made it the solidarity day.)
+    - alsace_moselle=True adds Good Friday and 26 December (local law of Bas-Rhin, Haut-Rhin
+      and Moselle; the library's subdivision "57", which has the same days as "6AE").
+    - The library knows French holidays from 1803 to 2100; outside those years this returns
+      no holiday, and business days are Monday to Friday.
+
+    A pure function of its arguments (the library computes the dates from the year; it reads
+    nothing but its own translation files), cached."""
+    # English names, whatever the locale, so that Whit Monday is found by its name.
+    calendar_of_year = holidays_library.France(
+        years=year, subdiv="57" if alsace_moselle else None, language="en_US"
+    )
+    days = frozenset(calendar_of_year)
+    if not whit_monday:
+        days -= set(calendar_of_year.get_named("Pentecost Monday", lookup="exact"))
+    return days
+
+
+def alsace_moselle_public_holidays(year: int) -> frozenset[date]:
+    """The public holidays of Bas-Rhin, Haut-Rhin and Moselle: France's plus Good Friday and
+    26 December."""
+    return french_public_holidays(year, alsace_moselle=True)
+
+
+class LeadTimeUnit(IntEnum):
+    """Numbered as in the protos (vigie.contracts.v1.LeadTimeUnit)."""
+
+    CALENDAR_DAYS = 1
+    BUSINESS_DAYS = 2  # Monday to Friday except French public holidays
+    CALENDAR_MONTHS = 3
+
+
+@dataclass(frozen=True)
+class NoticeBand:
+    """A change up to this size needs at least this lead time. Checked by schedule_problems,
+    not here, so that a bad schedule is reported field by field."""
+
+    # Inclusive upper bound, in percent of the baseline volume; None on the open-ended last
+    # band: any larger change, and termination.
+    up_to_percent: Decimal | None
+    lead_time: int  # >= 1
+    unit: LeadTimeUnit
+
+
+@dataclass(frozen=True)
+class WorkloadChange:
+    # Signed: -40 for a 40 % cut, +25 for a rise; its size is abs(change_percent).
+    change_percent: Decimal
+    # Termination falls in the open-ended band, or the largest band if none is open-ended,
+    # whatever change_percent says.
+    termination: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.change_percent.is_finite():
+            raise ValueError("the change must be a finite percentage")
+
+
+@dataclass(frozen=True)
+class LeadTimeVerdict:
+    required: int  # in the band's unit; 0 when no notice is needed
+    unit: LeadTimeUnit | None  # None when no notice is needed (then all counts are 0)
+    actual: int  # in the same unit, counted the same way
+    complies: bool
+    shortfall: int  # required − actual, in the same unit; 0 when it complies
+    # Calendar days from the deadline to the notice; 0 when it complies. When the deadline
+    # would fall before 1 January of year 1, the days from then: a lower bound.
+    shortfall_days: int
+    # The last day the notice could have been given; None when no notice is needed, or when
+    # it would fall before 1 January of year 1.
+    deadline: date | None
+    band: NoticeBand | None  # the band applied
+    reference: str
+    explanation: str  # one sentence a committee member understands
+
+
+def change_percent(baseline: int, new_level: int) -> Decimal:
+    """(new − baseline) ÷ baseline × 100, to 2 decimals (half up): 100 → 60 is -40.00."""
+    if baseline <= 0:
+        raise ValueError("the baseline volume must be greater than 0")
+    if new_level < 0:
+        raise ValueError("the new volume level must not be negative")
+    raw = Decimal(new_level - baseline) * 100 / Decimal(baseline)
+    return raw.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def band_for(schedule: Sequence[NoticeBand], change: WorkloadChange) -> NoticeBand | None:
+    """The band a change falls in: the bounded band with the smallest up_to_percent at or
+    above the size of the change (bounds are inclusive: 10 % falls in "up to 10 %"), else the
+    open-ended band. A termination falls in the open-ended band, or in the largest bounded band
+    when there is none.
+
+    None when no notice is needed or agreed: the schedule is empty; the change is exactly 0 %
+    (and not a termination); or the change is larger than every band of a schedule without an
+    open-ended band — nothing covers it (`assess` then holds it to the largest band).
+    The bands need not be given in order."""
+    if not schedule:
+        return None
+    open_ended = next((b for b in schedule if b.up_to_percent is None), None)
+    if change.termination:
+        return open_ended or _largest_bounded_band(schedule)
+    size = abs(change.change_percent)
+    if size == 0:
+        return None
+    covering = [b for b in schedule if b.up_to_percent is not None and b.up_to_percent >= size]
+    if covering:
+        return min(covering, key=_upper_bound)  # min keeps the first of equal bounds
+    return open_ended
+
+
+def deadline(
+    effective_date: date, band: NoticeBand, holidays: HolidayCalendar = french_public_holidays
+) -> date:
+    """The last day the notice could be given: N units before the effective date, counted as
+    the module says. Calendar days: effective − N days. Business days: the N-th business day
+    before the effective date (always a business day). Calendar months: day d of the month N
+    months before (its last day when it has no day d, or when the effective date is the last
+    day of its month). OverflowError when that falls before 1 January of year 1; ValueError
+    for a lead time below 1 or an unknown unit."""
+    if band.lead_time < 1:
+        raise ValueError("the lead time must be at least 1")
+    unit = LeadTimeUnit(band.unit)
+    if unit is LeadTimeUnit.CALENDAR_DAYS:
+        return effective_date - timedelta(days=band.lead_time)
+    if unit is LeadTimeUnit.BUSINESS_DAYS:
+        return _nth_business_day_before(effective_date, band.lead_time, holidays)
+    return _months_before(effective_date, band.lead_time)
+
+
+def notice_given(
+    notified_on: date,
+    effective_date: date,
+    unit: LeadTimeUnit,
+    holidays: HolidayCalendar = french_public_holidays,
+) -> int:
+    """The lead time a notice gives, in `unit`: the days (or whole months) in
+    [notified_on, effective_date); 0 when the notice comes on or after the effective date."""
+    if effective_date <= notified_on:
+        return 0
+    unit = LeadTimeUnit(unit)
+    if unit is LeadTimeUnit.CALENDAR_DAYS:
+        return (effective_date - notified_on).days
+    if unit is LeadTimeUnit.BUSINESS_DAYS:
+        return business_days(notified_on, effective_date, holidays)
+    # whole_months counts month anniversaries up to the day after its (inclusive) end.
+    return whole_months(notified_on, effective_date - timedelta(days=1))
+
+
+def business_days(
+    start: date, end: date, holidays: HolidayCalendar = french_public_holidays
+) -> int:
+    """Business days in [start, end): Monday to Friday, not a public holiday; 0 when end <=
+    start. Counted by whole weeks and by the holidays of each year of the span, not day by
+    day."""
+    if end <= start:
+        return 0
+    return _weekdays(start, end) - _weekday_holidays(start, end, holidays)
+
+
+def assess(
+    schedule: Sequence[NoticeBand],
+    change: WorkloadChange,
+    notified_on: date,
+    effective_date: date,
+    holidays: HolidayCalendar = french_public_holidays,
+) -> LeadTimeVerdict:
+    """Whether a workload-change notice gives the lead time the contract's schedule asks for.
+    Call schedule_problems first; for a valid schedule this never raises, whatever the dates.
+
+    - No schedule: no lead time was agreed, so the notice complies (required 0) and the
+      explanation says the contract has no notice schedule; the purchasing rules already flag
+      perennial work without one (purchasing, "no_notice_schedule").
+    - A change of exactly 0 % (not a termination) needs no notice: complies, required 0.
+    - A change larger than every band of a schedule without an open-ended band is held to the
+      largest band, and the explanation says so: a larger change never needs less notice.
+    - A notice given on or after the effective date has a lead time of 0."""
+    if not schedule:
+        return _no_notice_needed(
+            f"The contract has no notice schedule, so no lead time was agreed for "
+            f"{_change_text(change)}; the purchasing rules flag perennial work without one."
+        )
+    band = band_for(schedule, change)
+    if band is None and change.change_percent == 0:  # a termination always has a band
+        return _no_notice_needed("A change of 0% leaves the workload as it is and needs no notice.")
+    beyond_schedule = band is None  # larger than every band, and none is open-ended
+    if band is None:
+        band = _largest_bounded_band(schedule)
+    unit = LeadTimeUnit(band.unit)
+    required = band.lead_time
+    actual = notice_given(notified_on, effective_date, unit, holidays)
+    try:
+        last_day: date | None = deadline(effective_date, band, holidays)
+    except OverflowError:  # the deadline falls before 1 January of year 1
+        last_day = None
+    # The same answer as notified_on <= last_day: the deadline is exact (tests check it).
+    complies = actual >= required
+    shortfall = 0 if complies else required - actual
+    if complies:
+        shortfall_days = 0
+    elif last_day is None:
+        shortfall_days = (notified_on - date.min).days + 1  # at least this many
+    else:
+        shortfall_days = (notified_on - last_day).days
+    return LeadTimeVerdict(
+        required=required,
+        unit=unit,
+        actual=actual,
+        complies=complies,
+        shortfall=shortfall,
+        shortfall_days=shortfall_days,
+        deadline=last_day,
+        band=band,
+        reference=REFERENCE,
+        explanation=_explain(
+            schedule,
+            change,
+            band,
+            beyond_schedule,
+            notified_on,
+            effective_date,
+            actual,
+            last_day,
+            shortfall,
+            shortfall_days,
+        ),
+    )
+
+
+def below_agent_floor(
+    notified_on: date,
+    effective_date: date,
+    holidays: HolidayCalendar = french_public_holidays,
+    working_days: int = AGENT_SCHEDULE_NOTICE_WORKING_DAYS,
+) -> bool:
+    """Whether the notice gives fewer working days than agents' part-time schedules need to
+    be changed lawfully (7 by default, Code du travail L3123-31; a collective agreement may
+    say 3 — pass working_days=AGENT_SCHEDULE_NOTICE_AGREEMENT_MIN_WORKING_DAYS). Working days
+    are business days counted as in this module: [notified_on, effective_date)."""
+    return business_days(notified_on, effective_date, holidays) < working_days
+
+
+def schedule_problems(
+    schedule: Sequence[NoticeBand], field: str = "notice_schedule.bands"
+) -> list[Violation]:
+    """What makes a notice schedule meaningless (refused with INVALID_ARGUMENT); [] when
+    valid: bands in strictly increasing up_to_percent (each above 0), only the last one
+    open-ended, every lead time at least 1, every unit a known one. An empty schedule is valid
+    here (the purchasing rules advise against it on perennial work)."""
+    problems = []
+    previous: Decimal | None = None
+    for i, band in enumerate(schedule):
+        bound = band.up_to_percent
+        if bound is None:
+            if i != len(schedule) - 1:
+                problems.append(
+                    Violation(
+                        f"{field}[{i}].up_to_percent",
+                        "only the last band may be open-ended (larger changes and termination)",
+                    )
+                )
+        elif not (bound.is_finite() and bound > 0):
+            problems.append(Violation(f"{field}[{i}].up_to_percent", "must be a number above 0"))
+        else:
+            if previous is not None and bound <= previous:
+                problems.append(
+                    Violation(
+                        f"{field}[{i}].up_to_percent",
+                        f"must be greater than the previous band's {_percent_text(previous)}%: "
+                        "bands go in increasing order of change size",
+                    )
+                )
+            previous = bound if previous is None else max(previous, bound)
+        if band.lead_time < 1:
+            problems.append(Violation(f"{field}[{i}].lead_time", "must be at least 1"))
+        try:
+            LeadTimeUnit(band.unit)
+        except ValueError:
+            problems.append(
+                Violation(
+                    f"{field}[{i}].unit",
+                    "must be calendar days, business days or calendar months",
+                )
+            )
+    return problems
+
+
+def _upper_bound(band: NoticeBand) -> Decimal:
+    assert band.up_to_percent is not None
+    return band.up_to_percent
+
+
+def _largest_bounded_band(schedule: Sequence[NoticeBand]) -> NoticeBand:
+    """The band with the largest up_to_percent (the first of equals); the schedule has one
+    when it is not empty and has no open-ended band."""
+    bounded = [b for b in schedule if b.up_to_percent is not None]
+    return max(bounded, key=_upper_bound)
+
+
+# --- counting -----------------------------------------------------------------------------
+
+
+def _weekdays(start: date, end: date) -> int:
+    """Mondays to Fridays in [start, end), end > start."""
+    weeks, rest = divmod((end - start).days, 7)
+    first = start.weekday()
+    return weeks * 5 + sum(1 for i in range(rest) if (first + i) % 7 < 5)
+
+
+def _weekday_holidays(start: date, end: date, holidays: HolidayCalendar) -> int:
+    """Holidays falling Monday to Friday in [start, end), end > start."""
+    last = end - timedelta(days=1)
+    found: set[date] = set()
+    for year in range(start.year, last.year + 1):
+        found.update(d for d in holidays(year) if start <= d <= last and d.weekday() < 5)
+    return len(found)
+
+
+def _nth_weekday_before(day: date, n: int) -> date:
+    """The n-th Monday-to-Friday strictly before `day` (n >= 1)."""
+    first = day - timedelta(days=1)
+    while first.weekday() >= 5:
+        first -= timedelta(days=1)
+    weeks, rest = divmod(n - 1, 5)
+    found = first - timedelta(weeks=weeks)  # same weekday, 5 weekdays a week further back
+    while rest:
+        found -= timedelta(days=1)
+        if found.weekday() < 5:
+            rest -= 1
+    return found
+
+
+def _nth_business_day_before(day: date, n: int, holidays: HolidayCalendar) -> date:
+    """The n-th business day strictly before `day` (n >= 1): go back n weekdays, then as many
+    more as there were holidays on the way, until a stretch has none."""
+    end, wanted = day, n
+    while True:
+        found = _nth_weekday_before(end, wanted)
+        missing = _weekday_holidays(found, end, holidays)
+        if not missing:
+            return found
+        end, wanted = found, missing
+
+
+def _months_before(day: date, months: int) -> date:
+    """The latest notice day giving `months` whole months before `day` (module docstring)."""
+    years, month = divmod(day.month - 1 - months, 12)
+    year, month = day.year + years, month + 1
+    if year < 1:
+        raise OverflowError("the deadline falls before 1 January of year 1")
+    last = calendar.monthrange(year, month)[1]
+    at_month_end = day.day == calendar.monthrange(day.year, day.month)[1]
+    return date(year, month, last if at_month_end else min(day.day, last))
+
+
+# --- explaining ---------------------------------------------------------------------------
+
+
+def _no_notice_needed(explanation: str) -> LeadTimeVerdict:
+    return LeadTimeVerdict(
+        required=0,
+        unit=None,
+        actual=0,
+        complies=True,
+        shortfall=0,
+        shortfall_days=0,
+        deadline=None,
+        band=None,
+        reference=REFERENCE,
+        explanation=explanation,
+    )
+
+
+def _explain(
+    schedule: Sequence[NoticeBand],
+    change: WorkloadChange,
+    band: NoticeBand,
+    beyond_schedule: bool,
+    notified_on: date,
+    effective_date: date,
+    actual: int,
+    last_day: date | None,
+    shortfall: int,
+    shortfall_days: int,
+) -> str:
+    unit = LeadTimeUnit(band.unit)
+    by = f"so notice by {last_day.isoformat()}" if last_day else "so no notice date could do"
+    text = (
+        f"{_capitalised(_change_text(change))} notified on {notified_on.isoformat()} to take "
+        f"effect on {effective_date.isoformat()} needed {_amount(band.lead_time, unit)} of "
+        f"notice ({_band_text(schedule, band, change, beyond_schedule)}), {by}; "
+        f"{_amount(actual, unit)} {'was' if actual == 1 else 'were'} given"
+    )
+    if not shortfall:
+        return f"{text}, which complies."
+    days = f"{shortfall_days} day" if shortfall_days == 1 else f"{shortfall_days} days"
+    in_days = "" if unit is LeadTimeUnit.CALENDAR_DAYS else f" ({days} late)"
+    return f"{text}: {_amount(shortfall, unit)} short{in_days}."
+
+
+def _band_text(
+    schedule: Sequence[NoticeBand], band: NoticeBand, change: WorkloadChange, beyond: bool
+) -> str:
+    bounds = [b.up_to_percent for b in schedule if b.up_to_percent is not None]
+    if band.up_to_percent is None:
+        if not bounds:
+            return "any change and termination"
+        return f"changes above {_percent_text(max(bounds))}% and termination"
+    up_to = f"changes up to {_percent_text(band.up_to_percent)}%"
+    if beyond:
+        return f"{up_to}, the largest band of a schedule that does not go further"
+    if change.termination:
+        return f"{up_to}, the largest band, applied to termination"
+    return up_to
+
+
+def _change_text(change: WorkloadChange) -> str:
+    if change.termination:
+        return "the termination of the contract"
+    size = abs(change.change_percent)
+    if change.change_percent < 0:
+        return f"a {_percent_text(size)}% cut in workload"
+    if change.change_percent > 0:
+        return f"a {_percent_text(size)}% rise in workload"
+    return "a change of 0% in workload"
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+_UNIT_WORDS = {
+    LeadTimeUnit.CALENDAR_DAYS: ("calendar day", "calendar days"),
+    LeadTimeUnit.BUSINESS_DAYS: ("business day", "business days"),
+    LeadTimeUnit.CALENDAR_MONTHS: ("calendar month", "calendar months"),
+}
+
+
+def _amount(count: int, unit: LeadTimeUnit) -> str:
+    one, many = _UNIT_WORDS[unit]
+    return f"{count} {one if count == 1 else many}"
+
+
+def _percent_text(value: Decimal) -> str:
+    """40.00 → "40", 9.90 → "9.9": every significant digit, never in exponent notation."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
