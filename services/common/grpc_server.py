@@ -3,6 +3,7 @@ mapping in one interceptor; health checking and server reflection always on."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -137,7 +138,10 @@ class _errors:
         return None
 
     async def __aexit__(self, exc_type, exc, tb) -> bool:
-        if exc is None or isinstance(exc, grpc.aio.AbortError | GeneratorExit):
+        # A cancelled call (the client went away, the server is stopping) is not an error.
+        if exc is None or isinstance(
+            exc, grpc.aio.AbortError | GeneratorExit | asyncio.CancelledError
+        ):
             return False
         if isinstance(exc, RuleBroken):
             exc = from_rule(exc)

@@ -43,7 +43,11 @@ def producer_factory(
             linger_ms=5,
             request_timeout_ms=request_timeout_ms,
         )
-        await producer.start()
+        try:
+            await producer.start()
+        except BaseException:
+            await producer.stop()  # a producer that could not start still holds a client
+            raise
         return producer
 
     return start

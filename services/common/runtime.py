@@ -86,4 +86,8 @@ async def serve_grpc(
         await stop_server(server, health)
         await cancel(tasks)
         await relay.drain(timeout=5.0)
-        await pool.close()
+        try:
+            await asyncio.wait_for(pool.close(), 10)
+        except TimeoutError:
+            log.warning("%s: database connections still busy at exit; closing them", schema)
+            pool.terminate()

@@ -28,18 +28,17 @@ class AlertHub:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
         self._waiters: dict[str, set[asyncio.Event]] = defaultdict(set)
-        self._listener: asyncpg.Connection | None = None
 
-    async def start(self) -> None:
-        self._listener = await self._pool.acquire()
-        await self._listener.add_listener(store.ALERTS_CHANNEL, self._on_notify)
-
-    async def stop(self) -> None:
-        if self._listener is not None:
+    async def run(self) -> None:
+        """Listen for new alerts until cancelled, on one connection for all subscriptions."""
+        listener = await self._pool.acquire()
+        try:
+            await listener.add_listener(store.ALERTS_CHANNEL, self._on_notify)
+            await asyncio.Event().wait()
+        finally:
             with contextlib.suppress(Exception):
-                await self._listener.remove_listener(store.ALERTS_CHANNEL, self._on_notify)
-            await self._pool.release(self._listener)
-            self._listener = None
+                await listener.remove_listener(store.ALERTS_CHANNEL, self._on_notify)
+            await self._pool.release(listener)
 
     def _on_notify(self, _conn, _pid, _channel, centre_id: str) -> None:
         for event in self._waiters.get(centre_id, ()):

@@ -14,18 +14,14 @@ from services.notices.usecases import SCHEMA, Notices
 async def serve(settings: Settings) -> None:
     pool = await db.connect(settings.database_url, SCHEMA)
     notices, hub = Notices(pool), AlertHub(pool)
-    await hub.start()
     consumer = projections_consumer(pool, settings.kafka_bootstrap)
-    try:
-        await runtime.serve_grpc(
-            settings,
-            pool,
-            SCHEMA,
-            lambda server: api.register(server, notices, hub),
-            {"projections": consumer.run},
-        )
-    finally:
-        await hub.stop()
+    await runtime.serve_grpc(
+        settings,
+        pool,
+        SCHEMA,
+        lambda server: api.register(server, notices, hub),
+        {"alert-hub": hub.run, "projections": consumer.run},
+    )
 
 
 def main() -> None:

@@ -21,8 +21,8 @@ complies:
   days the centre has to adapt are the same. A notice given on a weekend or a holiday counts
   from the next business day. On a week with no holiday, 5 business days are 7 calendar days.
   (A stricter reading counts neither the notice day nor the effective day, as in "jours
-  francs"; its deadline is one business day earlier. This module keeps the convention that agrees with
-  the calendar units, where the deadline is "N days before".)
+  francs"; its deadline is one business day earlier. This module keeps the convention that
+  agrees with the calendar units, where the deadline is "N days before".)
 - calendar months: whole months as in purchasing.whole_months (Code de procédure civile art.
   641): notice given on day d runs one month to day d of the next month (its last day when it
   has no day d), and the change may take effect on that day. Notice on 12 December 2025 for a

@@ -115,6 +115,11 @@ class ServiceProcess:
             self.process.terminate()
             self.process.wait(15)
 
+    def kill(self) -> None:
+        """SIGKILL: no drain, no goodbye; what was committed must survive."""
+        self.process.kill()
+        self.process.wait(15)
+
 
 @pytest.fixture(scope="session")
 def labels_service(settings: Settings, tmp_path_factory) -> Iterator[ServiceProcess]:
@@ -145,6 +150,20 @@ def token(settings: Settings) -> Callable[[identity.Role, str], list[tuple[str, 
 @pytest.fixture
 async def channel(labels_service: ServiceProcess) -> AsyncIterator[grpc.aio.Channel]:
     async with grpc.aio.insecure_channel(labels_service.address) as channel:
+        yield channel
+
+
+@pytest.fixture(scope="session")
+def notices_service(settings: Settings, tmp_path_factory) -> Iterator[ServiceProcess]:
+    service = ServiceProcess("services.notices", settings, tmp_path_factory.mktemp("logs"))
+    service.start()
+    yield service
+    service.stop()
+
+
+@pytest.fixture
+async def notices_channel(notices_service: ServiceProcess) -> AsyncIterator[grpc.aio.Channel]:
+    async with grpc.aio.insecure_channel(notices_service.address) as channel:
         yield channel
 
 

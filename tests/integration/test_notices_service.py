@@ -1,0 +1,274 @@
+"""Workload-change notices and the centres' alert streams, end to end: contracts learnt from
+Kafka, notices over real gRPC, alerts from PostgreSQL to a live server stream, across
+disconnects, a SIGKILL of the service, a Kafka restart and two replicas."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import time
+import uuid
+from datetime import date, timedelta
+
+import grpc
+import pytest
+from vigie.contracts.v1 import contracts_pb2 as cpb
+from vigie.notices.v1 import notices_pb2 as npb
+from vigie.notices.v1.notices_pb2_grpc import NoticeServiceStub
+
+from services.common import topics
+from services.common.envelope import decode
+from services.common.identity import Role
+from tests.integration.conftest import ROOT, ServiceProcess
+from tests.integration.test_contracts_service import label, ordering_party, signed_contract
+from tests.integration.test_labels_service import day
+
+pytestmark = pytest.mark.integration
+TODAY = date.today()
+
+
+@pytest.fixture
+def notices(notices_channel) -> NoticeServiceStub:
+    return NoticeServiceStub(notices_channel)
+
+
+async def known_contract(pool, contract_id: str) -> None:
+    """Wait until the notices service has learnt the contract from the contracts topic."""
+    for _ in range(200):
+        if await pool.fetchval(
+            "SELECT true FROM notices.contracts WHERE contract_id = $1", uuid.UUID(contract_id)
+        ):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"contract {contract_id} never reached the notices service")
+
+
+@pytest.fixture
+async def contract(registry, tenders, referential, token, pool, notices_service):
+    """A signed contract (3-month notice for big changes) the notices service knows."""
+    signed, party = await signed_contract(registry, tenders, referential, token)
+    await known_contract(pool, signed.contract_id)
+    return signed, party
+
+
+def cut(
+    contract_id: str, percent: int, days_ahead: int, reason="baisse"
+) -> npb.IssueWorkloadChangeRequest:
+    return npb.IssueWorkloadChangeRequest(
+        contract_id=contract_id,
+        change=npb.WorkloadChange(change_percent=-percent),
+        effective_date=day(TODAY + timedelta(days=days_ahead)),
+        reason=reason,
+    )
+
+
+class Subscription:
+    """A centre's alert stream read in the background, as a centre's system would."""
+
+    def __init__(self, stub: NoticeServiceStub, metadata, after: int | None = None) -> None:
+        request = npb.SubscribeAlertsRequest()
+        if after is not None:
+            request.after_cursor = after
+        self.call = stub.SubscribeAlerts(request, metadata=metadata)
+        self.alerts: list[npb.Alert] = []
+        self.arrived: list[float] = []
+        self._task = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        async for alert in self.call:
+            self.alerts.append(alert)
+            self.arrived.append(time.perf_counter())
+
+    async def wait_for(self, count: int, timeout: float = 20) -> list[npb.Alert]:
+        for _ in range(int(timeout / 0.02)):
+            if len(self.alerts) >= count or self._task.done():
+                break
+            await asyncio.sleep(0.02)
+        return self.alerts
+
+    async def close(self) -> None:
+        self.call.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+
+
+async def test_a_short_notice_reaches_the_centre_with_its_breach_at_once(
+    notices, contract, token, tail
+):
+    signed, party = contract
+    events = await tail(topics.NOTICE_EVENTS)
+    stream = Subscription(notices, token(Role.CENTRE, signed.centre_id))
+    try:
+        await asyncio.sleep(0.3)  # subscribed before the notice is issued
+        started = time.perf_counter()
+        notice = await notices.IssueWorkloadChange(
+            cut(signed.contract_id, 40, 10, "internalisation partielle"),
+            metadata=token(Role.ORDERING_PARTY, party),
+        )
+        verdict = notice.verdict
+        assert not verdict.complies
+        assert (verdict.required, verdict.unit) == (3, cpb.LEAD_TIME_UNIT_CALENDAR_MONTHS)
+        assert verdict.shortfall_days > 70
+        assert notice.change_percent == -40
+        alerts = await stream.wait_for(2)
+        assert [a.kind for a in alerts] == [
+            npb.ALERT_KIND_NOTICE_RECEIVED,
+            npb.ALERT_KIND_NOTICE_BREACH,
+        ]
+        assert [a.cursor for a in alerts] == [1, 2]
+        assert alerts[1].notice.notice_id == notice.notice_id
+        assert stream.arrived[1] - started < 5  # seconds; `make bench` measures it properly
+    finally:
+        await stream.close()
+    issued = await events.collect(lambda r: r.key == signed.contract_id.encode(), 1)
+    assert decode(issued[0].value)[1].notice == notice
+
+
+async def test_a_centre_resumes_after_its_cursor_across_a_kill_and_a_kafka_restart(
+    notices_channel, contract, token, settings, tmp_path
+):
+    signed, party = contract
+    bank, centre = token(Role.ORDERING_PARTY, party), token(Role.CENTRE, signed.centre_id)
+    # A replica of our own, so that it can be killed without disturbing the others.
+    replica = ServiceProcess("services.notices", settings, tmp_path)
+    await asyncio.to_thread(replica.start)
+    try:
+        async with grpc.aio.insecure_channel(replica.address) as channel:
+            stub = NoticeServiceStub(channel)
+            first = Subscription(stub, centre)
+            await stub.IssueWorkloadChange(cut(signed.contract_id, 5, 30), metadata=bank)
+            seen = await first.wait_for(1)
+            cursor = seen[-1].cursor
+            await first.close()
+
+            # Disconnected: three notices, then back with the cursor.
+            issued = [
+                await stub.IssueWorkloadChange(cut(signed.contract_id, 5, 30 + i), metadata=bank)
+                for i in range(3)
+            ]
+            assert await resumed(stub, centre, cursor, issued)
+            cursor += 3
+
+            # The same after SIGKILL and a restart of the service.
+            issued = [
+                await stub.IssueWorkloadChange(cut(signed.contract_id, 5, 40 + i), metadata=bank)
+                for i in range(3)
+            ]
+            await asyncio.to_thread(replica.kill)
+            await asyncio.to_thread(replica.start)
+            assert await resumed(stub, centre, cursor, issued)
+            cursor += 3
+
+            # And after Kafka is restarted: alerts never depended on it.
+            await asyncio.to_thread(kafka, "stop")
+            try:
+                issued = [
+                    await stub.IssueWorkloadChange(
+                        cut(signed.contract_id, 5, 50 + i), metadata=bank
+                    )
+                    for i in range(3)
+                ]
+            finally:
+                await asyncio.to_thread(kafka, "start")
+            assert await resumed(stub, centre, cursor, issued)
+    finally:
+        await asyncio.to_thread(replica.stop)
+
+
+def kafka(action: str) -> None:
+    subprocess.run([str(ROOT / "infra" / "kafka" / "kafka.sh"), action], check=True, timeout=120)
+
+
+async def resumed(stub, centre, cursor: int, issued: list[npb.Notice]) -> bool:
+    """Reconnect after `cursor`: exactly the alerts of these notices, in order, nothing else."""
+    stream = Subscription(stub, centre, after=cursor)
+    try:
+        alerts = await stream.wait_for(len(issued))
+        await asyncio.sleep(0.5)  # a duplicate would show by now
+    finally:
+        await stream.close()
+    assert [a.notice.notice_id for a in stream.alerts] == [n.notice_id for n in issued]
+    assert [a.cursor for a in alerts] == list(range(cursor + 1, cursor + 1 + len(issued)))
+    return True
+
+
+async def test_first_connection_gets_the_unacknowledged_and_acknowledged_ones_stay_seen(
+    notices, contract, token
+):
+    signed, party = contract
+    bank, centre = token(Role.ORDERING_PARTY, party), token(Role.CENTRE, signed.centre_id)
+    for i in range(3):
+        await notices.IssueWorkloadChange(cut(signed.contract_id, 5, 30 + i), metadata=bank)
+    stream = Subscription(notices, centre)
+    assert len(await stream.wait_for(3)) == 3
+    await stream.close()
+    acknowledged = await notices.AcknowledgeAlerts(
+        npb.AcknowledgeAlertsRequest(up_to_cursor=2), metadata=centre
+    )
+    assert acknowledged.acknowledged_cursor == 2
+    stream = Subscription(notices, centre)
+    alerts = await stream.wait_for(1)
+    await asyncio.sleep(0.3)
+    await stream.close()
+    assert [a.cursor for a in alerts] == [3]
+
+
+async def test_two_replicas_deliver_each_alert_once_per_subscription(
+    notices, contract, token, settings, tmp_path
+):
+    signed, party = contract
+    replica = ServiceProcess("services.notices", settings, tmp_path)
+    await asyncio.to_thread(replica.start)
+    try:
+        async with grpc.aio.insecure_channel(replica.address) as channel:
+            other = NoticeServiceStub(channel)
+            centre = token(Role.CENTRE, signed.centre_id)
+            on_first, on_second = Subscription(notices, centre), Subscription(other, centre)
+            await asyncio.sleep(0.3)
+            bank = token(Role.ORDERING_PARTY, party)
+            for stub in (notices, other, notices, other):
+                await stub.IssueWorkloadChange(cut(signed.contract_id, 5, 30), metadata=bank)
+            for stream in (on_first, on_second):
+                await stream.wait_for(4)
+            await asyncio.sleep(0.5)
+            for stream in (on_first, on_second):
+                await stream.close()
+                assert [a.cursor for a in stream.alerts] == [1, 2, 3, 4]
+    finally:
+        await asyncio.to_thread(replica.stop)
+
+
+async def test_label_changes_reach_the_centre_as_alerts(
+    notices, registry, referential, token, contract
+):
+    signed, _ = contract
+    stream = Subscription(notices, token(Role.CENTRE, signed.centre_id))
+    try:
+        await label(registry, token, referential, signed.centre_id)
+        alerts = await stream.wait_for(1)
+    finally:
+        await stream.close()
+    assert alerts[0].kind == npb.ALERT_KIND_LABEL_STATUS
+    assert "granted" in alerts[0].summary
+
+
+async def test_others_can_neither_subscribe_nor_issue(notices, contract, token):
+    signed, _ = contract
+    intruder = token(Role.CENTRE, "ctr-someone-else")
+    call = notices.SubscribeAlerts(
+        npb.SubscribeAlertsRequest(centre_id=signed.centre_id), metadata=intruder
+    )
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        async for _ in call:
+            pass
+    assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await notices.IssueWorkloadChange(
+            cut(signed.contract_id, 10, 30), metadata=token(Role.ORDERING_PARTY, ordering_party())
+        )
+    assert refused.value.code() == grpc.StatusCode.NOT_FOUND
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await notices.IssueWorkloadChange(
+            cut(signed.contract_id, 10, 30), metadata=token(Role.CENTRE, signed.centre_id)
+        )
+    assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
