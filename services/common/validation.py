@@ -3,12 +3,14 @@ violations into per-field errors."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import protovalidate
 from google.protobuf.message import Message
 
 from services.common.errors import InvalidArgument
+from services.common.protos import to_date
 from services.rules import Violation
 
 _validator = protovalidate.Validator()
@@ -42,3 +44,11 @@ def field_path(path: Any) -> str:
             part += f"[{value}]" if element.subscript.field == "index" else f"[{value!r}]"
         parts.append(part)
     return ".".join(parts)
+
+
+def calendar_date(value: Any, field: str) -> date:
+    """A google.type.Date as a date, or InvalidArgument naming the field (31 February)."""
+    try:
+        return to_date(value)
+    except ValueError as exc:
+        raise InvalidArgument.one(field, f"not a calendar date: {exc}") from None

@@ -24,9 +24,18 @@ from services.common.errors import AlreadyExists, FailedPrecondition, InvalidArg
 from services.common.identity import Caller, Role
 from services.common.labels import rule_label
 from services.common.protos import timestamp, to_date
+from services.common.schedules import rule_schedule
 from services.common.uow import UnitOfWork, unit_of_work
+from services.common.validation import calendar_date
 from services.contracts import store
-from services.rules import Violation, label_preference, pricing, purchasing, termination
+from services.rules import (
+    Violation,
+    label_preference,
+    lead_time,
+    pricing,
+    purchasing,
+    termination,
+)
 
 SCHEMA = PRODUCER = "contracts"
 PARIS = ZoneInfo("Europe/Paris")
@@ -183,7 +192,7 @@ class Contracts:
     async def amend_contract(
         self, caller: Caller, request: pb.AmendContractRequest
     ) -> pb.AmendContractResponse:
-        effective_from = _date_field(request.effective_from, "effective_from")
+        effective_from = calendar_date(request.effective_from, "effective_from")
         async with unit_of_work(self.pool, SCHEMA) as uow:
             contract = await self._own_active_contract(uow.conn, caller, request.contract_id)
             start, end = to_date(contract.terms.start_date), to_date(contract.terms.end_date)
@@ -209,7 +218,7 @@ class Contracts:
     async def terminate_contract(
         self, caller: Caller, request: pb.TerminateContractRequest
     ) -> pb.TerminateContractResponse:
-        last_day = _date_field(request.effective_date, "effective_date")
+        last_day = calendar_date(request.effective_date, "effective_date")
         async with unit_of_work(self.pool, SCHEMA) as uow:
             contract = await self._own_active_contract(uow.conn, caller, request.contract_id)
             # The relationship is established from the signature; notice runs from today.
@@ -245,7 +254,9 @@ class Contracts:
         if amendment.HasField("price_cents"):
             contract.price_cents = amendment.price_cents
         if amendment.HasField("notice_schedule"):
-            problems = _band_problems(amendment.notice_schedule.bands, "amendment.")
+            problems = lead_time.schedule_problems(
+                rule_schedule(amendment.notice_schedule), "amendment.notice_schedule.bands"
+            )
             if problems:
                 raise InvalidArgument(problems)
             contract.terms.notice_schedule.CopyFrom(amendment.notice_schedule)
@@ -340,13 +351,6 @@ def _advisory(advisory: purchasing.Advisory) -> pb.PurchasingAdvisory:
     )
 
 
-def _date_field(value, name: str) -> date:
-    try:
-        return to_date(value)
-    except ValueError as exc:
-        raise InvalidArgument.one(name, f"not a calendar date: {exc}") from None
-
-
 def rule_terms(terms: pb.TenderTerms, price_cents: int | None) -> purchasing.TenderTerms:
     """The tender's terms in the rules' own words; the price in euros per productive hour."""
     price = None
@@ -395,23 +399,9 @@ def terms_problems(terms: pb.TenderTerms) -> list[Violation]:
             problems.append(
                 Violation(f"terms.allowed_site_countries[{i}]", f"{country} is not a country code")
             )
-    problems += _band_problems(terms.notice_schedule.bands, "terms.")
-    return problems
-
-
-def _band_problems(bands, prefix: str) -> list[Violation]:
-    """Bands grow with the size of the change; only the last may be open-ended."""
-    problems = []
-    previous = 0
-    for i, band in enumerate(bands):
-        where = f"{prefix}notice_schedule.bands[{i}].up_to_percent"
-        if not band.HasField("up_to_percent"):
-            if i != len(bands) - 1:
-                problems.append(Violation(where, "only the last band may be open-ended"))
-            continue
-        if band.up_to_percent <= previous:
-            problems.append(Violation(where, "bands must grow with the size of the change"))
-        previous = band.up_to_percent
+    problems += lead_time.schedule_problems(
+        rule_schedule(terms.notice_schedule), "terms.notice_schedule.bands"
+    )
     return problems
 
 

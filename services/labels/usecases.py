@@ -22,6 +22,7 @@ from services.common.identity import Caller
 from services.common.labels import rule_label
 from services.common.protos import from_date, timestamp, to_date
 from services.common.uow import UnitOfWork, unit_of_work
+from services.common.validation import calendar_date
 from services.labels import store
 from services.rules import Violation
 from services.rules import label_audit as audit_rules
@@ -101,7 +102,7 @@ class LabelRegistry:
     # -- audits ----------------------------------------------------------------------------
 
     async def record_audit(self, request: pb.RecordAuditRequest) -> pb.Audit:
-        audited_on = _date_field(request.audited_on, "audited_on")
+        audited_on = calendar_date(request.audited_on, "audited_on")
         if audited_on > self.today():
             raise InvalidArgument.one("audited_on", "an audit cannot be recorded before it happens")
         async with unit_of_work(self.pool, SCHEMA) as uow:
@@ -146,8 +147,8 @@ class LabelRegistry:
     # -- the label's life ------------------------------------------------------------------
 
     async def grant_label(self, request: pb.GrantLabelRequest) -> pb.Centre:
-        valid_from = _date_field(request.valid_from, "valid_from")
-        valid_until = _date_field(request.valid_until, "valid_until")
+        valid_from = calendar_date(request.valid_from, "valid_from")
+        valid_until = calendar_date(request.valid_until, "valid_until")
         problems = lifecycle.grant_problems(valid_from, valid_until, self.today(), self.policy)
         if problems:
             raise InvalidArgument(problems)
@@ -177,7 +178,7 @@ class LabelRegistry:
         return centre
 
     async def suspend_label(self, request: pb.SuspendLabelRequest) -> pb.Centre:
-        deadline = _date_field(request.remedy_deadline, "remedy_deadline")
+        deadline = calendar_date(request.remedy_deadline, "remedy_deadline")
         event = events.LabelSuspended(
             centre_id=request.centre_id,
             reason=request.reason,
@@ -277,13 +278,6 @@ async def _centre_or_404(
     if centre is None:
         raise NotFound("centre", centre_id)
     return centre
-
-
-def _date_field(value, name: str) -> date:
-    try:
-        return to_date(value)
-    except ValueError as exc:
-        raise InvalidArgument.one(name, f"not a calendar date: {exc}") from None
 
 
 def _requirements(areas) -> list[audit_rules.AreaRequirement]:

@@ -21,7 +21,9 @@ from services.common.envelope import wrap
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.common.identity import Caller, Role
 from services.common.protos import from_date, timestamp, to_date
+from services.common.schedules import rule_schedule
 from services.common.uow import UnitOfWork, unit_of_work
+from services.common.validation import calendar_date
 from services.notices import store
 from services.rules import lead_time
 
@@ -42,7 +44,7 @@ class Notices:
         return self.now().astimezone(PARIS).date()
 
     async def issue(self, caller: Caller, request: pb.IssueWorkloadChangeRequest) -> pb.Notice:
-        effective = _date_field(request.effective_date, "effective_date")
+        effective = calendar_date(request.effective_date, "effective_date")
         today = self.today()
         if effective < today:
             raise InvalidArgument.one("effective_date", f"{effective} is before today ({today})")
@@ -105,7 +107,7 @@ class Notices:
     ) -> pb.Notice:
         baseline = contract.terms.forecast.contacts_per_month
         change = _rule_change(request.change, baseline)
-        schedule = [_rule_band(b) for b in contract.terms.notice_schedule.bands]
+        schedule = rule_schedule(contract.terms.notice_schedule)
         verdict = lead_time.assess(schedule, change, today, effective)
         return pb.Notice(
             notice_id=str(uuid.uuid4()),
@@ -184,11 +186,6 @@ def _rule_change(change: pb.WorkloadChange, baseline: int) -> lead_time.Workload
     )
 
 
-def _rule_band(band: cpb.NoticeBand) -> lead_time.NoticeBand:
-    bound = Decimal(band.up_to_percent) if band.HasField("up_to_percent") else None
-    return lead_time.NoticeBand(bound, band.lead_time, lead_time.LeadTimeUnit(band.unit))
-
-
 def _proto_verdict(verdict: lead_time.LeadTimeVerdict, below_floor: bool) -> pb.LeadTimeVerdict:
     proto = pb.LeadTimeVerdict(
         required=verdict.required,
@@ -212,13 +209,6 @@ def _proto_verdict(verdict: lead_time.LeadTimeVerdict, below_floor: bool) -> pb.
 
 def _own(caller: Caller, role: Role) -> str | None:
     return caller.organisation_id if caller.role is role else None
-
-
-def _date_field(value, name: str) -> date:
-    try:
-        return to_date(value)
-    except ValueError as exc:
-        raise InvalidArgument.one(name, f"not a calendar date: {exc}") from None
 
 
 def _uuid_field(value: str, name: str) -> None:
