@@ -9,8 +9,8 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 state=${VIGIE_STATE_DIR:-$repo/.infra}
 py=$repo/.venv/bin/python
 export PYTHONPATH=$repo:$repo/gen
-declare -A ports=([labels]=50051 [contracts]=50052)
-all=(labels contracts)
+declare -A ports=([labels]=50051 [contracts]=50052 [notices]=50053)
+all=(labels contracts notices)
 
 start() {
   mkdir -p "$state/logs" "$state/pids"

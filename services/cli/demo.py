@@ -5,8 +5,10 @@ and Morocco registers itself, is audited and labelled; an ordering party may rea
 status but not the audit; the label is suspended, then reinstated once remedied.
 Contracts: a bank registers a perennial tender with 75-day payment terms by reverse
 auction; the labelled centre and an unlabelled one bid, the labelled one 4 % dearer; the
-award goes to the unlabelled one, with the label-preference advisory. Every event that
-flows on Kafka is printed as it arrives."""
+award goes to the unlabelled one, with the label-preference advisory.
+Notices: the winning centre watches its alert stream; the bank cuts the volume by 40 % with
+10 days' notice where the contract asks 3 months; the centre sees the notice and the breach
+as they happen. Every event that flows on Kafka is printed as it arrives."""
 
 from __future__ import annotations
 
@@ -21,7 +23,10 @@ from vigie.contracts.v1 import contracts_pb2 as cpb
 from vigie.contracts.v1 import contracts_pb2_grpc
 from vigie.labels.v1 import labels_pb2 as pb
 from vigie.labels.v1 import labels_pb2_grpc
+from vigie.notices.v1 import notices_pb2 as npb
+from vigie.notices.v1 import notices_pb2_grpc
 
+from services.cli.notices import alert_line
 from services.cli.output import as_dict
 from services.cli.parsing import parse_date
 from services.cli.watch import describe, mentions, records
@@ -32,8 +37,9 @@ SAMPLES = Path(__file__).parent / "samples"
 SAMPLE_REFERENTIAL = SAMPLES / "referential.json"
 SAMPLE_TENDER = SAMPLES / "tender-perennial.json"
 # Referential 1, labelled centre 2 + audit 1 + grant, suspension, reinstatement 2 each,
-# second centre 2; tender registered, 2 bids, award, contract signed.
-EXPECTED_EVENTS = 17
+# second centre 2; tender registered, 2 bids, award, contract signed; 3 label alerts for the
+# labelled centre; the notice and its 2 alerts.
+EXPECTED_EVENTS = 23
 PAUSE = 0.3  # seconds between steps, so events show between them
 
 
@@ -49,9 +55,10 @@ def show(message, *fields: str) -> None:
 
 
 class Story:
-    def __init__(self, labels: grpc.aio.Channel, contracts: grpc.aio.Channel, key: str) -> None:
-        self.registry = labels_pb2_grpc.LabelRegistryStub(labels)
-        self.tenders = contracts_pb2_grpc.TenderServiceStub(contracts)
+    def __init__(self, channels: dict[str, grpc.aio.Channel], key: str) -> None:
+        self.registry = labels_pb2_grpc.LabelRegistryStub(channels["labels"])
+        self.tenders = contracts_pb2_grpc.TenderServiceStub(channels["contracts"])
+        self.notices = notices_pb2_grpc.NoticeServiceStub(channels["notices"])
         self.key = key
         stamp = f"{datetime.now(UTC):%Y%m%d%H%M%S}"
         self.labelled = f"ctr-hauts-de-france-{stamp}"
@@ -71,15 +78,17 @@ class Story:
         return [self.labelled, self.unlabelled, self.bank]
 
 
-async def demo(labels_addr: str, contracts_addr: str) -> int:
+async def demo(labels_addr: str, contracts_addr: str, notices_addr: str) -> int:
     settings = load()
     seen: list[str] = []
     started = asyncio.Event()
     async with (
         grpc.aio.insecure_channel(labels_addr) as labels,
         grpc.aio.insecure_channel(contracts_addr) as contracts,
+        grpc.aio.insecure_channel(notices_addr) as notices,
     ):
-        story = Story(labels, contracts, settings.token_key)
+        channels = {"labels": labels, "contracts": contracts, "notices": notices}
+        story = Story(channels, settings.token_key)
 
         async def follow() -> None:
             names = [t.name for t in topics.declared() if t.name != topics.DEAD_LETTER]
@@ -94,7 +103,8 @@ async def demo(labels_addr: str, contracts_addr: str) -> int:
         await asyncio.wait_for(started.wait(), 30)
         try:
             referential = await labels_story(story)
-            await contracts_story(story, referential)
+            contract = await contracts_story(story, referential)
+            await notices_story(story, contract)
         except grpc.aio.AioRpcError as error:
             print(f"  unexpected {error.code().name}: {error.details()}")
             watcher.cancel()
@@ -196,7 +206,7 @@ async def labels_story(story: Story) -> pb.Referential:
     return referential
 
 
-async def contracts_story(story: Story, referential: pb.Referential) -> None:
+async def contracts_story(story: Story, referential: pb.Referential) -> cpb.Contract:
     tenders = story.tenders
     bank = story.as_(identity.Role.ORDERING_PARTY, story.bank)
     await step(f"{story.bank} registers a perennial tender: 75-day payment terms, reverse auction")
@@ -233,6 +243,50 @@ async def contracts_story(story: Story, referential: pb.Referential) -> None:
         )
         print(f"    {advisory.explanation}")
     print(f"  contract {awarded.contract.contract_id} signed with {awarded.contract.centre_id}")
+    return awarded.contract
+
+
+async def notices_story(story: Story, contract: cpb.Contract) -> None:
+    centre = story.as_(identity.Role.CENTRE, contract.centre_id)
+    await step(f"{contract.centre_id} opens its alert stream")
+    stream = story.notices.SubscribeAlerts(npb.SubscribeAlertsRequest(), metadata=centre)
+    received: list[npb.Alert] = []
+
+    async def read() -> None:
+        async for alert in stream:
+            received.append(alert)
+            print(alert_line(alert), flush=True)
+
+    reader = asyncio.create_task(read())
+    await step("The bank cuts the volume by 40 % with 10 days' notice; the contract asks 3 months")
+    request = npb.IssueWorkloadChangeRequest(
+        contract_id=contract.contract_id,
+        change=npb.WorkloadChange(change_percent=-40),
+        effective_date=parse_date(str(story.today + timedelta(days=10))),
+        reason="Internalisation d'une partie du service client",
+    )
+    notice = await issue_when_known(story, request)
+    verdict = notice.verdict
+    print(f"  verdict: {'complies' if verdict.complies else 'BREACH'} — {verdict.explanation}")
+    for _ in range(100):
+        if len(received) >= 2:
+            break
+        await asyncio.sleep(0.05)
+    stream.cancel()
+    await asyncio.gather(reader, return_exceptions=True)
+
+
+async def issue_when_known(story: Story, request: npb.IssueWorkloadChangeRequest):
+    """The notices service learns contracts from the contracts topic: wait for it."""
+    bank = story.as_(identity.Role.ORDERING_PARTY, story.bank)
+    for _ in range(100):
+        try:
+            return await story.notices.IssueWorkloadChange(request, metadata=bank)
+        except grpc.aio.AioRpcError as error:
+            if error.code() != grpc.StatusCode.NOT_FOUND:
+                raise
+            await asyncio.sleep(0.1)
+    raise RuntimeError(f"contract {request.contract_id} never reached the notices service")
 
 
 async def submit_when_known(story: Story, tender_id: str, centre: str, price: int, site: str):

@@ -9,10 +9,13 @@
 
     vigie --as ordering_party:banque tender register services/cli/samples/tender-perennial.json
     vigie --as centre:ctr-lille volumes import export.csv --contract <contract id>
+    vigie --as ordering_party:banque notice issue --contract <id> --percent -40 \\
+          --effective 2026-12-07 --reason "baisse d'activité"
+    vigie --as centre:ctr-lille alerts watch
 
 Identity: `--token` or `--as ROLE:ORG` (a development token minted with VIGIE_TOKEN_KEY).
 Addresses: `--labels` / VIGIE_LABELS_ADDR (127.0.0.1:50051), `--contracts` /
-VIGIE_CONTRACTS_ADDR (127.0.0.1:50052)."""
+VIGIE_CONTRACTS_ADDR (127.0.0.1:50052), `--notices` / VIGIE_NOTICES_ADDR (127.0.0.1:50053)."""
 
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ import asyncio
 import os
 import sys
 
-from services.cli import contracts, labels
+from services.cli import contracts, labels, notices
 from services.common import identity
 from services.common.settings import load
 
@@ -34,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--contracts", default=os.environ.get("VIGIE_CONTRACTS_ADDR", "127.0.0.1:50052")
     )
+    parser.add_argument(
+        "--notices", default=os.environ.get("VIGIE_NOTICES_ADDR", "127.0.0.1:50053")
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     token = sub.add_parser("token", help="mint a development token")
@@ -43,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     labels.add_commands(sub)
     contracts.add_commands(sub)
+    notices.add_commands(sub)
 
     events = sub.add_parser("events").add_subparsers(dest="action", required=True)
     watch = events.add_parser("watch", help="print Vigie events as they flow")
@@ -64,7 +71,9 @@ def bearer(args: argparse.Namespace) -> str:
 
 
 def call(args: argparse.Namespace) -> int:
-    module = labels if args.command in labels.COMMANDS else contracts
+    if (args.command, args.action) == ("alerts", "watch"):
+        return notices.watch(args, bearer(args))
+    module = next(m for m in (labels, contracts, notices) if args.command in m.COMMANDS)
     return module.call_for(args).run(bearer(args))
 
 
@@ -81,5 +90,5 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "demo":
         from services.cli.demo import demo
 
-        sys.exit(asyncio.run(demo(args.labels, args.contracts)))
+        sys.exit(asyncio.run(demo(args.labels, args.contracts, args.notices)))
     sys.exit(call(args))

@@ -25,7 +25,7 @@ OTEL_CONFIG = ROOT / "deploy" / "otel-collector.yaml"
 
 INFRASTRUCTURE = ("kafka", "postgres")
 JOBS = {"topics": "services.common.topics", "migrate": "services.common.migrations"}
-GRPC_SERVICES = {"labels": 50051, "contracts": 50052}
+GRPC_SERVICES = {"labels": 50051, "contracts": 50052, "notices": 50053}
 OBSERVABILITY = ("otel-collector", "jaeger")
 
 COMPOSE = shutil.which("docker-compose")

@@ -1,0 +1,100 @@
+"""CLI commands for workload-change notices and the centres' alert streams."""
+
+from __future__ import annotations
+
+import argparse
+
+import grpc
+from vigie.notices.v1 import notices_pb2 as pb
+from vigie.notices.v1 import notices_pb2_grpc
+
+from services.cli import output
+from services.cli.call import Call
+from services.cli.parsing import parse_date
+
+COMMANDS = ("notice", "alerts")
+
+
+def add_commands(sub) -> None:
+    notice = sub.add_parser("notice", help="workload-change notices").add_subparsers(
+        dest="action", required=True
+    )
+    issue = notice.add_parser("issue", help="as the ordering party")
+    issue.add_argument("--contract", required=True)
+    change = issue.add_mutually_exclusive_group(required=True)
+    change.add_argument("--percent", type=int, help="e.g. -40 for a 40 %% cut")
+    change.add_argument("--new-level", type=int, help="new monthly contacts")
+    change.add_argument("--termination", action="store_true")
+    issue.add_argument("--effective", type=parse_date, required=True)
+    issue.add_argument("--reason", required=True)
+    notice.add_parser("ack", help="as the centre").add_argument("notice_id")
+    notice.add_parser("get").add_argument("notice_id")
+    listing = notice.add_parser("list")
+    listing.add_argument("--contract", default="")
+    listing.add_argument("--breaches", action="store_true")
+
+    alerts = sub.add_parser("alerts", help="a centre's alert stream").add_subparsers(
+        dest="action", required=True
+    )
+    watch = alerts.add_parser("watch", help="print alerts live; Ctrl-C to stop")
+    watch.add_argument("--after", type=int, help="resume after this cursor")
+    watch.add_argument("--centre", default="", help="for the committee: whose alerts")
+    alerts.add_parser("ack", help="mark alerts seen").add_argument("up_to_cursor", type=int)
+
+
+def call_for(args: argparse.Namespace) -> Call:
+    method, request = _request(args)
+    return Call(args.notices, notices_pb2_grpc.NoticeServiceStub, method, request)
+
+
+def _request(args: argparse.Namespace):
+    match args.command, args.action:
+        case "notice", "issue":
+            if args.termination:
+                change = pb.WorkloadChange(termination=True)
+            elif args.percent is not None:
+                change = pb.WorkloadChange(change_percent=args.percent)
+            else:
+                change = pb.WorkloadChange(new_contacts_per_month=args.new_level)
+            return "IssueWorkloadChange", pb.IssueWorkloadChangeRequest(
+                contract_id=args.contract,
+                change=change,
+                effective_date=args.effective,
+                reason=args.reason,
+            )
+        case "notice", "ack":
+            return "AcknowledgeNotice", pb.AcknowledgeNoticeRequest(notice_id=args.notice_id)
+        case "notice", "get":
+            return "GetNotice", pb.GetNoticeRequest(notice_id=args.notice_id)
+        case "notice", "list":
+            return "ListNotices", pb.ListNoticesRequest(
+                contract_id=args.contract, breaches_only=args.breaches
+            )
+        case "alerts", "ack":
+            return "AcknowledgeAlerts", pb.AcknowledgeAlertsRequest(up_to_cursor=args.up_to_cursor)
+    raise SystemExit(f"unknown command {args.command} {args.action}")
+
+
+def watch(args: argparse.Namespace, bearer: str) -> int:
+    """Print a centre's alerts as they arrive, one line each, until interrupted."""
+    request = pb.SubscribeAlertsRequest(centre_id=args.centre)
+    if args.after is not None:
+        request.after_cursor = args.after
+    with grpc.insecure_channel(args.notices) as channel:
+        stub = notices_pb2_grpc.NoticeServiceStub(channel)
+        stream = stub.SubscribeAlerts(request, metadata=[("authorization", f"Bearer {bearer}")])
+        try:
+            for alert in stream:
+                print(alert_line(alert), flush=True)
+        except KeyboardInterrupt:
+            stream.cancel()
+        except grpc.RpcError as error:
+            if error.code() != grpc.StatusCode.CANCELLED:
+                output.rpc_error(error)
+                return 1
+    return 0
+
+
+def alert_line(alert: pb.Alert) -> str:
+    kind = pb.AlertKind.Name(alert.kind).removeprefix("ALERT_KIND_").lower()
+    return f"  alert #{alert.cursor} {alert.centre_id} {kind}: {alert.summary}"
