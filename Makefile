@@ -67,7 +67,8 @@ demo: infra-up
 
 bench: infra-up
 	@trap 'infra/services.sh stop' EXIT; infra/services.sh start && \
-	  $(PY) -m tests.bench.bench_tenders --contracts 127.0.0.1:50052
+	  $(PY) -m tests.bench.bench_tenders --contracts 127.0.0.1:50052 && echo && \
+	  $(PY) -m tests.bench.bench_notices --count 200
 
 # -- tests -----------------------------------------------------------------------------------
 
