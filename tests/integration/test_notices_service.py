@@ -272,3 +272,43 @@ async def test_others_can_neither_subscribe_nor_issue(notices, contract, token):
             cut(signed.contract_id, 10, 30), metadata=token(Role.CENTRE, signed.centre_id)
         )
     assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+async def test_notices_are_listed_read_and_acknowledged_by_the_right_parties(
+    notices, contract, token, tail
+):
+    signed, party = contract
+    bank, centre = token(Role.ORDERING_PARTY, party), token(Role.CENTRE, signed.centre_id)
+    events = await tail(topics.NOTICE_EVENTS)
+    short = await notices.IssueWorkloadChange(cut(signed.contract_id, 40, 10), metadata=bank)
+    fine = await notices.IssueWorkloadChange(cut(signed.contract_id, 5, 60), metadata=bank)
+    assert fine.verdict.complies and not short.verdict.complies
+
+    listed = await notices.ListNotices(
+        npb.ListNoticesRequest(contract_id=signed.contract_id), metadata=bank
+    )
+    assert [n.notice_id for n in listed.notices] == [short.notice_id, fine.notice_id]
+    breaches = await notices.ListNotices(
+        npb.ListNoticesRequest(contract_id=signed.contract_id, breaches_only=True),
+        metadata=token(Role.COMMITTEE, "committee"),
+    )
+    assert [n.notice_id for n in breaches.notices] == [short.notice_id]
+    outsider = token(Role.CENTRE, "ctr-someone-else")
+    assert (await notices.ListNotices(npb.ListNoticesRequest(), metadata=outsider)).notices == []
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await notices.GetNotice(npb.GetNoticeRequest(notice_id=short.notice_id), metadata=outsider)
+    assert refused.value.code() == grpc.StatusCode.NOT_FOUND
+
+    acknowledged = await notices.AcknowledgeNotice(
+        npb.AcknowledgeNoticeRequest(notice_id=short.notice_id), metadata=centre
+    )
+    assert acknowledged.HasField("acknowledged_at")
+    again = await notices.AcknowledgeNotice(
+        npb.AcknowledgeNoticeRequest(notice_id=short.notice_id), metadata=centre
+    )
+    assert again.acknowledged_at == acknowledged.acknowledged_at  # once, whatever the retries
+    read = await notices.GetNotice(npb.GetNoticeRequest(notice_id=short.notice_id), metadata=bank)
+    assert read.acknowledged_at == acknowledged.acknowledged_at
+    records = await events.collect(lambda r: r.key == signed.contract_id.encode(), 3)
+    kinds = [decode(r.value)[0].event_type.rsplit(".", 1)[1] for r in records]
+    assert kinds == ["NoticeIssued", "NoticeIssued", "NoticeAcknowledged"]
