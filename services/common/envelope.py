@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from google.protobuf import any_pb2, symbol_database
 from google.protobuf.message import DecodeError, Message
 from opentelemetry import propagate
+from vigie.compliance.v1 import events_pb2 as _compliance_events  # noqa: F401
 from vigie.contracts.v1 import events_pb2 as _contracts_events  # noqa: F401
 from vigie.events.v1.envelope_pb2 import Envelope
 

@@ -22,6 +22,7 @@ CONTRACT_EVENTS = "vigie.contracts.events"
 VOLUMES = "vigie.volumes"
 NOTICE_EVENTS = "vigie.notices.events"
 ALERTS = "vigie.alerts"
+FINDINGS = "vigie.findings"
 DEAD_LETTER = "vigie.deadletter"
 
 DECLARATION = Path(__file__).resolve().parents[2] / "infra" / "topics.toml"
