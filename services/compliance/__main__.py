@@ -1,0 +1,3 @@
+from services.compliance.main import main
+
+main()

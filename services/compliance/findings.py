@@ -1,0 +1,168 @@
+"""From one event to the findings it reveals: the checks that need no state beyond the
+event. Each finding's id derives from its rule and what it is about, so the same event
+checked twice (a replay, a redelivery after a crash) gives the same finding."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+
+from google.protobuf import struct_pb2
+from google.protobuf.message import Message
+from vigie.compliance.v1 import compliance_pb2 as pb
+from vigie.contracts.v1 import contracts_pb2 as cpb
+from vigie.contracts.v1 import events_pb2 as contract_events
+from vigie.events.v1.envelope_pb2 import Envelope
+from vigie.notices.v1 import events_pb2 as notice_events
+
+# Fixed forever: finding ids must not change between versions of the service.
+NAMESPACE = uuid.UUID("6a1d3c0e-5b7f-4e8a-9c2d-1f0b8e4a7d31")
+# The purchasing practices the committee treats as serious; the others are warnings.
+SERIOUS_PRACTICES = frozenset({"payment_terms", "price_below_floor", "short_termination_notice"})
+LABEL_PREFERENCE = "label_preference"
+NOTICE_BREACH = "notice_breach"
+
+
+def finding_id(rule: str, subject: str) -> str:
+    return str(uuid.uuid5(NAMESPACE, f"{rule}|{subject}"))
+
+
+def findings_for(envelope: Envelope, payload: Message) -> list[pb.Finding]:
+    """The findings one event reveals (none for most events)."""
+    match payload:
+        case contract_events.TenderRegistered(tender=tender):
+            return [
+                _practice(envelope, a, tender.ordering_party_id, tender_id=tender.tender_id)
+                for a in tender.advisories
+            ]
+        case contract_events.TenderAwarded():
+            return _award(envelope, payload)
+        case contract_events.ContractAmended(contract=contract, advisories=advisories):
+            subject = f"{contract.contract_id}|v{contract.version}"
+            return [
+                _practice(envelope, a, contract.ordering_party_id, contract, subject)
+                for a in advisories
+            ]
+        case contract_events.ContractTerminated(contract=contract, advisories=advisories):
+            return [
+                _practice(envelope, a, contract.ordering_party_id, contract) for a in advisories
+            ]
+        case notice_events.NoticeIssued(notice=notice) if not notice.verdict.complies:
+            return [_notice_breach(envelope, notice)]
+    return []
+
+
+def _practice(
+    envelope: Envelope,
+    advisory: cpb.PurchasingAdvisory,
+    ordering_party_id: str,
+    contract: cpb.Contract | None = None,
+    subject: str = "",
+    tender_id: str = "",
+) -> pb.Finding:
+    about = subject or (contract.contract_id if contract else tender_id)
+    serious = advisory.rule in SERIOUS_PRACTICES
+    return _finding(
+        envelope,
+        rule=advisory.rule,
+        subject=about,
+        type=pb.FINDING_TYPE_PURCHASING_PRACTICE,
+        severity=pb.SEVERITY_SERIOUS if serious else pb.SEVERITY_WARNING,
+        ordering_party_id=ordering_party_id,
+        contract_id=contract.contract_id if contract else "",
+        centre_id=contract.centre_id if contract else "",
+        tender_id=tender_id or (contract.tender_id if contract else ""),
+        summary=f"{advisory.rule.replace('_', ' ')}: {advisory.observed} (limit {advisory.limit})",
+        explanation=advisory.explanation,
+        reference=advisory.reference,
+        evidence={"observed": advisory.observed, "limit": advisory.limit},
+    )
+
+
+def _award(envelope: Envelope, awarded: contract_events.TenderAwarded) -> list[pb.Finding]:
+    found = [
+        _practice(envelope, a, awarded.ordering_party_id, tender_id=awarded.tender_id)
+        for a in awarded.advisories
+    ]
+    if awarded.HasField("label_preference"):
+        advisory = awarded.label_preference
+        found.append(
+            _finding(
+                envelope,
+                rule=LABEL_PREFERENCE,
+                subject=awarded.tender_id,
+                type=pb.FINDING_TYPE_LABEL_PREFERENCE,
+                severity=pb.SEVERITY_WARNING,
+                ordering_party_id=awarded.ordering_party_id,
+                contract_id=awarded.contract_id,
+                centre_id=advisory.winning_centre_id,
+                tender_id=awarded.tender_id,
+                summary=(
+                    f"perennial work to unlabelled {advisory.winning_centre_id}; labelled"
+                    f" {advisory.best_labelled_centre_id} was {advisory.price_gap_percent:.1f} %"
+                    " dearer"
+                ),
+                explanation=advisory.explanation,
+                reference=advisory.reference,
+                evidence={
+                    "winning_bid_id": advisory.winning_bid_id,
+                    "best_labelled_bid_id": advisory.best_labelled_bid_id,
+                    "price_gap_cents": advisory.price_gap_cents,
+                    "price_gap_percent": advisory.price_gap_percent,
+                    "bids": len(awarded.bids),
+                },
+            )
+        )
+    return found
+
+
+def _notice_breach(envelope: Envelope, notice) -> pb.Finding:
+    verdict = notice.verdict
+    termination = notice.change.WhichOneof("change") == "termination"
+    serious = termination or verdict.below_agent_schedule_floor
+    unit = cpb.LeadTimeUnit.Name(verdict.unit).removeprefix("LEAD_TIME_UNIT_").lower()
+    return _finding(
+        envelope,
+        rule=NOTICE_BREACH,
+        subject=notice.notice_id,
+        type=pb.FINDING_TYPE_NOTICE_BREACH,
+        severity=pb.SEVERITY_SERIOUS if serious else pb.SEVERITY_WARNING,
+        ordering_party_id=notice.ordering_party_id,
+        contract_id=notice.contract_id,
+        centre_id=notice.centre_id,
+        summary=(
+            f"workload change {notice.change_percent:+.0f} % notified {verdict.actual} {unit}"
+            f" ahead; the contract asks {verdict.required} ({verdict.shortfall_days} days short)"
+        ),
+        explanation=verdict.explanation,
+        reference=verdict.reference,
+        evidence={
+            "notice_id": notice.notice_id,
+            "change_percent": notice.change_percent,
+            "required": verdict.required,
+            "actual": verdict.actual,
+            "unit": unit,
+            "shortfall_days": verdict.shortfall_days,
+            "below_agent_schedule_floor": verdict.below_agent_schedule_floor,
+        },
+    )
+
+
+def _finding(
+    envelope: Envelope, *, rule: str, subject: str, evidence: Mapping, **fields
+) -> pb.Finding:
+    finding = pb.Finding(
+        finding_id=finding_id(rule, subject),
+        rule=rule,
+        source_event_id=envelope.event_id,
+        **fields,
+    )
+    finding.occurred_at.CopyFrom(envelope.occurred_at)
+    finding.evidence.CopyFrom(_struct(evidence))
+    return finding
+
+
+def _struct(values: Mapping) -> struct_pb2.Struct:
+    struct = struct_pb2.Struct()
+    struct.update(dict(values))
+    return struct

@@ -1,0 +1,28 @@
+"""The compliance service's gRPC side: ComplianceMonitor, and the findings recorded from the
+findings topic. The checks themselves run in the faust workers (`services.compliance.worker`)."""
+
+from __future__ import annotations
+
+from services.common import db, runtime
+from services.common.settings import Settings
+from services.compliance import api
+from services.compliance.monitor import SCHEMA, Monitor
+
+
+async def serve(settings: Settings) -> None:
+    pool = await db.connect(settings.database_url, SCHEMA)
+    monitor = Monitor(pool)
+    await runtime.serve_grpc(
+        settings,
+        pool,
+        SCHEMA,
+        lambda server: api.register(server, monitor),
+        {
+            "findings": monitor.consumer(settings.kafka_bootstrap).run,
+            "live": monitor.notifications.run,
+        },
+    )
+
+
+def main() -> None:
+    runtime.run("compliance", serve)

@@ -1,0 +1,50 @@
+"""What the streaming checks report: a `Breach` of a commitment, with its figures.
+
+One shape for every rule that the compliance and offshoring services run over the event
+streams (perennial, workload, offshoring). A rule returns Breach values and nothing else; the
+caller turns each into a finding whose id it derives from (rule, subject), so the same facts
+always give the same finding, however often they are checked or replayed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import IntEnum
+
+# The figures of a breach: flat, JSON-able. Decimals are given as strings with every digit
+# (never a float, which would change the figure), counts as ints.
+Evidence = Mapping[str, str | int | float]
+
+
+class Severity(IntEnum):
+    INFO = 1
+    WARNING = 2
+    SERIOUS = 3
+
+
+@dataclass(frozen=True)
+class Breach:
+    # A stable id: "disguised_perennial", "unannounced_change", "forecast_accuracy",
+    # "offshoring_shift", "offshore_amendment", "offshore_allowed_perennial".
+    rule: str
+    severity: Severity
+    # The natural key of what it is about ("op-1|scope|contract-id", "contract-id|2026-W10"):
+    # stable, so (rule, subject) identifies the finding.
+    subject: str
+    summary: str  # one English line
+    explanation: str  # one or two English sentences a committee member understands
+    reference: str  # the source: label commitment and section, or law article
+    evidence: Evidence
+
+    def __post_init__(self) -> None:
+        if not (self.rule and self.subject):
+            raise ValueError("a breach needs a rule and a subject")
+        for name, value in self.evidence.items():
+            if not isinstance(name, str) or not isinstance(value, str | int | float):
+                raise ValueError(f"evidence {name!r}: a flat figure (str, int or float) expected")
+        # A plain dict, in key order: the same figures always print and serialise alike.
+        object.__setattr__(self, "evidence", dict(sorted(self.evidence.items())))
+
+    def __hash__(self) -> int:  # the evidence is a dict; equal breaches hash alike
+        return hash((self.rule, self.severity, self.subject, tuple(self.evidence.items())))
