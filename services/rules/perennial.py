@@ -41,7 +41,7 @@ from services.rules.purchasing import ActivityType, _months, whole_months
 RULE = "disguised_perennial"
 REFERENCE = (
     f"{PREFERENCE_REFERENCE}; campaigns and punctual needs are excluded from the preference "
-    "(\"hors campagnes et besoins ponctuels\"), so campaigns chained into lasting work "
+    '("hors campagnes et besoins ponctuels"), so campaigns chained into lasting work '
     "circumvent it"
 )
 CHAINED_TYPES = (ActivityType.CAMPAIGN, ActivityType.PUNCTUAL)
@@ -188,12 +188,12 @@ def _breach(chain: list[ContractSpan], policy: PerennialPolicy) -> Breach:
         severity=Severity.SERIOUS,
         subject=f"{party}|{scope}|{first.contract_id}",
         summary=(
-            f"{len(chain)} {' and '.join(kinds)} contracts of {party} for \"{scope}\" chained "
-            f"over {first.start.isoformat()} to {end.isoformat()}, longer than "
+            f'{len(chain)} {" and ".join(kinds)} contracts of {party} for "{scope}" chained '
+            f"{first.start.isoformat()} to {end.isoformat()}, longer than "
             f"{_months(policy.max_span_months)}."
         ),
         explanation=(
-            f"Ordering party {party} contracted \"{scope}\" as {len(chain)} successive "
+            f'Ordering party {party} contracted "{scope}" as {len(chain)} successive '
             f"{' and '.join(kinds)} contracts ({ids}) that ran from {first.start.isoformat()} "
             f"to {end.isoformat()}, {_duration(months, extra)}, the longest gap between them "
             f"{_days(max(gaps))}: work chained longer than {_months(policy.max_span_months)} "

@@ -76,7 +76,7 @@ def add_weeks(year: int, week: int, weeks: int) -> tuple[int, int]:
 
 
 def week_label(year: int, week: int) -> str:
-    """"2026-W03": the ISO 8601 week, as it appears in every finding's subject."""
+    """ "2026-W03": the ISO 8601 week, as it appears in every finding's subject."""
     return f"{year}-W{week:02d}"
 
 
@@ -261,7 +261,7 @@ def forecast_accuracy(
         previous = current
         if current.handled == 0:
             continue
-        error = _percent(current.forecast - current.handled, current.handled)
+        error = _percent(Decimal(current.forecast - current.handled), Decimal(current.handled))
         if abs(error) <= band or (run and (error > 0) != (run[0][1] > 0)):
             return None
         run.append((current, error))

@@ -161,6 +161,35 @@ def notices_service(settings: Settings, tmp_path_factory) -> Iterator[ServicePro
     service.stop()
 
 
+@pytest.fixture(scope="session")
+def compliance_service(settings: Settings, tmp_path_factory) -> Iterator[ServiceProcess]:
+    service = ServiceProcess("services.compliance", settings, tmp_path_factory.mktemp("logs"))
+    service.start()
+    yield service
+    service.stop()
+
+
+@pytest.fixture(scope="session")
+def compliance_worker(settings: Settings, tmp_path_factory) -> Iterator[subprocess.Popen]:
+    """One faust worker of the compliance checks, as its own process."""
+    folder = tmp_path_factory.mktemp("compliance-worker")
+    env = service_env(settings, 0) | {
+        "VIGIE_COMPLIANCE_DATA_DIR": str(folder / "data"),
+        "VIGIE_COMPLIANCE_WEB_PORT": str(free_port()),
+    }
+    with open(folder / "worker.log", "wb") as log:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "services.compliance.worker"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
+    yield worker
+    worker.terminate()
+    worker.wait(30)
+
+
 @pytest.fixture
 async def notices_channel(notices_service: ServiceProcess) -> AsyncIterator[grpc.aio.Channel]:
     async with grpc.aio.insecure_channel(notices_service.address) as channel:

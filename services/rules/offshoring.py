@@ -1,0 +1,251 @@
+"""Offshoring: onshore volume that leaves while offshore volume grows, and the contracts and
+tenders that open the door to it.
+
+Source: offshoring is the sector's standing fear (design map §1): volume that leaves onshore
+centres while it grows at offshore sites of the same ordering party, or of the same
+outsourcer, is an offshoring alert for the label committee and for the centres whose jobs are
+at stake. The label's text has no offshoring clause: these rules and their thresholds are the
+committee's, grounded in the ordering parties' commitments of the Label Responsabilité Sociale
+(sources/004, §3): the 1st, a preference for labelled centres on perennial work, which a move
+to offshore sites outside the label's reach empties; and the 2nd, no purchasing practices that
+do not reflect social responsibility.
+
+- `offshoring_shift`: per key (an ordering party, or an outsourcer), the handled volume by site
+  country over two windows of `window_weeks` ISO weeks, the latest ending on the week checked
+  and the one just before it. Onshore volume that fell by at least `min_shift_percent` of its
+  earlier level while offshore volume rose by at least `comparable_ratio` times that fall is a
+  shift. A week with no record counts as no volume: check a week once its figures are in.
+- `offshore_amendment`: an amendment that adds a site in a country outside the onshore set.
+- `offshore_allowed_perennial`: a perennial tender that allows sites outside it (a tender
+  that names no country allows any).
+Countries are ISO 3166-1 alpha-2 codes, compared in upper case. The onshore set is a
+parameter: {"FR"} by default, so the overseas departments, which have codes of their own (GP,
+MQ, GF, RE, YT), count as offshore unless the committee adds them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from services.rules.findings import Breach, Severity
+from services.rules.label_preference import _percent
+from services.rules.lead_time import _percent_text
+from services.rules.purchasing import ActivityType
+from services.rules.workload import add_weeks, week_label, week_start
+
+COMMITTEE_RULE = (
+    "Label committee's offshoring rule, thresholds set by the committee (the label's text has "
+    "no offshoring clause); Label Responsabilité Sociale, 1st and 2nd commitments of ordering "
+    "parties (sources/004 §3): preference for labelled centres on perennial work, no purchasing "
+    "practices that do not reflect social responsibility"
+)
+REFERENCES = {
+    "offshoring_shift": COMMITTEE_RULE,
+    "offshore_amendment": COMMITTEE_RULE,
+    "offshore_allowed_perennial": COMMITTEE_RULE,
+}
+
+
+def _country(code: str) -> str:
+    return code.strip().upper()
+
+
+def _countries(codes: Iterable[str]) -> set[str]:
+    """Upper-case codes; blanks dropped."""
+    return {_country(c) for c in codes if c.strip()}
+
+
+@dataclass(frozen=True)
+class CountryVolume:
+    """Handled volume of one key in one site country over one ISO week."""
+
+    key: str  # an ordering party id, or an outsourcer's (centre) id
+    country: str  # ISO 3166-1 alpha-2
+    year: int  # ISO year
+    week: int  # ISO week
+    handled: int
+
+    def __post_init__(self) -> None:
+        week_start(self.year, self.week)  # ValueError for a week the year does not have
+        if not self.country.strip():
+            raise ValueError("a country is needed")
+        if self.handled < 0:
+            raise ValueError("volumes must not be negative")
+
+
+@dataclass(frozen=True)
+class OffshoringPolicy:
+    onshore: frozenset[str] = frozenset({"FR"})
+    window_weeks: int = 4
+    # The onshore fall, in percent of the earlier window's onshore volume, that counts.
+    min_shift_percent: Decimal = Decimal("10")
+    # The offshore rise that makes the fall a shift, as a share of the onshore fall.
+    comparable_ratio: Decimal = Decimal("0.5")
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "onshore", frozenset(_countries(self.onshore)))
+        if not self.onshore:
+            raise ValueError("at least one onshore country is needed")
+        if self.window_weeks < 1:
+            raise ValueError("window_weeks must be at least 1")
+        shift = self.min_shift_percent
+        if not (shift.is_finite() and 0 < shift <= 100):
+            raise ValueError("min_shift_percent must be above 0 and at most 100")
+        if not (self.comparable_ratio.is_finite() and self.comparable_ratio > 0):
+            raise ValueError("comparable_ratio must be a number above 0")
+
+
+DEFAULT_POLICY = OffshoringPolicy()
+
+
+def offshoring_shift(
+    history: Sequence[CountryVolume],
+    key: str,
+    year: int,
+    week: int,
+    policy: OffshoringPolicy = DEFAULT_POLICY,
+) -> Breach | None:
+    """A SERIOUS breach when, for `key`, the window ending at (year, week) shows onshore
+    volume fallen and offshore volume risen against the window before (module docstring):
+    onshore before > 0, fall >= min_shift_percent % of it, offshore rise >= comparable_ratio ×
+    fall. Both limits are inclusive. Records of other keys and other weeks are ignored; records
+    of the same key, country and week add up (several sites in one country)."""
+    n = policy.window_weeks
+    after = {add_weeks(year, week, -i) for i in range(n)}
+    before = {add_weeks(year, week, -n - i) for i in range(n)}
+    volumes: dict[tuple[bool, bool], int] = {}  # (onshore, after) -> handled
+    by_country: dict[str, list[int]] = {}  # country -> [before, after]
+    for record in history:
+        at = (record.year, record.week)
+        if record.key != key or (at not in after and at not in before):
+            continue
+        country = _country(record.country)
+        late = at in after
+        slot = (country in policy.onshore, late)
+        volumes[slot] = volumes.get(slot, 0) + record.handled
+        by_country.setdefault(country, [0, 0])[int(late)] += record.handled
+    on_before, on_after = volumes.get((True, False), 0), volumes.get((True, True), 0)
+    off_before, off_after = volumes.get((False, False), 0), volumes.get((False, True), 0)
+    fall, rise = on_before - on_after, off_after - off_before
+    if on_before == 0 or fall <= 0 or rise <= 0:
+        return None
+    if fall * 100 < policy.min_shift_percent * on_before or rise < policy.comparable_ratio * fall:
+        return None
+    fall_percent = _percent_text(_percent(Decimal(fall), Decimal(on_before)))
+    risers = sorted(c for c, (b, a) in by_country.items() if c not in policy.onshore and a > b)
+    first_after, first_before = add_weeks(year, week, 1 - n), add_weeks(year, week, 1 - 2 * n)
+    last_before = add_weeks(year, week, -n)
+    window_after = f"{week_label(*first_after)} to {week_label(year, week)}"
+    window_before = f"{week_label(*first_before)} to {week_label(*last_before)}"
+    onshore = ",".join(sorted(policy.onshore))
+    return Breach(
+        rule="offshoring_shift",
+        severity=Severity.SERIOUS,
+        subject=f"{key}|{week_label(year, week)}",
+        summary=(
+            f"{key}: onshore volume down {fall_percent}% while offshore volume rose by "
+            f"{rise} contacts ({', '.join(risers)}), {window_before} against {window_after}."
+        ),
+        explanation=(
+            f"Over {window_after}, {key} handled {on_after} contacts onshore ({onshore}) against "
+            f"{on_before} over {window_before}, {fall} fewer ({fall_percent}%), while its "
+            f"offshore sites handled {off_after} against {off_before}, {rise} more "
+            f"({', '.join(risers)}): volume leaving onshore centres for offshore sites. The "
+            f"committee's thresholds: an onshore fall of at least "
+            f"{_percent_text(policy.min_shift_percent)}% and an offshore rise of at least "
+            f"{_percent_text(policy.comparable_ratio)} times it."
+        ),
+        reference=REFERENCES["offshoring_shift"],
+        evidence={
+            "key": key,
+            "window_before": window_before,
+            "window_after": window_after,
+            "onshore_before": on_before,
+            "onshore_after": on_after,
+            "offshore_before": off_before,
+            "offshore_after": off_after,
+            "onshore_fall_percent": fall_percent,
+            "offshore_rise": rise,
+            "countries": ",".join(sorted(by_country)),
+            "offshore_countries_rising": ",".join(risers),
+            "onshore_countries": onshore,
+            "min_shift_percent": _percent_text(policy.min_shift_percent),
+            "comparable_ratio": _percent_text(policy.comparable_ratio),
+        },
+    )
+
+
+def offshore_amendment(
+    contract_id: str,
+    before_countries: Iterable[str],
+    after_countries: Iterable[str],
+    policy: OffshoringPolicy = DEFAULT_POLICY,
+) -> Breach | None:
+    """A WARNING when an amendment gives the contract a site in a country outside the onshore
+    set that it had no site in before. Its subject, "contract id|added countries" (sorted,
+    comma-joined: "c-1|MA,TN"), is the same however often the amendment is seen."""
+    before, after = _countries(before_countries), _countries(after_countries)
+    added = sorted(after - before - policy.onshore)
+    if not added:
+        return None
+    dropped = sorted((before - after) & policy.onshore)
+    moved = f", and drops its sites in {', '.join(dropped)}" if dropped else ""
+    return Breach(
+        rule="offshore_amendment",
+        severity=Severity.WARNING,
+        subject=f"{contract_id}|{','.join(added)}",
+        summary=(
+            f"Contract {contract_id}: an amendment adds offshore site countries {', '.join(added)}."
+        ),
+        explanation=(
+            f"An amendment of contract {contract_id} adds sites in {', '.join(added)}, outside "
+            f"the onshore countries ({', '.join(sorted(policy.onshore))}){moved}: work that "
+            "can move offshore, where the label's commitments do not reach it."
+        ),
+        reference=REFERENCES["offshore_amendment"],
+        evidence={
+            "contract_id": contract_id,
+            "countries_before": ",".join(sorted(before)),
+            "countries_after": ",".join(sorted(after)),
+            "added_offshore": ",".join(added),
+            "dropped_onshore": ",".join(dropped),
+        },
+    )
+
+
+def offshore_allowed_perennial(
+    tender_id: str,
+    activity_type: ActivityType,
+    allowed_countries: Iterable[str],
+    policy: OffshoringPolicy = DEFAULT_POLICY,
+) -> Breach | None:
+    """An INFO when a perennial tender allows sites outside the onshore set; a tender that
+    names no country allows any, and counts. Campaign and punctual tenders are not concerned.
+    The subject is the tender id: a tender has one such finding, updated if its terms change.
+    """
+    if activity_type != ActivityType.PERENNIAL:
+        return None
+    allowed = _countries(allowed_countries)
+    offshore = sorted(allowed - policy.onshore)
+    if allowed and not offshore:
+        return None
+    countries = ", ".join(offshore) if allowed else "any country"
+    return Breach(
+        rule="offshore_allowed_perennial",
+        severity=Severity.INFO,
+        subject=tender_id,
+        summary=f"Perennial tender {tender_id} allows offshore sites ({countries}).",
+        explanation=(
+            f"Perennial tender {tender_id} allows sites in {countries}, outside the onshore "
+            f"countries ({', '.join(sorted(policy.onshore))}): the perennial work the label asks "
+            "to prefer labelled centres for may go offshore, where the label does not reach."
+        ),
+        reference=REFERENCES["offshore_allowed_perennial"],
+        evidence={
+            "tender_id": tender_id,
+            "allowed_countries": ",".join(sorted(allowed)) if allowed else "any",
+            "offshore_countries": ",".join(offshore) if allowed else "any",
+        },
+    )

@@ -1,0 +1,169 @@
+"""The streaming checks end to end: events from the contracts and notices services, checked
+by a faust worker running as its own process, recorded by the compliance service and
+streamed to the committee over gRPC."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import date, timedelta
+
+import grpc
+import pytest
+from vigie.compliance.v1 import compliance_pb2 as fpb
+from vigie.compliance.v1.compliance_pb2_grpc import ComplianceMonitorStub
+from vigie.contracts.v1 import contracts_pb2 as cpb
+from vigie.notices.v1 import notices_pb2 as npb
+from vigie.notices.v1.notices_pb2_grpc import NoticeServiceStub
+
+from services.common import topics
+from services.common.envelope import decode, trace_carrier
+from services.common.identity import Role
+from services.compliance.findings import finding_id
+from tests.integration.test_contracts_service import (
+    bid,
+    new_centre,
+    ordering_party,
+    tender_terms,
+)
+from tests.integration.test_labels_service import day
+
+pytestmark = pytest.mark.integration
+TODAY = date.today()
+
+
+@pytest.fixture
+async def monitor(compliance_service, compliance_worker):
+    async with grpc.aio.insecure_channel(compliance_service.address) as channel:
+        yield ComplianceMonitorStub(channel)
+
+
+class Watch:
+    def __init__(self, stub: ComplianceMonitorStub, metadata, **filters) -> None:
+        request = fpb.WatchFindingsRequest(filter=fpb.FindingFilter(**filters))
+        self.call = stub.WatchFindings(request, metadata=metadata)
+        self.findings: list[fpb.Finding] = []
+        self._task = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        async for finding in self.call:
+            self.findings.append(finding)
+
+    async def wait_for(self, count: int, timeout: float = 90) -> list[fpb.Finding]:
+        for _ in range(int(timeout / 0.05)):
+            if len(self.findings) >= count or self._task.done():
+                break
+            await asyncio.sleep(0.05)
+        return self.findings
+
+    async def close(self) -> None:
+        self.call.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+
+
+async def test_the_story_becomes_findings_on_the_topic_and_the_committees_stream(
+    registry, tenders, referential, token, known_labelled, notices_channel, pool, monitor, tail
+):
+    party = ordering_party()
+    bank = token(Role.ORDERING_PARTY, party)
+    committee = token(Role.COMMITTEE, "committee")
+    watch = Watch(monitor, committee, ordering_party_id=party)
+    mine = Watch(monitor, bank)
+    serious = Watch(monitor, committee, ordering_party_id=party, min_severity=fpb.SEVERITY_SERIOUS)
+    findings_topic = await tail(topics.FINDINGS)
+    try:
+        labelled = await new_centre(registry, token, referential, labelled=True)
+        unlabelled = await new_centre(registry, token, referential, labelled=False)
+        registered = await tenders.RegisterTender(
+            cpb.RegisterTenderRequest(
+                terms=tender_terms(
+                    payment_terms=cpb.PaymentTerms(days=75),
+                    auction_type=cpb.AUCTION_TYPE_REVERSE_AUCTION,
+                )
+            ),
+            metadata=bank,
+        )
+        tender_id = registered.tender.tender_id
+        await bid(tenders, token, tender_id, labelled, 2_600)
+        cheap = await bid(tenders, token, tender_id, unlabelled, 2_500)
+        await known_labelled(labelled)
+        awarded = await tenders.AwardTender(
+            cpb.AwardTenderRequest(tender_id=tender_id, bid_id=cheap.bid_id), metadata=bank
+        )
+        contract_id = awarded.contract.contract_id
+        notices = NoticeServiceStub(notices_channel)
+        for _ in range(200):
+            if await pool.fetchval(
+                "SELECT true FROM notices.contracts WHERE contract_id = $1::uuid", contract_id
+            ):
+                break
+            await asyncio.sleep(0.05)
+        # The ordering party's own trace: it must run through to the finding.
+        trace_id = uuid.uuid4().hex
+        notice = await notices.IssueWorkloadChange(
+            npb.IssueWorkloadChangeRequest(
+                contract_id=contract_id,
+                change=npb.WorkloadChange(change_percent=-40),
+                effective_date=day(TODAY + timedelta(days=10)),
+                reason="internalisation",
+            ),
+            metadata=[*bank, ("traceparent", f"00-{trace_id}-{uuid.uuid4().hex[:16]}-01")],
+        )
+
+        # payment terms + reverse auction (one each, however often they were raised),
+        # label preference, notice breach.
+        expected = {
+            finding_id("payment_terms", tender_id),
+            finding_id("reverse_auction_perennial", tender_id),
+            finding_id("label_preference", tender_id),
+            finding_id("notice_breach", notice.notice_id),
+        }
+        seen = await watch.wait_for(4)
+        await asyncio.sleep(1.0)
+        assert {f.finding_id for f in watch.findings} == expected
+        assert len(watch.findings) == 4, "a finding was streamed twice"
+        by_rule = {f.rule: f for f in seen}
+        assert by_rule["label_preference"].type == fpb.FINDING_TYPE_LABEL_PREFERENCE
+        assert by_rule["label_preference"].evidence["price_gap_cents"] == 100
+        breach = by_rule["notice_breach"]
+        assert (breach.type, breach.contract_id) == (fpb.FINDING_TYPE_NOTICE_BREACH, contract_id)
+        assert "L441-10" in by_rule["payment_terms"].reference
+        assert [f.finding_id for f in await mine.wait_for(4)] == [f.finding_id for f in seen]
+        assert {f.rule for f in await serious.wait_for(1)} <= {"payment_terms", "notice_breach"}
+
+        # On the topic, the notice's finding is in the trace of the gRPC call that issued it:
+        # gRPC → outbox → Kafka → faust worker → findings topic.
+        records = await findings_topic.collect(lambda r: r.key == party.encode(), 4)
+        notice_finding = next(
+            r for r in records if decode(r.value)[1].finding.rule == "notice_breach"
+        )
+        assert trace_carrier(notice_finding.headers)["traceparent"].split("-")[1] == trace_id
+    finally:
+        for stream in (watch, mine, serious):
+            await stream.close()
+
+    listed = await monitor.ListFindings(
+        fpb.ListFindingsRequest(
+            filter=fpb.FindingFilter(
+                ordering_party_id=party, types=[fpb.FINDING_TYPE_PURCHASING_PRACTICE]
+            )
+        ),
+        metadata=committee,
+    )
+    assert sorted(f.rule for f in listed.findings) == ["payment_terms", "reverse_auction_perennial"]
+
+
+async def test_an_ordering_party_watches_only_its_own_findings(monitor, token):
+    call = monitor.WatchFindings(
+        fpb.WatchFindingsRequest(filter=fpb.FindingFilter(ordering_party_id="op-other")),
+        metadata=token(Role.ORDERING_PARTY, "op-mine"),
+    )
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        async for _ in call:
+            pass
+    assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await monitor.ListFindings(
+            fpb.ListFindingsRequest(), metadata=token(Role.CENTRE, "ctr-any")
+        )
+    assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
