@@ -36,8 +36,8 @@ from services.rules.purchasing import ActivityType
 from services.rules.workload import add_weeks, week_label, week_start
 
 COMMITTEE_RULE = (
-    "Label committee's offshoring rule, thresholds set by the committee (the label's text has "
-    "no offshoring clause); Label Responsabilité Sociale, 1st and 2nd commitments of ordering "
+    "Label committee's offshoring rule, its parameters set by the committee (the label's text "
+    "has no offshoring clause); Label Responsabilité Sociale, 1st and 2nd commitments of ordering "
     "parties (sources/004 §3): preference for labelled centres on perennial work, no purchasing "
     "practices that do not reflect social responsibility"
 )
@@ -146,7 +146,7 @@ def offshoring_shift(
         subject=f"{key}|{week_label(year, week)}",
         summary=(
             f"{key}: onshore volume down {fall_percent}% while offshore volume rose by "
-            f"{rise} contacts ({', '.join(risers)}), {window_before} against {window_after}."
+            f"{rise} contacts ({', '.join(risers)}), {window_after} against {window_before}."
         ),
         explanation=(
             f"Over {window_after}, {key} handled {on_after} contacts onshore ({onshore}) against "

@@ -189,7 +189,7 @@ def _breach(chain: list[ContractSpan], policy: PerennialPolicy) -> Breach:
         subject=f"{party}|{scope}|{first.contract_id}",
         summary=(
             f'{len(chain)} {" and ".join(kinds)} contracts of {party} for "{scope}" chained '
-            f"{first.start.isoformat()} to {end.isoformat()}, longer than "
+            f"from {first.start.isoformat()} to {end.isoformat()}, longer than "
             f"{_months(policy.max_span_months)}."
         ),
         explanation=(

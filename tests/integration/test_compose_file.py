@@ -25,8 +25,10 @@ OTEL_CONFIG = ROOT / "deploy" / "otel-collector.yaml"
 
 INFRASTRUCTURE = ("kafka", "postgres")
 JOBS = {"topics": "services.common.topics", "migrate": "services.common.migrations"}
-GRPC_SERVICES = {"labels": 50051, "contracts": 50052, "notices": 50053}
+GRPC_SERVICES = {"labels": 50051, "contracts": 50052, "notices": 50053, "compliance-monitor": 50054}
 OBSERVABILITY = ("otel-collector", "jaeger")
+# Faust workers: scaled out, so they publish no port and write only inside the container.
+WORKERS = {"compliance": "services.compliance.worker"}
 
 COMPOSE = shutil.which("docker-compose")
 pytestmark = pytest.mark.skipif(COMPOSE is None, reason="docker-compose is not installed")
@@ -124,7 +126,7 @@ def test_config_validates(env_file: Path) -> None:
 
 
 def test_the_expected_services_are_there(services: dict) -> None:
-    expected = {*INFRASTRUCTURE, *JOBS, *GRPC_SERVICES, *OBSERVABILITY}
+    expected = {*INFRASTRUCTURE, *JOBS, *GRPC_SERVICES, *OBSERVABILITY, *WORKERS}
     assert expected <= set(services), f"missing: {expected - set(services)}"
 
 
@@ -158,6 +160,17 @@ def test_jobs_run_the_services_image(services: dict) -> None:
     for name, module in JOBS.items():
         assert services[name]["image"] == image
         assert services[name]["command"] == ["python", "-m", module]
+
+
+def test_workers_can_be_scaled_out(services: dict) -> None:
+    for name, module in WORKERS.items():
+        svc = services[name]
+        assert svc["command"] == ["python", "-m", module]
+        assert not svc.get("ports"), "a published port forbids --scale"
+        assert not svc.get("container_name"), "a fixed name forbids --scale"
+        assert "healthcheck" in svc
+        conditions = {dep: spec.get("condition") for dep, spec in svc["depends_on"].items()}
+        assert all(conditions.get(dep) == "service_healthy" for dep in INFRASTRUCTURE)
 
 
 def test_grpc_services_wait_for_healthy_infrastructure(services: dict) -> None:
