@@ -8,7 +8,8 @@ auction; the labelled centre and an unlabelled one bid, the labelled one 4 % dea
 award goes to the unlabelled one, with the label-preference advisory.
 Notices: the winning centre watches its alert stream; the bank cuts the volume by 40 % with
 10 days' notice where the contract asks 3 months; the centre sees the notice and the breach
-as they happen. Every event that flows on Kafka is printed as it arrives."""
+as they happen. Compliance: the committee's stream shows the bank's findings as the
+streaming checks record them. Every event that flows on Kafka is printed as it arrives."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from pathlib import Path
 
 import grpc
 from google.protobuf import json_format
+from vigie.compliance.v1 import compliance_pb2 as fpb
+from vigie.compliance.v1 import compliance_pb2_grpc
 from vigie.contracts.v1 import contracts_pb2 as cpb
 from vigie.contracts.v1 import contracts_pb2_grpc
 from vigie.labels.v1 import labels_pb2 as pb
@@ -26,6 +29,7 @@ from vigie.labels.v1 import labels_pb2_grpc
 from vigie.notices.v1 import notices_pb2 as npb
 from vigie.notices.v1 import notices_pb2_grpc
 
+from services.cli.compliance import finding_line
 from services.cli.notices import alert_line
 from services.cli.output import as_dict
 from services.cli.parsing import parse_date
@@ -38,8 +42,10 @@ SAMPLE_REFERENTIAL = SAMPLES / "referential.json"
 SAMPLE_TENDER = SAMPLES / "tender-perennial.json"
 # Referential 1, labelled centre 2 + audit 1 + grant, suspension, reinstatement 2 each,
 # second centre 2; tender registered, 2 bids, award, contract signed; 3 label alerts for the
-# labelled centre; the notice and its 2 alerts.
-EXPECTED_EVENTS = 23
+# labelled centre; the notice and its 2 alerts; 4 findings (payment terms, reverse auction,
+# label preference, notice breach).
+EXPECTED_EVENTS = 27
+EXPECTED_FINDINGS = 4
 PAUSE = 0.3  # seconds between steps, so events show between them
 
 
@@ -59,6 +65,7 @@ class Story:
         self.registry = labels_pb2_grpc.LabelRegistryStub(channels["labels"])
         self.tenders = contracts_pb2_grpc.TenderServiceStub(channels["contracts"])
         self.notices = notices_pb2_grpc.NoticeServiceStub(channels["notices"])
+        self.monitor = compliance_pb2_grpc.ComplianceMonitorStub(channels["compliance"])
         self.key = key
         stamp = f"{datetime.now(UTC):%Y%m%d%H%M%S}"
         self.labelled = f"ctr-hauts-de-france-{stamp}"
@@ -78,24 +85,35 @@ class Story:
         return [self.labelled, self.unlabelled, self.bank]
 
 
-async def demo(labels_addr: str, contracts_addr: str, notices_addr: str) -> int:
+async def demo(addresses: dict[str, str]) -> int:
     settings = load()
     seen: list[str] = []
     started = asyncio.Event()
     async with (
-        grpc.aio.insecure_channel(labels_addr) as labels,
-        grpc.aio.insecure_channel(contracts_addr) as contracts,
-        grpc.aio.insecure_channel(notices_addr) as notices,
+        grpc.aio.insecure_channel(addresses["labels"]) as labels,
+        grpc.aio.insecure_channel(addresses["contracts"]) as contracts,
+        grpc.aio.insecure_channel(addresses["notices"]) as notices,
+        grpc.aio.insecure_channel(addresses["compliance"]) as compliance,
     ):
-        channels = {"labels": labels, "contracts": contracts, "notices": notices}
+        channels = {
+            "labels": labels,
+            "contracts": contracts,
+            "notices": notices,
+            "compliance": compliance,
+        }
         story = Story(channels, settings.token_key)
 
         async def follow() -> None:
             names = [t.name for t in topics.declared() if t.name != topics.DEAD_LETTER]
+            ids: set[bytes] = set()
             async for record in records(settings.kafka_bootstrap, names, False, started):
-                if mentions(record, story.needles()) or b"ReferentialPublished" in dict(
-                    record.headers or []
-                ).get("event-type", b""):
+                headers = dict(record.headers or [])
+                ours = mentions(record, story.needles()) or b"ReferentialPublished" in headers.get(
+                    "event-type", b""
+                )
+                # At least once: a repeat (a finding raised again) is shown once.
+                if ours and headers.get("event-id") not in ids:
+                    ids.add(headers.get("event-id"))
                     seen.append(describe(record))
                     print(seen[-1], flush=True)
 
@@ -103,8 +121,10 @@ async def demo(labels_addr: str, contracts_addr: str, notices_addr: str) -> int:
         await asyncio.wait_for(started.wait(), 30)
         try:
             referential = await labels_story(story)
+            watch = await committee_watches(story)
             contract = await contracts_story(story, referential)
             await notices_story(story, contract)
+            await findings_recorded(watch)
         except grpc.aio.AioRpcError as error:
             print(f"  unexpected {error.code().name}: {error.details()}")
             watcher.cancel()
@@ -274,6 +294,37 @@ async def notices_story(story: Story, contract: cpb.Contract) -> None:
         await asyncio.sleep(0.05)
     stream.cancel()
     await asyncio.gather(reader, return_exceptions=True)
+
+
+class CommitteeWatch:
+    """The committee's stream of this story's findings, read in the background."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.findings: list[fpb.Finding] = []
+        self.task = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        async for finding in self.stream:
+            self.findings.append(finding)
+            print(finding_line(finding), flush=True)
+
+
+async def committee_watches(story: Story) -> CommitteeWatch:
+    await step(f"The committee watches the findings about {story.bank}")
+    request = fpb.WatchFindingsRequest(filter=fpb.FindingFilter(ordering_party_id=story.bank))
+    return CommitteeWatch(story.monitor.WatchFindings(request, metadata=story.committee))
+
+
+async def findings_recorded(watch: CommitteeWatch) -> None:
+    await step("The streaming checks' findings reach the committee's stream")
+    for _ in range(300):
+        if len(watch.findings) >= EXPECTED_FINDINGS:
+            break
+        await asyncio.sleep(0.1)
+    watch.stream.cancel()
+    await asyncio.gather(watch.task, return_exceptions=True)
+    print(f"  {len(watch.findings)} findings (expected {EXPECTED_FINDINGS})")
 
 
 async def issue_when_known(story: Story, request: npb.IssueWorkloadChangeRequest):

@@ -12,10 +12,12 @@
     vigie --as ordering_party:banque notice issue --contract <id> --percent -40 \\
           --effective 2026-12-07 --reason "baisse d'activité"
     vigie --as centre:ctr-lille alerts watch
+    vigie --as committee:committee findings watch --min-severity serious
 
 Identity: `--token` or `--as ROLE:ORG` (a development token minted with VIGIE_TOKEN_KEY).
 Addresses: `--labels` / VIGIE_LABELS_ADDR (127.0.0.1:50051), `--contracts` /
-VIGIE_CONTRACTS_ADDR (127.0.0.1:50052), `--notices` / VIGIE_NOTICES_ADDR (127.0.0.1:50053)."""
+VIGIE_CONTRACTS_ADDR (127.0.0.1:50052), `--notices` / VIGIE_NOTICES_ADDR (127.0.0.1:50053),
+`--compliance` / VIGIE_COMPLIANCE_ADDR (127.0.0.1:50054)."""
 
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ import asyncio
 import os
 import sys
 
-from services.cli import contracts, labels, notices
+from services.cli import compliance, contracts, labels, notices
 from services.common import identity
 from services.common.settings import load
 
@@ -40,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--notices", default=os.environ.get("VIGIE_NOTICES_ADDR", "127.0.0.1:50053")
     )
+    parser.add_argument(
+        "--compliance", default=os.environ.get("VIGIE_COMPLIANCE_ADDR", "127.0.0.1:50054")
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     token = sub.add_parser("token", help="mint a development token")
@@ -50,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     labels.add_commands(sub)
     contracts.add_commands(sub)
     notices.add_commands(sub)
+    compliance.add_commands(sub)
 
     events = sub.add_parser("events").add_subparsers(dest="action", required=True)
     watch = events.add_parser("watch", help="print Vigie events as they flow")
@@ -73,7 +79,10 @@ def bearer(args: argparse.Namespace) -> str:
 def call(args: argparse.Namespace) -> int:
     if (args.command, args.action) == ("alerts", "watch"):
         return notices.watch(args, bearer(args))
-    module = next(m for m in (labels, contracts, notices) if args.command in m.COMMANDS)
+    if (args.command, args.action) == ("findings", "watch"):
+        return compliance.watch(args, bearer(args))
+    modules = (labels, contracts, notices, compliance)
+    module = next(m for m in modules if args.command in m.COMMANDS)
     return module.call_for(args).run(bearer(args))
 
 
@@ -90,5 +99,6 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "demo":
         from services.cli.demo import demo
 
-        sys.exit(asyncio.run(demo(args.labels, args.contracts, args.notices)))
+        addresses = {n: getattr(args, n) for n in ("labels", "contracts", "notices", "compliance")}
+        sys.exit(asyncio.run(demo(addresses)))
     sys.exit(call(args))

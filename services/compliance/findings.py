@@ -119,7 +119,8 @@ def _award(envelope: Envelope, awarded: contract_events.TenderAwarded) -> list[p
 def _notice_breach(envelope: Envelope, notice) -> pb.Finding:
     verdict = notice.verdict
     termination = notice.change.WhichOneof("change") == "termination"
-    serious = termination or verdict.below_agent_schedule_floor
+    # Serious: staff schedules cannot absorb it, the contract ends, or a month or more short.
+    serious = termination or verdict.below_agent_schedule_floor or verdict.shortfall_days >= 30
     unit = cpb.LeadTimeUnit.Name(verdict.unit).removeprefix("LEAD_TIME_UNIT_").lower()
     return _finding(
         envelope,

@@ -1,0 +1,338 @@
+"""Offshoring: the shift between two windows at and around its thresholds, windows across year
+ends; amendments and perennial tenders that open offshore sites; properties with hypothesis."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from services.rules.findings import Severity
+from services.rules.offshoring import (
+    CountryVolume,
+    OffshoringPolicy,
+    offshore_allowed_perennial,
+    offshore_amendment,
+    offshoring_shift,
+)
+from services.rules.purchasing import ActivityType
+from services.rules.workload import add_weeks, iso_week
+
+END = (2026, 8)  # the latest window is 2026-W05..W08, the one before 2026-W01..W04
+
+
+def weekly(
+    fr_before: int, fr_after: int, off_before: int, off_after: int, end=END, key="op-1"
+) -> list[CountryVolume]:
+    """Per-week volumes over the two 4-week windows ending at `end`."""
+    found = []
+    for i in range(8):
+        year, week = add_weeks(*end, -i)
+        late = i < 4
+        found.append(CountryVolume(key, "FR", year, week, fr_after if late else fr_before))
+        found.append(CountryVolume(key, "MA", year, week, off_after if late else off_before))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("fr_after", "off_after", "breach"),
+    [
+        (900, 50, True),  # onshore -10 % (400), offshore +200 = 0.5 × 400: both at the edge
+        (900, 49, False),  # offshore +196 < 200
+        (901, 60, False),  # onshore -9.9 %
+        (899, 51, True),
+        (500, 250, True),
+        (500, 249, False),
+        (1000, 500, False),  # onshore steady
+        (1100, 500, False),  # onshore up
+        (0, 500, True),  # onshore gone
+    ],
+)
+def test_the_shift_thresholds(fr_after, off_after, breach):
+    history = weekly(1000, fr_after, 0, off_after)
+    assert (offshoring_shift(history, "op-1", *END) is not None) == breach
+
+
+def test_offshore_volume_that_fell_is_no_shift():
+    assert offshoring_shift(weekly(1000, 500, 800, 700), "op-1", *END) is None
+
+
+def test_no_onshore_volume_before_is_no_shift():
+    assert offshoring_shift(weekly(0, 0, 100, 900), "op-1", *END) is None
+
+
+@pytest.mark.parametrize(
+    ("policy", "breach"),
+    [
+        (OffshoringPolicy(min_shift_percent=Decimal("20")), False),  # the fall is 10 %
+        (OffshoringPolicy(comparable_ratio=Decimal("0.6")), False),  # the rise is 0.5 × fall
+        (OffshoringPolicy(comparable_ratio=Decimal("0.25")), True),
+        (OffshoringPolicy(onshore=frozenset({"FR", "MA"})), False),  # MA onshore: no offshore
+    ],
+)
+def test_the_thresholds_are_parameters(policy, breach):
+    history = weekly(1000, 900, 0, 50)
+    assert (offshoring_shift(history, "op-1", *END, policy) is not None) == breach
+
+
+def test_the_shift_breach():
+    history = weekly(1000, 800, 100, 250)
+    history.append(CountryVolume("op-1", "tn", 2026, 6, 40))  # lower case: TN
+    history.append(CountryVolume("op-1", "FR", 2026, 6, 0))  # adds up with the other FR record
+    breach = offshoring_shift(history, "op-1", *END)
+    assert breach is not None
+    assert (breach.rule, breach.severity, breach.subject) == (
+        "offshoring_shift",
+        Severity.SERIOUS,
+        "op-1|2026-W08",
+    )
+    assert breach.evidence == {
+        "key": "op-1",
+        "window_before": "2026-W01 to 2026-W04",
+        "window_after": "2026-W05 to 2026-W08",
+        "onshore_before": 4000,
+        "onshore_after": 3200,
+        "offshore_before": 400,
+        "offshore_after": 1040,
+        "onshore_fall_percent": "20",
+        "offshore_rise": 640,
+        "countries": "FR,MA,TN",
+        "offshore_countries_rising": "MA,TN",
+        "onshore_countries": "FR",
+        "min_shift_percent": "10",
+        "comparable_ratio": "0.5",
+    }
+    assert "3200 contacts onshore (FR) against 4000" in breach.explanation
+    assert "committee" in breach.reference and "1st and 2nd commitments" in breach.reference
+
+
+def test_only_the_two_windows_and_the_key_count():
+    history = weekly(1000, 900, 0, 50)
+    outside = [
+        CountryVolume("op-1", "FR", 2025, 52, 10**6),  # before the earlier window
+        CountryVolume("op-1", "FR", 2026, 9, 10**6),  # after the latest one
+        CountryVolume("op-2", "MA", 2026, 8, 10**6),  # another key
+        CountryVolume("op-2", "FR", 2026, 1, 10**6),
+    ]
+    assert offshoring_shift(history + outside, "op-1", *END) == offshoring_shift(
+        history, "op-1", *END
+    )
+    assert offshoring_shift(history, "op-2", *END) is None
+
+
+def test_missing_weeks_count_as_no_volume():
+    history = [
+        CountryVolume("op-1", "FR", 2026, 1, 4000),
+        CountryVolume("op-1", "FR", 2026, 8, 3000),
+        CountryVolume("op-1", "MA", 2026, 5, 600),
+    ]
+    breach = offshoring_shift(history, "op-1", *END)
+    assert breach is not None and breach.evidence["onshore_after"] == 3000
+
+
+@pytest.mark.parametrize(
+    ("end", "windows"),
+    [
+        ((2026, 2), ("2025-W47 to 2025-W50", "2025-W51 to 2026-W02")),
+        ((2021, 2), ("2020-W48 to 2020-W51", "2020-W52 to 2021-W02")),  # 2020 has a W53
+        ((2027, 1), ("2026-W47 to 2026-W50", "2026-W51 to 2027-W01")),  # 2026 too
+    ],
+)
+def test_windows_across_year_ends(end, windows):
+    breach = offshoring_shift(weekly(1000, 500, 0, 500, end=end), "op-1", *end)
+    assert breach is not None
+    assert (breach.evidence["window_before"], breach.evidence["window_after"]) == windows
+    assert breach.evidence["onshore_before"] == 4000 and breach.evidence["onshore_after"] == 2000
+    assert breach.subject == f"op-1|{end[0]}-W{end[1]:02d}"
+
+
+def test_a_week_53_counts_in_its_window():
+    history = [
+        CountryVolume("op-1", "FR", 2020, 49, 1000),  # earlier window: 2020-W47..W50
+        CountryVolume("op-1", "FR", 2020, 53, 500),  # latest window: 2020-W51..2021-W01
+        CountryVolume("op-1", "MA", 2020, 53, 500),
+    ]
+    breach = offshoring_shift(history, "op-1", 2021, 1)
+    assert breach is not None and breach.evidence["offshore_after"] == 500
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"onshore": frozenset()},
+        {"onshore": frozenset({" "})},
+        {"window_weeks": 0},
+        {"min_shift_percent": Decimal("0")},
+        {"min_shift_percent": Decimal("101")},
+        {"comparable_ratio": Decimal("0")},
+        {"comparable_ratio": Decimal("NaN")},
+    ],
+)
+def test_a_nonsense_policy_is_refused(kwargs):
+    with pytest.raises(ValueError):
+        OffshoringPolicy(**kwargs)
+
+
+def test_onshore_countries_are_compared_in_upper_case():
+    assert OffshoringPolicy(onshore=frozenset({" fr", "re"})).onshore == {"FR", "RE"}
+
+
+@pytest.mark.parametrize(
+    ("country", "week", "handled"), [("", 10, 1), ("FR", 53, 1), ("FR", 10, -1)]
+)
+def test_a_nonsense_record_is_refused(country, week, handled):
+    with pytest.raises(ValueError):
+        CountryVolume("op-1", country, 2025, week, handled)
+
+
+# --- amendments and tenders -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "subject"),
+    [
+        (["FR"], ["FR", "MA"], "c-1|MA"),
+        (["FR"], ["MA"], "c-1|MA"),
+        (["FR"], ["TN", "ma", "MA"], "c-1|MA,TN"),
+        (["FR", "MA"], ["FR", "MA"], None),
+        (["FR", "MA"], ["MA"], None),  # nothing offshore added
+        (["MA"], ["MA", "TN"], "c-1|TN"),
+        (["FR"], ["fr "], None),
+        ([], ["FR"], None),
+        ([], ["SN"], "c-1|SN"),
+    ],
+)
+def test_offshore_amendment(before, after, subject):
+    breach = offshore_amendment("c-1", before, after)
+    assert (breach.subject if breach else None) == subject
+    if breach:
+        assert (breach.rule, breach.severity) == ("offshore_amendment", Severity.WARNING)
+
+
+def test_an_amendment_that_moves_the_work():
+    breach = offshore_amendment("c-1", ["FR"], ["MA"])
+    assert breach is not None
+    assert breach.evidence == {
+        "contract_id": "c-1",
+        "countries_before": "FR",
+        "countries_after": "MA",
+        "added_offshore": "MA",
+        "dropped_onshore": "FR",
+    }
+    assert "drops its sites in FR" in breach.explanation
+    assert "committee" in breach.reference
+
+
+def test_an_amendment_to_an_onshore_country_of_the_policy():
+    policy = OffshoringPolicy(onshore=frozenset({"FR", "RE"}))
+    assert offshore_amendment("c-1", ["FR"], ["FR", "RE"], policy) is None
+    assert offshore_amendment("c-1", ["FR"], ["FR", "RE"]) is not None
+
+
+@pytest.mark.parametrize(
+    ("activity", "allowed", "offshore"),
+    [
+        (ActivityType.PERENNIAL, [], "any"),  # no list: any country
+        (ActivityType.PERENNIAL, ["FR"], None),
+        (ActivityType.PERENNIAL, ["fr", "MA"], "MA"),
+        (ActivityType.PERENNIAL, ["TN", "MA", "FR"], "MA,TN"),
+        (ActivityType.CAMPAIGN, [], None),
+        (ActivityType.PUNCTUAL, ["MA"], None),
+        (1, ["MA"], "MA"),  # the protos' number for perennial
+    ],
+)
+def test_offshore_allowed_perennial(activity, allowed, offshore):
+    breach = offshore_allowed_perennial("t-1", activity, allowed)
+    assert (breach.evidence["offshore_countries"] if breach else None) == offshore
+    if breach:
+        assert (breach.rule, breach.severity, breach.subject) == (
+            "offshore_allowed_perennial",
+            Severity.INFO,
+            "t-1",
+        )
+
+
+def test_a_perennial_tender_open_to_any_country():
+    breach = offshore_allowed_perennial("t-1", ActivityType.PERENNIAL, [])
+    assert breach is not None
+    assert breach.evidence == {
+        "tender_id": "t-1",
+        "allowed_countries": "any",
+        "offshore_countries": "any",
+    }
+    assert "any country" in breach.summary and "committee" in breach.reference
+
+
+# --- properties -----------------------------------------------------------------------------
+
+countries = st.sampled_from(["FR", "fr", "MA", "TN", "SN", "RE"])
+weeks = st.dates(min_value=date(2019, 1, 1), max_value=date(2031, 12, 31)).map(iso_week)
+records = st.builds(
+    lambda key, country, at, handled: CountryVolume(key, country, *at, handled),
+    st.sampled_from(["op-1", "op-2"]),
+    countries,
+    weeks,
+    st.integers(0, 10**6),
+)
+
+
+@st.composite
+def dense_history(draw) -> tuple[list[CountryVolume], tuple[int, int]]:
+    """Records around the week checked, so that windows are not empty."""
+    end = draw(weeks)
+    found = []
+    for _ in range(draw(st.integers(0, 30))):
+        at = add_weeks(*end, -draw(st.integers(-2, 12)))
+        found.append(
+            CountryVolume(
+                draw(st.sampled_from(["op-1", "op-2"])),
+                draw(countries),
+                *at,
+                draw(st.integers(0, 5000)),
+            )
+        )
+    return found, end
+
+
+offshoring_policies = st.builds(
+    OffshoringPolicy,
+    onshore=st.sampled_from([frozenset({"FR"}), frozenset({"FR", "RE"})]),
+    window_weeks=st.integers(1, 6),
+    min_shift_percent=st.decimals(min_value=Decimal("0.1"), max_value=100, places=1),
+    comparable_ratio=st.decimals(min_value=Decimal("0.1"), max_value=3, places=2),
+)
+
+
+@given(dense_history() | st.tuples(st.lists(records, max_size=20), weeks), offshoring_policies)
+def test_the_shift_is_deterministic_and_meets_its_thresholds(history_and_end, policy):
+    history, end = history_and_end
+    breach = offshoring_shift(history, "op-1", *end, policy)
+    assert offshoring_shift(list(reversed(history)), "op-1", *end, policy) == breach
+    if breach is None:
+        return
+    e = breach.evidence
+    fall = int(e["onshore_before"]) - int(e["onshore_after"])
+    rise = int(e["offshore_after"]) - int(e["offshore_before"])
+    assert fall > 0 and rise == e["offshore_rise"]
+    assert fall * 100 >= policy.min_shift_percent * int(e["onshore_before"])
+    assert rise >= policy.comparable_ratio * fall
+    assert breach.severity is Severity.SERIOUS
+
+
+@given(st.lists(countries, max_size=4), st.lists(countries, max_size=4), offshoring_policies)
+def test_an_amendment_breach_names_only_new_offshore_countries(before, after, policy):
+    breach = offshore_amendment("c-1", before, after, policy)
+    assert breach == offshore_amendment("c-1", list(reversed(before)), after[::-1], policy)
+    new = {c.upper() for c in after} - {c.upper() for c in before} - policy.onshore
+    assert (breach is not None) == bool(new)
+    if breach:
+        assert breach.subject == "c-1|" + ",".join(sorted(new))
+
+
+@given(st.sampled_from(ActivityType), st.lists(countries, max_size=4), offshoring_policies)
+def test_a_tender_breach_only_on_perennial_work(activity, allowed, policy):
+    breach = offshore_allowed_perennial("t-1", activity, allowed, policy)
+    offshore = {c.upper() for c in allowed} - policy.onshore
+    expected = activity is ActivityType.PERENNIAL and (not allowed or bool(offshore))
+    assert (breach is not None) == expected
