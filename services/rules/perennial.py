@@ -120,9 +120,10 @@ def disguised_perennial(
 ) -> list[Breach]:
     """A SERIOUS breach for each chain of two contracts or more running longer than
     max_span_months, in the order of `chains`. Its subject, "ordering party|normalised
-    scope|first contract id", stays the same while the chain grows at its end; a contract
-    found to start before the first, or one that joins two chains, gives the chain a new
-    subject (the old one is then no longer reported)."""
+    scope|first contract id", stays the same while the chain grows at its end. A contract
+    found to start before the first gives the chain a new subject; one that bridges two chains
+    merges them under the earlier one's subject. Either way a subject reported before may no
+    longer be: the caller treats it as superseded, not as resolved."""
     return [
         _breach(chain, policy)
         for chain in chains(spans, policy)

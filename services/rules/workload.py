@@ -76,7 +76,7 @@ def add_weeks(year: int, week: int, weeks: int) -> tuple[int, int]:
 
 
 def week_label(year: int, week: int) -> str:
-    """ "2026-W03": the ISO 8601 week, as it appears in every finding's subject."""
+    """The ISO 8601 week as every finding's subject gives it: (2026, 3) is "2026-W03"."""
     return f"{year}-W{week:02d}"
 
 

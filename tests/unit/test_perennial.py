@@ -4,6 +4,7 @@ with hypothesis. Also the Breach shape every streaming rule returns."""
 import random
 from dataclasses import replace
 from datetime import date, timedelta
+from itertools import pairwise
 
 import pytest
 from hypothesis import given
@@ -265,7 +266,7 @@ def test_chains_partition_the_campaigns_and_break_only_on_long_gaps(spans, polic
         for i in range(1, len(chain)):
             covered_to = max(s.end for s in chain[:i])
             assert (chain[i].start - covered_to).days - 1 <= policy.max_gap_days
-    for before, after in zip(found, found[1:], strict=False):
+    for before, after in pairwise(found):
         same_key = (before[0].ordering_party_id, normalised_scope(before[0].scope)) == (
             after[0].ordering_party_id,
             normalised_scope(after[0].scope),
