@@ -10,7 +10,7 @@ from vigie.compliance.v1 import events_pb2 as events
 
 from services.common import topics
 from services.common.envelope import UndecodableEvent, decode, kafka_headers, trace_carrier, wrap
-from services.compliance.app import app, checked, dead_letters, findings
+from services.compliance.app import APP_ID, app, checked, dead_letters, findings
 from services.compliance.findings import findings_for
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ async def publish(finding, source) -> None:
         topics.FINDINGS,
         events.FindingRaised(finding=finding),
         aggregate_id=finding.ordering_party_id,
-        producer="compliance",
+        producer=APP_ID,  # which group of workers raised it
         event_id=finding.finding_id,
         occurred_at=source.occurred_at.ToDatetime(),
     )

@@ -18,8 +18,12 @@ from services.common.settings import load
 settings = load()
 DATA_DIR = Path(os.environ.get("VIGIE_COMPLIANCE_DATA_DIR", "/tmp/vigie-compliance"))
 
+# The consumer group of the workers; another id is another group, which checks every topic
+# again from the start (a replay).
+APP_ID = os.environ.get("VIGIE_COMPLIANCE_APP_ID", "vigie-compliance")
+
 app = faust.App(
-    "vigie-compliance",
+    APP_ID,
     broker=f"kafka://{settings.kafka_bootstrap}",
     store="memory://",
     # faust declares its own topics (changelogs, assignor); the broker creates nothing itself.

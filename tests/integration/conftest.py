@@ -169,22 +169,29 @@ def compliance_service(settings: Settings, tmp_path_factory) -> Iterator[Service
     service.stop()
 
 
-@pytest.fixture(scope="session")
-def compliance_worker(settings: Settings, tmp_path_factory) -> Iterator[subprocess.Popen]:
-    """One faust worker of the compliance checks, as its own process."""
-    folder = tmp_path_factory.mktemp("compliance-worker")
+def start_worker(
+    settings: Settings, folder: Path, app_id: str = "vigie-compliance"
+) -> subprocess.Popen:
+    """A faust worker of the compliance checks, as its own process, in group `app_id`."""
+    folder.mkdir(parents=True, exist_ok=True)
     env = service_env(settings, 0) | {
+        "VIGIE_COMPLIANCE_APP_ID": app_id,
         "VIGIE_COMPLIANCE_DATA_DIR": str(folder / "data"),
         "VIGIE_COMPLIANCE_WEB_PORT": str(free_port()),
     }
-    with open(folder / "worker.log", "wb") as log:
-        worker = subprocess.Popen(
+    with open(folder / "worker.log", "ab") as log:
+        return subprocess.Popen(
             [sys.executable, "-m", "services.compliance.worker"],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
             cwd=ROOT,
         )
+
+
+@pytest.fixture(scope="session")
+def compliance_worker(settings: Settings, tmp_path_factory) -> Iterator[subprocess.Popen]:
+    worker = start_worker(settings, tmp_path_factory.mktemp("compliance-worker"))
     yield worker
     worker.terminate()
     worker.wait(30)
