@@ -31,3 +31,21 @@ class Call:
                 return 1
         output.message(response)
         return 0
+
+
+def follow(address: str, stub: Any, method: str, request: Any, bearer: str, line) -> int:
+    """Print each message of a server stream as one line, until interrupted."""
+    with grpc.insecure_channel(address) as channel:
+        stream = getattr(stub(channel), method)(
+            request, metadata=[("authorization", f"Bearer {bearer}")]
+        )
+        try:
+            for message in stream:
+                print(line(message), flush=True)
+        except KeyboardInterrupt:
+            stream.cancel()
+        except grpc.RpcError as error:
+            if error.code() != grpc.StatusCode.CANCELLED:
+                output.rpc_error(error)
+                return 1
+    return 0

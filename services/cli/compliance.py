@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-import grpc
 from vigie.compliance.v1 import compliance_pb2 as pb
 from vigie.compliance.v1 import compliance_pb2_grpc
 
-from services.cli import output
-from services.cli.call import Call
+from services.cli.call import Call, follow
 from services.cli.parsing import choices
 
 COMMANDS = ("findings",)
@@ -44,19 +42,14 @@ def call_for(args: argparse.Namespace) -> Call:
 def watch(args: argparse.Namespace, bearer: str) -> int:
     """Print findings as they are recorded, one line each, until interrupted."""
     request = pb.WatchFindingsRequest(filter=finding_filter(args))
-    with grpc.insecure_channel(args.compliance) as channel:
-        stub = compliance_pb2_grpc.ComplianceMonitorStub(channel)
-        stream = stub.WatchFindings(request, metadata=[("authorization", f"Bearer {bearer}")])
-        try:
-            for finding in stream:
-                print(finding_line(finding), flush=True)
-        except KeyboardInterrupt:
-            stream.cancel()
-        except grpc.RpcError as error:
-            if error.code() != grpc.StatusCode.CANCELLED:
-                output.rpc_error(error)
-                return 1
-    return 0
+    return follow(
+        args.compliance,
+        compliance_pb2_grpc.ComplianceMonitorStub,
+        "WatchFindings",
+        request,
+        bearer,
+        finding_line,
+    )
 
 
 def finding_line(finding: pb.Finding) -> str:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-import grpc
 from vigie.notices.v1 import notices_pb2 as pb
 from vigie.notices.v1 import notices_pb2_grpc
 
-from services.cli import output
-from services.cli.call import Call
+from services.cli.call import Call, follow
 from services.cli.parsing import parse_date
 
 COMMANDS = ("notice", "alerts")
@@ -80,19 +78,14 @@ def watch(args: argparse.Namespace, bearer: str) -> int:
     request = pb.SubscribeAlertsRequest(centre_id=args.centre)
     if args.after is not None:
         request.after_cursor = args.after
-    with grpc.insecure_channel(args.notices) as channel:
-        stub = notices_pb2_grpc.NoticeServiceStub(channel)
-        stream = stub.SubscribeAlerts(request, metadata=[("authorization", f"Bearer {bearer}")])
-        try:
-            for alert in stream:
-                print(alert_line(alert), flush=True)
-        except KeyboardInterrupt:
-            stream.cancel()
-        except grpc.RpcError as error:
-            if error.code() != grpc.StatusCode.CANCELLED:
-                output.rpc_error(error)
-                return 1
-    return 0
+    return follow(
+        args.notices,
+        notices_pb2_grpc.NoticeServiceStub,
+        "SubscribeAlerts",
+        request,
+        bearer,
+        alert_line,
+    )
 
 
 def alert_line(alert: pb.Alert) -> str:

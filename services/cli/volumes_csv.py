@@ -13,12 +13,12 @@ import csv
 import io
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
 
 from google.protobuf.timestamp_pb2 import Timestamp
 from vigie.contracts.v1 import contracts_pb2 as pb
 
-PARIS = ZoneInfo("Europe/Paris")
+from services.common.clock import PARIS
+
 ALIASES = {"site": "site_id", "handle_time_s": "handled_seconds"}
 
 

@@ -14,6 +14,7 @@ from vigie.compliance.v1 import events_pb2 as events
 from vigie.events.v1.envelope_pb2 import Envelope
 
 from services.common import topics
+from services.common.clock import utc_now
 from services.common.consumer import EventConsumer, RejectedEvent
 from services.common.identity import Caller, Role
 from services.common.live import Notifications
@@ -22,10 +23,6 @@ from services.compliance import store
 
 SCHEMA = "compliance"
 GROUP = "compliance.findings"
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass

@@ -9,7 +9,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import asyncpg
 import pycountry
@@ -19,6 +18,7 @@ from vigie.contracts.v1 import events_pb2 as events
 from vigie.labels.v1 import labels_pb2
 
 from services.common import topics
+from services.common.clock import french_day, utc_now
 from services.common.envelope import wrap
 from services.common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 from services.common.identity import Caller, Role
@@ -38,11 +38,6 @@ from services.rules import (
 )
 
 SCHEMA = PRODUCER = "contracts"
-PARIS = ZoneInfo("Europe/Paris")
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -52,10 +47,10 @@ class Contracts:
     now: Callable[[], datetime] = utc_now
 
     def today(self) -> date:
-        return self.now().astimezone(PARIS).date()
+        return french_day(self.now())
 
     def _day(self, stamp) -> date:
-        return stamp.ToDatetime(tzinfo=UTC).astimezone(PARIS).date()
+        return french_day(stamp.ToDatetime(tzinfo=UTC))
 
     # -- tenders ---------------------------------------------------------------------------
 

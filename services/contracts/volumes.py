@@ -12,7 +12,6 @@ from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import UTC
-from zoneinfo import ZoneInfo
 
 import asyncpg
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -20,6 +19,7 @@ from vigie.contracts.v1 import contracts_pb2 as pb
 from vigie.contracts.v1 import events_pb2 as events
 
 from services.common import topics
+from services.common.clock import french_day
 from services.common.envelope import wrap
 from services.common.errors import InvalidArgument, NotFound
 from services.common.identity import Caller
@@ -30,7 +30,6 @@ from services.rules import Violation
 from services.rules.volumes import interval_problems
 
 SCHEMA = PRODUCER = "contracts"
-PARIS = ZoneInfo("Europe/Paris")
 # Intervals per VolumesReported event: well under Kafka's default 1 MB record limit.
 CHUNK = 2000
 # Problems listed in one refusal: enough to fix an export, not a megabyte of details.
@@ -102,7 +101,7 @@ def _check_against_contracts(
             raise NotFound("contract", f"{contract_id} (records[{i}])")
         if site_id not in sites[contract_id]:
             problems.append(Violation(f"records[{i}].site_id", f"{site_id} is not on the contract"))
-        day = start.astimezone(PARIS).date()
+        day = french_day(start)
         last = optional_date(contract, "terminated_on") or to_date(contract.terms.end_date)
         if not to_date(contract.terms.start_date) <= day <= last:
             problems.append(

@@ -6,8 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 import asyncpg
 import pycountry
@@ -16,6 +15,7 @@ from vigie.labels.v1 import events_pb2 as events
 from vigie.labels.v1 import labels_pb2 as pb
 
 from services.common import topics
+from services.common.clock import french_day, utc_now
 from services.common.envelope import wrap
 from services.common.errors import AlreadyExists, InvalidArgument, NotFound
 from services.common.identity import Caller
@@ -29,14 +29,8 @@ from services.rules import label_audit as audit_rules
 from services.rules import label_lifecycle as lifecycle
 
 SCHEMA = PRODUCER = "labels"
-# Label dates are French calendar days.
-PARIS = ZoneInfo("Europe/Paris")
 # Key of the referential's events on the labels topic: they concern no single centre.
 REFERENTIAL_KEY = "referential"
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -46,7 +40,7 @@ class LabelRegistry:
     now: Callable[[], datetime] = utc_now
 
     def today(self) -> date:
-        return self.now().astimezone(PARIS).date()
+        return french_day(self.now())
 
     # -- centres ---------------------------------------------------------------------------
 

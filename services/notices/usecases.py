@@ -6,9 +6,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import asyncpg
 from google.protobuf.message import Message
@@ -17,6 +16,7 @@ from vigie.notices.v1 import events_pb2 as events
 from vigie.notices.v1 import notices_pb2 as pb
 
 from services.common import topics
+from services.common.clock import french_day, utc_now
 from services.common.envelope import wrap
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.common.identity import Caller, Role
@@ -28,11 +28,6 @@ from services.notices import store
 from services.rules import lead_time
 
 SCHEMA = PRODUCER = "notices"
-PARIS = ZoneInfo("Europe/Paris")
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -41,7 +36,7 @@ class Notices:
     now: Callable[[], datetime] = utc_now
 
     def today(self) -> date:
-        return self.now().astimezone(PARIS).date()
+        return french_day(self.now())
 
     async def issue(self, caller: Caller, request: pb.IssueWorkloadChangeRequest) -> pb.Notice:
         effective = calendar_date(request.effective_date, "effective_date")

@@ -1,0 +1,21 @@
+"""Time as the services read it: instants in UTC, days as French calendar days (labels,
+notices and contract dates are French dates). Use cases take `now` as a parameter so that
+tests can move it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+PARIS = ZoneInfo("Europe/Paris")
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def french_day(instant: datetime) -> date:
+    """The calendar day in France at an instant."""
+    return instant.astimezone(PARIS).date()
