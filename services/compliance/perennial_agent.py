@@ -62,9 +62,9 @@ by_ordering_party = app.topic(
     value_serializer="raw",
 )
 # ordering party id → {contract id → span fields (`_record`)}. Values are replaced, never
-# mutated in place: only an assignment reaches the changelog.
-# JSON keys too: with the app's default (raw) key serializer, keys recovered from the
-# changelog would be bytes while the agent writes and reads str.
+# mutated in place: only an assignment reaches the changelog. Keys in JSON too: with the
+# app's default (raw) key serializer, keys recovered from the changelog would come back as
+# bytes while the agent writes and reads str.
 spans = app.Table(
     "perennial-spans",
     partitions=PARTITIONS,
