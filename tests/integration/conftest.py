@@ -69,6 +69,19 @@ def service_env(settings: Settings, port: int) -> dict[str, str]:
     }
 
 
+def session_service(module: str):
+    """A session fixture running one Vigie service as its own process."""
+
+    @pytest.fixture(scope="session")
+    def running(settings: Settings, tmp_path_factory) -> Iterator[ServiceProcess]:
+        service = ServiceProcess(module, settings, tmp_path_factory.mktemp("logs"))
+        service.start()
+        yield service
+        service.stop()
+
+    return running
+
+
 class ServiceProcess:
     """A Vigie service started as its own process, as it runs in production."""
 
@@ -121,20 +134,10 @@ class ServiceProcess:
         self.process.wait(15)
 
 
-@pytest.fixture(scope="session")
-def labels_service(settings: Settings, tmp_path_factory) -> Iterator[ServiceProcess]:
-    service = ServiceProcess("services.labels", settings, tmp_path_factory.mktemp("logs"))
-    service.start()
-    yield service
-    service.stop()
+labels_service = session_service("services.labels")
 
 
-@pytest.fixture(scope="session")
-def contracts_service(settings: Settings, tmp_path_factory) -> Iterator[ServiceProcess]:
-    service = ServiceProcess("services.contracts", settings, tmp_path_factory.mktemp("logs"))
-    service.start()
-    yield service
-    service.stop()
+contracts_service = session_service("services.contracts")
 
 
 @pytest.fixture(scope="session")
@@ -153,20 +156,10 @@ async def channel(labels_service: ServiceProcess) -> AsyncIterator[grpc.aio.Chan
         yield channel
 
 
-@pytest.fixture(scope="session")
-def notices_service(settings: Settings, tmp_path_factory) -> Iterator[ServiceProcess]:
-    service = ServiceProcess("services.notices", settings, tmp_path_factory.mktemp("logs"))
-    service.start()
-    yield service
-    service.stop()
+notices_service = session_service("services.notices")
 
 
-@pytest.fixture(scope="session")
-def compliance_service(settings: Settings, tmp_path_factory) -> Iterator[ServiceProcess]:
-    service = ServiceProcess("services.compliance", settings, tmp_path_factory.mktemp("logs"))
-    service.start()
-    yield service
-    service.stop()
+compliance_service = session_service("services.compliance")
 
 
 def start_worker(
