@@ -7,9 +7,7 @@ from datetime import datetime
 import asyncpg
 from vigie.compliance.v1 import compliance_pb2 as pb
 
-from services.common.db import outbox_channel
-
-FINDINGS_CHANNEL = outbox_channel("findings")
+FINDINGS_CHANNEL = "vigie_findings"
 # Every watcher follows the one sequence of findings.
 ALL = "all"
 

@@ -6,10 +6,8 @@ import asyncpg
 from vigie.contracts.v1 import contracts_pb2 as cpb
 from vigie.notices.v1 import notices_pb2 as pb
 
-from services.common.db import outbox_channel
-
 # NOTIFY channel: the payload is the centre whose alerts changed.
-ALERTS_CHANNEL = outbox_channel("alerts")
+ALERTS_CHANNEL = "vigie_alerts"
 
 
 async def upsert_contract(conn: asyncpg.Connection, contract: cpb.Contract) -> None:
