@@ -9,8 +9,9 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 state=${VIGIE_STATE_DIR:-$repo/.infra}
 py=$repo/.venv/bin/python
 export PYTHONPATH=$repo:$repo/gen
-declare -A ports=([labels]=50051 [contracts]=50052 [notices]=50053 [compliance]=50054)
-# compliance.worker is the faust worker of the compliance checks (no gRPC: its web page answers).
+declare -A ports=([labels]=50051 [contracts]=50052 [notices]=50053 [compliance]=50054
+                  [compliance.worker]=50055)
+# compliance.worker is a worker of the compliance checks (its gRPC port serves health only).
 all=(labels contracts notices compliance compliance.worker)
 
 start() {
@@ -23,11 +24,7 @@ start() {
   done
   for service in "${@:-${all[@]}}"; do
     for _ in $(seq 1 100); do
-      if [ "$service" = compliance.worker ]; then
-        (exec 3<>/dev/tcp/127.0.0.1/${VIGIE_COMPLIANCE_WEB_PORT:-6066}) 2>/dev/null && break
-      else
-        "$py" -m services.common.healthcheck --port "${ports[$service]}" >/dev/null 2>&1 && break
-      fi
+      "$py" -m services.common.healthcheck --port "${ports[$service]}" >/dev/null 2>&1 && break
       kill -0 "$(cat "$state/pids/$service.pid")" 2>/dev/null || {
         echo "$service exited; see $state/logs/$service.log" >&2; tail -20 "$state/logs/$service.log" >&2; exit 1; }
       sleep 0.2
