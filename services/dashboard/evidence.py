@@ -1,0 +1,90 @@
+"""The volumes a finding rests on, as a chart drawn from its evidence (a flat Struct of
+figures, see services/rules/findings.py). Each volume rule spells its figures its own way:
+- unannounced_change: one ISO week, its plan against what was offered, forecast and handled;
+- forecast_accuracy: comma-separated weeks with their forecast and handled volumes;
+- offshoring_shift: onshore and offshore volumes over the window before and after;
+- any evidence with a `series` list of {week, site (or country), handled}: one line per site.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from services.dashboard import french
+from services.dashboard.charts import Series, bar_chart, line_chart
+
+
+def volume_chart(rule: str, evidence: dict) -> str:
+    """The chart for this evidence, or "" when it holds no volumes."""
+    try:
+        if isinstance(evidence.get("series"), list):
+            return _by_site(evidence["series"])
+        if rule == "unannounced_change":
+            return _unannounced(evidence)
+        if rule == "forecast_accuracy":
+            return _forecasts(evidence)
+        if rule == "offshoring_shift":
+            return _offshoring(evidence)
+    except (KeyError, TypeError, ValueError):
+        return ""  # figures in a shape this page does not know: the table still shows them
+    return ""
+
+
+def _unannounced(evidence: dict) -> str:
+    labels = ["Prévu (plan)", "Offert", "Prévision", "Traité"]
+    values = [
+        float(evidence["plan"]),
+        float(evidence["offered"]),
+        float(evidence["forecast"]),
+        float(evidence["handled"]),
+    ]
+    week = french.week(str(evidence.get("week", "")))
+    return bar_chart(f"Contacts de la semaine ({week})", labels, values)
+
+
+def _forecasts(evidence: dict) -> str:
+    weeks = [french.week(w) for w in str(evidence["weeks"]).split(",")]
+    forecast = [float(v) for v in str(evidence["forecast"]).split(",")]
+    handled = [float(v) for v in str(evidence["handled"]).split(",")]
+    return line_chart(
+        "Prévisions et contacts traités, semaine par semaine",
+        weeks,
+        [Series("Prévision du donneur d'ordre", forecast), Series("Contacts traités", handled)],
+    )
+
+
+def _offshoring(evidence: dict) -> str:
+    labels = [_window(evidence["window_before"]), _window(evidence["window_after"])]
+    return line_chart(
+        "Contacts traités en France et hors de France, avant et après",
+        labels,
+        [
+            Series(
+                "En France",
+                [float(evidence["onshore_before"]), float(evidence["onshore_after"])],
+            ),
+            Series(
+                "Hors de France",
+                [float(evidence["offshore_before"]), float(evidence["offshore_after"])],
+            ),
+        ],
+    )
+
+
+def _by_site(points: list) -> str:
+    weeks = sorted({str(p.get("week") or p.get("period")) for p in points})
+    by_site: dict[str, dict[str, float]] = defaultdict(dict)
+    for p in points:
+        site = str(p.get("site") or p.get("country"))
+        by_site[site][str(p.get("week") or p.get("period"))] = float(p["handled"])
+    return line_chart(
+        "Contacts traités par site, autour du changement",
+        [french.week(w) for w in weeks],
+        [Series(site, [values.get(w) for w in weeks]) for site, values in sorted(by_site.items())],
+    )
+
+
+def _window(text: str) -> str:
+    """'2026-W01 to 2026-W04' → 'sem. 1 à sem. 4'."""
+    first, _, last = str(text).partition(" to ")
+    return f"{french.week(first)} à {french.week(last)}" if last else french.week(first)
