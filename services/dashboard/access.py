@@ -14,9 +14,7 @@ WATCHERS = (Role.COMMITTEE, Role.ORDERING_PARTY)
 
 def forbidden(caller: Caller, why: str) -> web.HTTPForbidden:
     body = notice_box(why) + '<p><a href="/">Revenir à l\'accueil</a></p>'
-    return web.HTTPForbidden(
-        text=page("Accès refusé", body, caller), content_type="text/html", charset="utf-8"
-    )
+    return web.HTTPForbidden(text=page("Accès refusé", body, caller), content_type="text/html")
 
 
 def require_findings(caller: Caller) -> None:

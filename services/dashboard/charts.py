@@ -56,10 +56,7 @@ def line_chart(
     every = max(1, math.ceil(len(labels) / 10))  # at most about ten x labels
     for i, label in enumerate(labels):
         if i % every == 0 or i == len(labels) - 1:
-            parts.append(
-                f'<text class="x-label" x="{x(i):.1f}" y="{HEIGHT - BOTTOM + 18}" '
-                f'text-anchor="middle">{e(label)}</text>'
-            )
+            parts.append(_x_label(x(i), label))
     for n, s in enumerate(series):
         css = f"s{n % 4 + 1}"
         for segment in _segments(s.values):
@@ -105,6 +102,17 @@ def bar_chart(
             f"{e(value_text(value))}</text>"
         )
     return _figure(title, "".join(parts), len(values), "")
+
+
+def _x_label(at: float, label: str) -> str:
+    """A label under the x axis, kept inside the chart: a long one at either end is aligned
+    on its point rather than centred on it."""
+    half = len(label) * 3.3  # about half its width at 11px
+    anchor = "end" if at + half > WIDTH else "start" if at - half < 0 else "middle"
+    return (
+        f'<text class="x-label" x="{at:.1f}" y="{HEIGHT - BOTTOM + 18}" '
+        f'text-anchor="{anchor}">{e(label)}</text>'
+    )
 
 
 def _axes(top: float, value_text: Callable[[float], str]) -> str:

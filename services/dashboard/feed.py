@@ -92,12 +92,13 @@ async def findings_feed(request: web.Request) -> web.StreamResponse:
 async def _read(call, queue: asyncio.Queue) -> None:
     try:
         async for finding in call:
-            await queue.put(finding)
+            queue.put_nowait(finding)
     except grpc.RpcError as error:
         if error.code() != grpc.StatusCode.CANCELLED:
-            await queue.put(BackendError("compliance", error.code(), error.details() or ""))
-            return
-    await queue.put(_END)
+            queue.put_nowait(BackendError("compliance", error.code(), error.details() or ""))
+    finally:
+        # However the stream ended (even cancelled by a server stopping), the response ends.
+        queue.put_nowait(_END)
 
 
 async def _send(response: web.StreamResponse, event: str, data: dict, event_id: str = "") -> None:

@@ -87,6 +87,60 @@ EVIDENCE_UNITS = {
     "calendar_months": kpb.LEAD_TIME_UNIT_CALENDAR_MONTHS,
 }
 
+# The evidence's figures (services/rules), named for the table of the finding page.
+EVIDENCE_LABELS = {
+    "notice_id": "Préavis",
+    "change_percent": "Variation demandée (%)",
+    "required": "Préavis exigé",
+    "actual": "Préavis donné",
+    "unit": "Unité",
+    "shortfall_days": "Jours manquants",
+    "below_agent_schedule_floor": "Sous le délai des plannings des conseillers",
+    "observed": "Valeur constatée",
+    "limit": "Limite",
+    "winning_bid_id": "Offre retenue",
+    "best_labelled_bid_id": "Meilleure offre labellisée",
+    "price_gap_cents": "Écart de prix (centimes)",
+    "price_gap_percent": "Écart de prix (%)",
+    "bids": "Offres reçues",
+    "contract_id": "Contrat",
+    "week": "Semaine",
+    "week_start": "Début de semaine",
+    "handled": "Contacts traités",
+    "offered": "Contacts offerts",
+    "forecast": "Prévision",
+    "plan": "Volume prévu (plan)",
+    "gap_percent": "Écart au plan (%)",
+    "tolerance_percent": "Tolérance (%)",
+    "window_before": "Période avant",
+    "window_after": "Période après",
+    "onshore_before": "En France, avant",
+    "onshore_after": "En France, après",
+    "offshore_before": "Hors de France, avant",
+    "offshore_after": "Hors de France, après",
+    "onshore_fall_percent": "Baisse en France (%)",
+    "offshore_rise": "Hausse hors de France",
+    "countries": "Pays",
+    "onshore_countries": "Pays « en France »",
+    "offshore_countries_rising": "Pays étrangers en hausse",
+    "min_shift_percent": "Seuil de baisse (%)",
+    "comparable_ratio": "Seuil de hausse (part de la baisse)",
+    "key": "Donneur d'ordre ou prestataire",
+    "direction": "Sens de l'erreur",
+    "error_percent": "Erreur de prévision (%)",
+    "band_percent": "Marge admise (%)",
+    "weeks": "Semaines",
+    "weeks_in_a_row": "Semaines consécutives exigées",
+    "tender_id": "Appel d'offres",
+    "allowed_countries": "Pays autorisés",
+    "offshore_countries": "Pays étrangers autorisés",
+}
+EVIDENCE_VALUES = {
+    "calendar_days": "jours calendaires",
+    "business_days": "jours ouvrés",
+    "calendar_months": "mois calendaires",
+}
+
 try:
     _countries = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
 except OSError:  # a pycountry without its translations: the English names will do

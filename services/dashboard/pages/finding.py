@@ -151,7 +151,10 @@ async def notice_evidence(backends: Backends, token: str, evidence: dict) -> str
 
 
 def evidence_table(evidence: dict) -> str:
-    rows = [[f"<code>{e(k)}</code>", e(_figure(v))] for k, v in evidence.items()]
+    rows = [
+        [f"{e(french.EVIDENCE_LABELS.get(k, k))} <code>{e(k)}</code>", e(_figure(v))]
+        for k, v in sorted(evidence.items(), key=_evidence_order)
+    ]
     figures = table(["Élément", "Valeur"], rows)
     return f'<section class="evidence"><h2>Éléments chiffrés</h2>{figures}</section>'
 
@@ -182,6 +185,12 @@ async def contract_section(backends: Backends, token: str, contract_id: str) -> 
     )
 
 
+def _evidence_order(item: tuple[str, object]) -> tuple[int, str]:
+    """The figures in the order of EVIDENCE_LABELS (the order a reader follows), then the rest."""
+    known = list(french.EVIDENCE_LABELS)
+    return (known.index(item[0]) if item[0] in known else len(known), item[0])
+
+
 def _figure(value: object) -> str:
     if isinstance(value, bool):
         return "oui" if value else "non"
@@ -189,7 +198,7 @@ def _figure(value: object) -> str:
         return french.number(value, 0 if value.is_integer() else 2)
     if isinstance(value, int):
         return french.number(value)
-    return str(value)
+    return french.EVIDENCE_VALUES.get(str(value), str(value))
 
 
 def _status(error: BackendError) -> int:

@@ -40,13 +40,13 @@ async def findings_page(request: web.Request) -> web.Response:
     resume = "&" + urlencode({"apres": latest}) if latest else ""
     feed = "/flux/constats?" + query.query_string() + resume
     rows = "".join(row(f) for f in findings)
-    count = f"{french.number(len(findings))} constat{'s' if len(findings) > 1 else ''}"
     empty = "" if findings else '<p class="empty" id="findings-empty">Aucun constat.</p>'
     body = (
         _filters(query, caller.role is Role.COMMITTEE, findings)
         + problem
         + '<p id="live-status" class="live waiting" role="status">Connexion au flux…</p>'
-        + f'<p class="count"><span id="findings-count">{e(count)}</span> affichés</p>'
+        + '<p class="count">Constats affichés : '
+        + f'<span id="findings-count">{e(french.number(len(findings)))}</span></p>'
         + empty
         + f'<ol id="findings" class="findings" data-feed="{e(feed)}">{rows}</ol>'
     )

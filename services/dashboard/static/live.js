@@ -15,7 +15,7 @@
   function count() {
     const n = list.children.length;
     const counter = document.getElementById("findings-count");
-    if (counter) counter.textContent = n.toLocaleString("fr-FR") + (n > 1 ? " constats" : " constat");
+    if (counter) counter.textContent = n.toLocaleString("fr-FR");
     const empty = document.getElementById("findings-empty");
     if (empty && n > 0) empty.remove();
   }
