@@ -33,6 +33,15 @@ def nice_ceiling(value: float) -> float:
     return 10 * magnitude
 
 
+def axis_top(values: Sequence[float]) -> float:
+    """Where the y axis ends: four round steps above zero, whole steps for whole values (a
+    count of findings never reads 1.25 on the axis)."""
+    step = nice_ceiling(max(values, default=0) / 4)
+    if all(float(v).is_integer() for v in values):
+        step = max(1, math.ceil(step))
+    return 4 * step
+
+
 def line_chart(
     title: str,
     labels: Sequence[str],
@@ -42,7 +51,7 @@ def line_chart(
 ) -> str:
     """A line chart of one or more series over the same x labels, with its legend."""
     present = [v for s in series for v in s.values if v is not None]
-    top = y_max if y_max is not None else nice_ceiling(max(present, default=0))
+    top = y_max if y_max is not None else axis_top(present)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = plot_w / max(len(labels) - 1, 1)
 
@@ -84,7 +93,7 @@ def bar_chart(
     value_text: Callable[[float], str] = number,
 ) -> str:
     """One bar per label (e.g. the plan and what was handled in one week)."""
-    top = nice_ceiling(max(values, default=0))
+    top = axis_top(values)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / max(len(values), 1)
     parts = [_axes(top, value_text)]

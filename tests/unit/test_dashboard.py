@@ -13,7 +13,7 @@ from services.common import identity
 from services.common.identity import Role
 from services.dashboard import french, session
 from services.dashboard.calendar import french_holidays, lead_time_calendar
-from services.dashboard.charts import Series, line_chart, nice_ceiling
+from services.dashboard.charts import Series, axis_top, line_chart, nice_ceiling
 from services.dashboard.evidence import volume_chart
 from services.dashboard.findings import FindingQuery, row
 from services.dashboard.markup import e
@@ -57,6 +57,14 @@ def test_chart_text_is_escaped() -> None:
 )
 def test_axes_end_on_a_round_number(value: float, axis: float) -> None:
     assert nice_ceiling(value) == pytest.approx(axis)
+
+
+@pytest.mark.parametrize(
+    ("values", "top"),
+    [([], 4), ([5], 8), ([1, 2], 4), ([13], 20), ([0.3], 0.4), ([40_000], 40_000)],
+)
+def test_axes_have_four_round_steps_whole_for_counts(values: list[float], top: float) -> None:
+    assert axis_top(values) == pytest.approx(top)
 
 
 def test_french_holidays_come_with_their_names() -> None:

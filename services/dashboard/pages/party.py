@@ -172,6 +172,8 @@ def findings_per_week(findings: list[pb.Finding], today: date) -> str:
     )
     by_type = Counter(f.type for f in findings)
     still_open = Counter(f.type for f in findings if not f.closed_at.seconds)
+    if not findings:
+        return f'<div class="charts">{chart}</div>'
     types = table(
         ["Type de constat", "Enregistrés", "Encore ouverts"],
         [
