@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlparse
 
 from aiohttp import web
 
@@ -32,7 +32,7 @@ SECURITY_HEADERS = {
 
 
 def create_app(settings: DashboardSettings) -> web.Application:
-    app = web.Application(middlewares=[headers, errors, signed_in])
+    app = web.Application(middlewares=[headers, errors, same_origin, signed_in])
     app["settings"] = settings
     app["feeds"] = set()
     app.router.add_get("/", home)
@@ -70,6 +70,17 @@ async def signed_in(request: web.Request, handler):
             raise web.HTTPUnauthorized(text="connexion requise")
         raise web.HTTPSeeOther("/connexion?" + urlencode({"suite": request.path_qs}))
     request["caller"], request["token"] = caller, token
+    return await handler(request)
+
+
+@web.middleware
+async def same_origin(request: web.Request, handler):
+    """A form posted from another site (signing someone in with the sender's token, or out)
+    is refused: browsers name the page a POST comes from in its Origin header."""
+    if request.method == "POST":
+        origin = request.headers.get("Origin")
+        if origin and urlparse(origin).netloc != request.host:
+            raise web.HTTPForbidden(text="formulaire venu d'un autre site")
     return await handler(request)
 
 

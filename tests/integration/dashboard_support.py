@@ -151,5 +151,4 @@ async def eventually(check, timeout: float = 20.0, every: float = 0.2):
 
 def chromium_args() -> list[str]:
     # Chromium's sandbox needs user namespaces, which a root CI container does not offer.
-    # French UI language: date inputs read jj/mm/aaaa, as the committee's browsers do.
-    return ["--lang=fr-FR", *(["--no-sandbox"] if os.geteuid() == 0 else [])]
+    return ["--no-sandbox"] if os.geteuid() == 0 else []

@@ -440,6 +440,14 @@ async def test_an_ordering_party_cannot_open_another_partys_pages(as_, story):
     await bank.shoot("donneur-d-ordre-acces-refuse")
     feed = await page.request.get(f"{bank.base}/flux/constats?donneur={story.bank}")
     assert feed.status == 403
+    # Nor sign anyone in (or out) from a form on another site.
+    posted = await page.request.post(
+        f"{bank.base}/connexion",
+        form={"jeton": "x"},
+        headers={"Origin": "http://ailleurs.example"},
+        max_redirects=0,
+    )
+    assert posted.status == 403
     # Another party's finding does not exist for it.
     response = await bank.open(f"/constats/{story.notice_breach_id}")
     assert response.status == 404
