@@ -78,8 +78,8 @@ async def findings_feed(request: web.Request) -> web.StreamResponse:
                 },
                 event_id=item.recorded_at.ToJsonString(),
             )
-    except (ConnectionResetError, asyncio.CancelledError):
-        pass  # the browser left, or the server stops: nothing more to send
+    except ConnectionResetError:
+        pass  # the browser left: nothing more to send
     finally:
         call.cancel()
         reader.cancel()

@@ -458,15 +458,26 @@ async def test_centres_show_label_sites_and_each_ones_alerts_to_whom_may_see_the
     committee = await as_(Role.COMMITTEE, "committee")
     await committee.open("/centres")
     page = committee.page
-    winner = page.locator(f'article.centre[data-centre-id="{story.unlabelled}"]')
-    assert "Non labellisé" in await winner.locator(".label").inner_text()
-    assert await winner.locator("li.alert").count() == 2  # the notice, and its breach
     labelled = page.locator(f'article.centre[data-centre-id="{story.labelled}"]')
     assert "Labellisé" in await labelled.locator(".label").inner_text()
     assert "Valide du" in await labelled.locator(".label").inner_text()
     assert "France" in await labelled.locator(".sites").inner_text()
+    winner = page.locator(f'article.centre[data-centre-id="{story.unlabelled}"]')
+    assert "Non labellisé" in await winner.locator(".label").inner_text()
     assert committee.console_errors == []
     await committee.shoot("centres")
+
+    # Filtered on the label status, the unlabelled centre is gone.
+    await page.select_option("select[name=statut]", "2")
+    await page.click("form.filters button")
+    await page.wait_for_load_state("load")
+    assert await labelled.count() == 1 and await winner.count() == 0
+
+    # One centre's page has all its alerts (the list has them for the first centres only).
+    await committee.open(f"/centres/{story.unlabelled}")
+    assert await page.locator("li.alert").count() == 2  # the notice, and its breach
+    assert committee.console_errors == []
+    await committee.shoot("centre")
 
     centre = await as_(Role.CENTRE, story.unlabelled)
     await centre.open("/centres")
@@ -477,6 +488,8 @@ async def test_centres_show_label_sites_and_each_ones_alerts_to_whom_may_see_the
     await centre.shoot("centres-vue-du-centre")
     response = await centre.open(f"/centres/{story.labelled}")
     assert response.status == 403
+    response = await centre.open("/constats")
+    assert response.status == 403  # findings are the committee's and the ordering parties'
 
     bank = await as_(Role.ORDERING_PARTY, story.bank)
     await bank.open("/centres")

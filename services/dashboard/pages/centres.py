@@ -34,8 +34,9 @@ STATUS_CSS = {
 async def centres_page(request: web.Request) -> web.Response:
     caller, token = request["caller"], request["token"]
     backends: Backends = request.app["backends"]
+    wanted = _filters(request.query)
     try:
-        listed = await backends.call("labels", "ListCentres", lpb.ListCentresRequest(), token)
+        listed = await backends.call("labels", "ListCentres", wanted, token)
         centres = sorted(listed.centres, key=lambda c: c.name.lower())
     except BackendError as error:
         html = page("Centres", notice_box(error.message), caller)
@@ -59,8 +60,35 @@ async def centres_page(request: web.Request) -> web.Response:
         + "</p>"
     )
     empty = '<p class="empty">Aucun centre enregistré.</p>' if not centres else ""
-    html = page("Centres", intro + empty + f'<div class="centres">{cards}</div>', caller)
+    body = filters_form(wanted) + intro + empty + f'<div class="centres">{cards}</div>'
+    html = page("Centres", body, caller)
     return web.Response(text=html, content_type="text/html", charset="utf-8")
+
+
+def _filters(query) -> lpb.ListCentresRequest:
+    """Label status and country, as ListCentres takes them; unknown values are dropped."""
+    status = query.get("statut", "")
+    country = query.get("pays", "").strip().upper()
+    return lpb.ListCentresRequest(
+        label_status=int(status) if status.isdigit() and int(status) in STATUS_CSS else 0,
+        country=country if len(country) == 2 and country.isalpha() else "",
+    )
+
+
+def filters_form(wanted: lpb.ListCentresRequest) -> str:
+    statuses = {0: "tous", **{k: french.LABEL_STATUSES[k] for k in STATUS_CSS}}
+    options = "".join(
+        f'<option value="{value or ""}"{" selected" if value == wanted.label_status else ""}>'
+        f"{e(text)}</option>"
+        for value, text in statuses.items()
+    )
+    return (
+        '<form class="filters" method="get" action="/centres">'
+        f'<label>Label <select name="statut">{options}</select></label>'
+        '<label>Pays d\'un site (code ISO) <input type="text" name="pays" maxlength="2" '
+        f'size="3" value="{e(wanted.country)}" placeholder="FR"></label>'
+        '<button type="submit">Filtrer</button> <a href="/centres">Tout afficher</a></form>'
+    )
 
 
 async def centre_page(request: web.Request) -> web.Response:
