@@ -7,6 +7,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from services.common.identity import Caller, Role
+from services.dashboard.findings import FindingQuery
 from services.dashboard.markup import notice_box, page
 
 WATCHERS = (Role.COMMITTEE, Role.ORDERING_PARTY)
@@ -38,3 +39,13 @@ def sees_alerts_of(caller: Caller, centre_id: str) -> bool:
     return caller.role is Role.COMMITTEE or (
         caller.role is Role.CENTRE and caller.organisation_id == centre_id
     )
+
+
+def scoped(caller: Caller, query: FindingQuery) -> FindingQuery:
+    """An ordering party's findings filters always name itself; naming another party is
+    refused outright, rather than quietly showing its own findings instead."""
+    if caller.role is not Role.ORDERING_PARTY:
+        return query
+    if query.party and query.party != caller.organisation_id:
+        raise forbidden(caller, "Ces constats sont ceux d'un autre donneur d'ordre.")
+    return FindingQuery(caller.organisation_id, query.type, query.severity, query.since)

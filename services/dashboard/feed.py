@@ -18,7 +18,6 @@ from aiohttp import web
 from google.protobuf.timestamp_pb2 import Timestamp
 from vigie.compliance.v1 import compliance_pb2 as pb
 
-from services.common.identity import Role
 from services.dashboard import access
 from services.dashboard.backends import BackendError
 from services.dashboard.findings import FindingQuery, row
@@ -33,11 +32,7 @@ _END = object()
 async def findings_feed(request: web.Request) -> web.StreamResponse:
     caller, token = request["caller"], request["token"]
     access.require_findings(caller)
-    query = FindingQuery.from_query(request.query)
-    if caller.role is Role.ORDERING_PARTY:
-        if query.party and query.party != caller.organisation_id:
-            raise access.forbidden(caller, "Ces constats sont ceux d'un autre donneur d'ordre.")
-        query = FindingQuery(caller.organisation_id, query.type, query.severity, query.since)
+    query = access.scoped(caller, FindingQuery.from_query(request.query))
     after = _timestamp(request.headers.get("Last-Event-ID") or request.query.get("apres", ""))
 
     response = web.StreamResponse(

@@ -18,11 +18,7 @@ from services.dashboard.markup import e, notice_box, page
 async def findings_page(request: web.Request) -> web.Response:
     caller, token = request["caller"], request["token"]
     access.require_findings(caller)
-    query = FindingQuery.from_query(request.query)
-    if caller.role is Role.ORDERING_PARTY:
-        if query.party and query.party != caller.organisation_id:
-            raise access.forbidden(caller, "Ces constats sont ceux d'un autre donneur d'ordre.")
-        query = FindingQuery(caller.organisation_id, query.type, query.severity, query.since)
+    query = access.scoped(caller, FindingQuery.from_query(request.query))
 
     problem, findings = "", []
     try:
