@@ -109,7 +109,7 @@ async def centre_page(request: web.Request) -> web.Response:
         backends, token, [centre] if access.sees_alerts_of(caller, centre_id) else []
     )
     card = centre_card(centre, caller, alerts.get(centre_id), limit=None, link=False)
-    html = page(f"Centre {centre.name}", card, caller)
+    html = page(centre.name, card, caller)
     return web.Response(text=html, content_type="text/html", charset="utf-8")
 
 
@@ -120,15 +120,15 @@ def centre_card(
     limit: int | None,
     link: bool,
 ) -> str:
-    title = e(centre.name)
-    if link:
-        title = f'<a href="/centres/{e(centre.centre_id)}">{title}</a>'
+    # On its own page, the page's title names the centre.
+    title = (
+        f'<h2><a href="/centres/{e(centre.centre_id)}">{e(centre.name)}</a></h2>' if link else ""
+    )
     kind = french.CENTRE_KINDS.get(centre.kind, "")
     if centre.owner_ordering_party_id:
         kind += f" (appartient à {centre.owner_ordering_party_id})"
     return (
-        f'<article class="centre" data-centre-id="{e(centre.centre_id)}">'
-        f"<h2>{title}</h2>"
+        f'<article class="centre" data-centre-id="{e(centre.centre_id)}">{title}'
         f'<p class="subtitle"><code>{e(centre.centre_id)}</code> · {e(kind)}</p>'
         f"{label_html(centre.label)}{sites_html(centre.sites)}"
         f"{alerts_html(centre, caller, alerts, limit)}"
