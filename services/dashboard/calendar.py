@@ -45,6 +45,9 @@ def lead_time_calendar(notified_on: date, deadline: date, effective: date) -> st
         '<span class="day actual">Préavis donné</span>'
         '<span class="day weekend">Week-end</span>'
         '<span class="day holiday">Jour férié</span>'
+        '<span class="day deadline">Dernier jour pour prévenir</span>'
+        '<span class="day notified">Jour du préavis</span>'
+        '<span class="day effective">Date d\'effet</span>'
         "</div>"
         f'<div class="calendar">{"".join(months)}</div>{holidays_html}'
     )
