@@ -74,6 +74,7 @@ ALERT_KINDS = {
     npb.ALERT_KIND_NOTICE_RECEIVED: "Préavis reçu",
     npb.ALERT_KIND_NOTICE_BREACH: "Préavis trop court",
     npb.ALERT_KIND_LABEL_STATUS: "Statut du label",
+    npb.ALERT_KIND_OFFSHORING: "Délocalisation",
 }
 LEAD_TIME_UNITS = {
     kpb.LEAD_TIME_UNIT_CALENDAR_DAYS: ("jour calendaire", "jours calendaires"),
