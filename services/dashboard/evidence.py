@@ -3,7 +3,8 @@ figures, see services/rules/findings.py). Each volume rule spells its figures it
 - unannounced_change: one ISO week, its plan against what was offered, forecast and handled;
 - forecast_accuracy: comma-separated weeks with their forecast and handled volumes;
 - offshoring_shift: onshore and offshore volumes over the window before and after;
-- any evidence with a `series` list of {week, site (or country), handled}: one line per site.
+- a weekly series the checks attach ({week, site_id or country, handled}, under
+  `weekly_handled_by_site` or `weekly_handled_by_country`): one line per site or country.
 """
 
 from __future__ import annotations
@@ -13,12 +14,21 @@ from collections import defaultdict
 from services.dashboard import french
 from services.dashboard.charts import Series, bar_chart, line_chart
 
+# Lists of {week, site_id | site | country, handled} the checks attach to their findings.
+SERIES = {
+    "weekly_handled_by_site": "Contacts traités par site, semaine par semaine",
+    "weekly_handled_by_country": "Contacts traités par pays, semaine par semaine",
+    "series": "Contacts traités par site, autour du changement",
+}
+
 
 def volume_chart(rule: str, evidence: dict) -> str:
-    """The chart for this evidence, or "" when it holds no volumes."""
+    """The chart for this evidence, or "" when it holds no volumes. A weekly series wins over
+    the rule's own figures: it shows the weeks around the change, not only their sums."""
     try:
-        if isinstance(evidence.get("series"), list):
-            return _by_site(evidence["series"])
+        for name, title in SERIES.items():
+            if isinstance(evidence.get(name), list) and evidence[name]:
+                return _by_site(evidence[name], title)
         if rule == "unannounced_change":
             return _unannounced(evidence)
         if rule == "forecast_accuracy":
@@ -71,16 +81,22 @@ def _offshoring(evidence: dict) -> str:
     )
 
 
-def _by_site(points: list) -> str:
+def _by_site(points: list, title: str) -> str:
+    """One line per site (or country), one point per week it has figures for."""
+
+    def place(p: dict) -> str:
+        found = p.get("site_id") or p.get("site") or p.get("country") or "?"
+        return french.country(found) if "country" in p and not p.get("site_id") else str(found)
+
     weeks = sorted({str(p.get("week") or p.get("period")) for p in points})
-    by_site: dict[str, dict[str, float]] = defaultdict(dict)
+    by_place: dict[str, dict[str, float]] = defaultdict(dict)
     for p in points:
-        site = str(p.get("site") or p.get("country"))
-        by_site[site][str(p.get("week") or p.get("period"))] = float(p["handled"])
+        week = str(p.get("week") or p.get("period"))
+        by_place[place(p)][week] = by_place[place(p)].get(week, 0.0) + float(p["handled"])
     return line_chart(
-        "Contacts traités par site, autour du changement",
+        title,
         [french.week(w) for w in weeks],
-        [Series(site, [values.get(w) for w in weeks]) for site, values in sorted(by_site.items())],
+        [Series(name, [values.get(w) for w in weeks]) for name, values in sorted(by_place.items())],
     )
 
 

@@ -220,6 +220,16 @@ async def publish_offshoring_finding(bootstrap: str, party: str, centre: str) ->
         centre_id=centre,
         source_envelope=source,
     )
+    # The weekly volumes by country, as the checks attach them for a chart.
+    series = finding.evidence.get_or_create_list("weekly_handled_by_country")
+    for volume in history:
+        series.add_struct().update(
+            {
+                "week": f"{year}-W{volume.week:02d}",
+                "country": volume.country,
+                "handled": volume.handled,
+            }
+        )
     raised = wrap(
         topics.FINDINGS,
         fevents.FindingRaised(finding=finding),
@@ -398,22 +408,24 @@ async def test_a_notice_breach_shows_its_lead_times_on_a_calendar_with_the_holid
     await committee.shoot("constat-preavis")
 
 
-async def test_an_offshoring_finding_charts_onshore_and_offshore_volumes(as_, story):
+async def test_an_offshoring_finding_charts_the_weekly_volumes_by_country(as_, story):
     committee = await as_(Role.COMMITTEE, "committee")
     response = await committee.open(f"/constats/{story.offshoring_id}")
     page = committee.page
     assert response.status == 200
     chart = page.locator("section.evidence-chart svg.chart")
-    assert await chart.get_attribute("data-points") == "4"  # 2 series × before/after
+    assert await chart.get_attribute("data-points") == "16"  # 2 countries × 8 weeks
     values = await chart.locator("circle.point").evaluate_all(
         "ps => ps.map(p => [p.dataset.series, Number(p.dataset.value)])"
     )
     assert values == [
-        ["En France", 40_000],
-        ["En France", 24_000],
-        ["Hors de France", 4_000],
-        ["Hors de France", 18_000],
+        *[["France", 10_000]] * 4,
+        *[["France", 6_000]] * 4,
+        *[["Maroc", 1_000]] * 4,
+        *[["Maroc", 4_500]] * 4,
     ]
+    labels = await chart.locator("text.x-label").evaluate_all("ts => ts.map(t => t.textContent)")
+    assert labels[0] == "sem. 13" and labels[-1] == "sem. 20"
     assert committee.console_errors == []
     await committee.shoot("constat-delocalisation")
 

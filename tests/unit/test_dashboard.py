@@ -118,13 +118,22 @@ def test_volume_evidence_becomes_a_chart() -> None:
     }
     assert 'data-points="4"' in volume_chart("unannounced_change", unannounced)
     by_site = {
-        "series": [
-            {"week": "2026-W10", "site": "lille-1", "handled": 100},
-            {"week": "2026-W11", "site": "lille-1", "handled": 50},
-            {"week": "2026-W11", "site": "rabat-1", "handled": 60},
+        "plan": "1000",
+        "weekly_handled_by_site": [
+            {"week": "2026-W10", "site_id": "lille-1", "handled": 100},
+            {"week": "2026-W11", "site_id": "lille-1", "handled": 50},
+            {"week": "2026-W11", "site_id": "rabat-1", "handled": 60},
+        ],
+    }
+    chart = volume_chart("unannounced_change", by_site)  # the series wins over the sums
+    assert 'data-points="3"' in chart and 'data-series="rabat-1"' in chart
+    by_country = {
+        "weekly_handled_by_country": [
+            {"week": "2026-W10", "country": "FR", "handled": 100},
+            {"week": "2026-W10", "country": "MA", "handled": 10},
         ]
     }
-    assert 'data-points="3"' in volume_chart("anything", by_site)
+    assert 'data-series="Maroc"' in volume_chart("offshoring_shift", by_country)
     assert volume_chart("offshoring_shift", {"window_before": "x"}) == ""
     assert volume_chart("payment_terms", {"observed": "75 days"}) == ""
 

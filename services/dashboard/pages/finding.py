@@ -192,6 +192,8 @@ def _evidence_order(item: tuple[str, object]) -> tuple[int, str]:
 
 
 def _figure(value: object) -> str:
+    if isinstance(value, list):
+        return f"série de {french.number(len(value))} valeurs (voir le graphique)"
     if isinstance(value, bool):
         return "oui" if value else "non"
     if isinstance(value, float):
