@@ -22,6 +22,7 @@ from vigie.contracts.v1 import contracts_pb2 as cpb
 from vigie.contracts.v1 import events_pb2 as contract_events
 from vigie.notices.v1 import events_pb2 as notice_events
 from vigie.notices.v1 import notices_pb2 as npb
+from vigie.notices.v1.notices_pb2_grpc import NoticeServiceStub
 
 from services.common import topics
 from services.common.envelope import Event, decode, kafka_headers, wrap
@@ -30,6 +31,7 @@ from services.compliance.findings import finding_id
 from services.rules import offshoring, workload
 from services.rules.workload import WeekVolume, week_label, week_start
 from tests.integration.test_labels_service import day
+from tests.integration.test_notices_service import Subscription
 
 pytestmark = pytest.mark.integration
 
@@ -178,7 +180,7 @@ async def monitor(compliance_service, compliance_worker):
 
 
 async def test_volumes_that_move_without_notice_and_go_offshore_are_found(
-    settings, monitor, token, tail
+    settings, monitor, notices_service, token, tail
 ):
     party = f"op-volumes-{uuid.uuid4().hex[:8]}"
     outsourcer = f"ctr-outsourcer-{uuid.uuid4().hex[:6]}"
@@ -238,6 +240,17 @@ async def test_volumes_that_move_without_notice_and_go_offshore_are_found(
     assert (issued_week.notices, issued_week.notices_on_time) == (1, 0)
     assert issued_week.notice_compliance_rate == 0.0
     assert not card.HasField("notice_compliance_rate")  # no notice that week
+    # Each onshore centre of the outsourcer hears of the shift on its alert stream, once.
+    about_outsourcer = {f.finding_id for f in shifts if outsourcer in f.evidence["onshore_centres"]}
+    async with grpc.aio.insecure_channel(notices_service.address) as channel:
+        stream = Subscription(NoticeServiceStub(channel), token(Role.CENTRE, outsourcer), after=0)
+        alerts = await stream.wait_for(len(about_outsourcer), timeout=60)
+        await asyncio.sleep(1)
+        await stream.close()
+    warned = [a for a in stream.alerts if a.kind == npb.ALERT_KIND_OFFSHORING]
+    assert sorted(a.offshoring.finding_id for a in warned) == sorted(about_outsourcer)
+    assert all(a.centre_id == outsourcer for a in alerts)
+
     stranger = token(Role.ORDERING_PARTY, "someone-else")
     with pytest.raises(grpc.aio.AioRpcError) as denied:
         await monitor.GetScorecard(
