@@ -53,7 +53,7 @@ def weekly_sums(records: Iterable, sign: int = 1) -> dict[tuple, list[int]]:
     return sums
 
 
-def _merge(into: dict[tuple, list[int]], more: dict[tuple, list[int]]) -> None:
+def add_sums(into: dict[tuple, list[int]], more: dict[tuple, list[int]]) -> None:
     for key, figures in more.items():
         held = into.setdefault(key, [0, 0, 0])
         for i, value in enumerate(figures):
@@ -77,7 +77,7 @@ class VolumeChecks:
         """Add the event's intervals to the weekly sums and check the weeks it closes or
         corrects. Returns the findings and the weeks whose figures changed."""
         sums = weekly_sums(event.intervals)
-        _merge(sums, weekly_sums(event.replaced, sign=-1))
+        add_sums(sums, weekly_sums(event.replaced, sign=-1))
         if not sums:
             return [], set()
         await state.add_weekly_volumes(conn, self.group, event.contract_id, sums)
