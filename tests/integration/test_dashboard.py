@@ -180,7 +180,7 @@ async def story(
             )
             return len(listed.findings) >= count
 
-        # The first findings wait for the faust worker to join its group: generous.
+        # The first findings wait for the checks worker to join its group: generous.
         assert await eventually(lambda: recorded(bank, 5), timeout=120)
         assert await eventually(lambda: recorded(other_bank, 1), timeout=30)
     return Story(
