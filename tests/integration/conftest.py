@@ -16,14 +16,16 @@ import asyncpg
 import grpc
 import psycopg
 import pytest
-from aiokafka import AIOKafkaConsumer, ConsumerRecord
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 from google.protobuf import json_format
+from vigie.compliance.v1.compliance_pb2_grpc import ComplianceMonitorStub
 from vigie.contracts.v1.contracts_pb2_grpc import ContractServiceStub, TenderServiceStub
 from vigie.labels.v1.labels_pb2 import PublishReferentialRequest
 from vigie.labels.v1.labels_pb2_grpc import LabelRegistryStub
 
 from services.cli.demo import SAMPLE_REFERENTIAL
 from services.common import identity, migrations
+from services.common.envelope import Event, kafka_headers
 from services.common.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -176,6 +178,26 @@ def start_worker(
             stderr=subprocess.STDOUT,
             cwd=ROOT,
         )
+
+
+@pytest.fixture
+async def monitor(compliance_service, compliance_worker) -> AsyncIterator[ComplianceMonitorStub]:
+    """The committee's ComplianceMonitor, with a worker of the checks running."""
+    async with grpc.aio.insecure_channel(compliance_service.address) as channel:
+        yield ComplianceMonitorStub(channel)
+
+
+async def publish_events(bootstrap: str, events: list[Event]) -> None:
+    """Events straight to their topics, keyed and with the headers the outbox relay sets."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, max_request_size=8_000_000)
+    await producer.start()
+    try:
+        for event in events:
+            headers = kafka_headers(event.event_id, event.event_type)
+            await producer.send(event.topic, event.value, key=event.key.encode(), headers=headers)
+        await producer.flush()
+    finally:
+        await producer.stop()
 
 
 @pytest.fixture(scope="session")

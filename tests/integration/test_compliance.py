@@ -32,12 +32,6 @@ pytestmark = pytest.mark.integration
 TODAY = date.today()
 
 
-@pytest.fixture
-async def monitor(compliance_service, compliance_worker):
-    async with grpc.aio.insecure_channel(compliance_service.address) as channel:
-        yield ComplianceMonitorStub(channel)
-
-
 class Watch:
     def __init__(self, stub: ComplianceMonitorStub, metadata, **filters) -> None:
         request = fpb.WatchFindingsRequest(filter=fpb.FindingFilter(**filters))

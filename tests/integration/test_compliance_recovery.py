@@ -8,11 +8,9 @@ import asyncio
 import uuid
 from datetime import date, timedelta
 
-import grpc
 import pytest
 from aiokafka import AIOKafkaProducer
 from vigie.compliance.v1 import compliance_pb2 as fpb
-from vigie.compliance.v1.compliance_pb2_grpc import ComplianceMonitorStub
 from vigie.contracts.v1 import contracts_pb2 as cpb
 from vigie.notices.v1 import events_pb2 as notice_events
 from vigie.notices.v1 import notices_pb2 as npb
@@ -96,12 +94,6 @@ def raised_by(records, app_id: str) -> set[str]:
         if envelope.producer == app_id:
             ids.add(payload.finding.finding_id)
     return ids
-
-
-@pytest.fixture
-async def monitor(compliance_service, compliance_worker):
-    async with grpc.aio.insecure_channel(compliance_service.address) as channel:
-        yield ComplianceMonitorStub(channel)
 
 
 async def test_a_replay_from_the_start_gives_the_same_findings_none_twice(

@@ -10,14 +10,14 @@ import uuid
 from datetime import date
 
 import pytest
-from aiokafka import AIOKafkaProducer
 from vigie.compliance.v1 import compliance_pb2 as fpb
 from vigie.contracts.v1 import contracts_pb2 as cpb
 from vigie.contracts.v1 import events_pb2 as contract_events
 
 from services.common import topics
-from services.common.envelope import Event, decode, kafka_headers, wrap
+from services.common.envelope import Event, decode, wrap
 from services.compliance.findings import finding_id
+from tests.integration.conftest import publish_events
 from tests.integration.test_labels_service import day
 
 pytestmark = pytest.mark.integration
@@ -48,19 +48,6 @@ def signed(signed_contract: cpb.Contract) -> Event:
         aggregate_id=signed_contract.contract_id,
         producer="test",
     )
-
-
-async def send(bootstrap: str, events: list[Event]) -> None:
-    """To the contracts topic, keyed by contract id, as the contracts service's relay does."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
-    await producer.start()
-    try:
-        for event in events:
-            headers = kafka_headers(event.event_id, event.event_type)
-            await producer.send(event.topic, event.value, key=event.key.encode(), headers=headers)
-        await producer.flush()
-    finally:
-        await producer.stop()
 
 
 def disguised_perennial(party: str):
@@ -99,7 +86,7 @@ async def test_campaigns_chained_over_a_year_are_one_finding_whose_id_survives_a
     findings = await tail(topics.FINDINGS)
 
     began = time.monotonic()
-    await send(settings.kafka_bootstrap, events)
+    await publish_events(settings.kafka_bootstrap, events)
     # The worker may still be starting (joining the group).
     records = await findings.collect(disguised_perennial(party), 1, timeout=120, settle=3)
     print(f"first finding after {time.monotonic() - began:.1f} s")
@@ -123,6 +110,6 @@ async def test_campaigns_chained_over_a_year_are_one_finding_whose_id_survives_a
     assert finding.source_event_id in {e.event_id for e in events}
 
     # The same events delivered again (a relay republishing after a crash): nothing twice.
-    await send(settings.kafka_bootstrap, events)
+    await publish_events(settings.kafka_bootstrap, events)
     again = await findings.collect(disguised_perennial(party), 1, timeout=10)
     assert again == [], "the same events raised the finding a second time"

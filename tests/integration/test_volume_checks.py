@@ -14,10 +14,8 @@ from decimal import Decimal
 
 import grpc
 import pytest
-from aiokafka import AIOKafkaProducer
 from google.protobuf.timestamp_pb2 import Timestamp
 from vigie.compliance.v1 import compliance_pb2 as fpb
-from vigie.compliance.v1.compliance_pb2_grpc import ComplianceMonitorStub
 from vigie.contracts.v1 import contracts_pb2 as cpb
 from vigie.contracts.v1 import events_pb2 as contract_events
 from vigie.notices.v1 import events_pb2 as notice_events
@@ -25,11 +23,12 @@ from vigie.notices.v1 import notices_pb2 as npb
 from vigie.notices.v1.notices_pb2_grpc import NoticeServiceStub
 
 from services.common import topics
-from services.common.envelope import Event, decode, kafka_headers, wrap
+from services.common.envelope import Event, decode, wrap
 from services.common.identity import Role
 from services.compliance.findings import finding_id
 from services.rules import offshoring, workload
 from services.rules.workload import WeekVolume, week_label, week_start
+from tests.integration.conftest import publish_events
 from tests.integration.test_labels_service import day
 from tests.integration.test_notices_service import Subscription
 
@@ -119,18 +118,6 @@ def signed(c: cpb.Contract) -> Event:
     return wrap(topics.CONTRACT_EVENTS, payload, aggregate_id=c.contract_id, producer="test")
 
 
-async def send(bootstrap: str, events: list[Event]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, max_request_size=8_000_000)
-    await producer.start()
-    try:
-        for e in events:
-            headers = kafka_headers(e.event_id, e.event_type)
-            await producer.send(e.topic, e.value, key=e.key.encode(), headers=headers)
-        await producer.flush()
-    finally:
-        await producer.stop()
-
-
 def weekly_totals(c: cpb.Contract, weekly: dict) -> list[WeekVolume]:
     totals = []
     for i, week in enumerate(WEEKS):
@@ -173,12 +160,6 @@ def expected_findings(story: list[tuple[cpb.Contract, dict, list]]) -> dict[str,
     return expected
 
 
-@pytest.fixture
-async def monitor(compliance_service, compliance_worker):
-    async with grpc.aio.insecure_channel(compliance_service.address) as channel:
-        yield ComplianceMonitorStub(channel)
-
-
 async def test_volumes_that_move_without_notice_and_go_offshore_are_found(
     settings, monitor, notices_service, token, tail
 ):
@@ -201,13 +182,13 @@ async def test_volumes_that_move_without_notice_and_go_offshore_are_found(
     findings = await tail(topics.FINDINGS)
 
     late = notice(notified, -50, date(2026, 1, 14), date(2026, 1, 26))
-    await send(settings.kafka_bootstrap, [signed(c) for c, *_ in story] + [late])
+    await publish_events(settings.kafka_bootstrap, [signed(c) for c, *_ in story] + [late])
     # The notice is applied once its breach is found: only then may volumes be checked
     # against it (in production the notice comes weeks before the volumes it explains).
     first = await findings.collect(lambda r: r.key == party.encode(), 1, timeout=120, settle=0)
     assert [decode(r.value)[1].finding.rule for r in first] == ["notice_breach"]
 
-    await send(settings.kafka_bootstrap, [volumes(c, weekly) for c, weekly, _ in story])
+    await publish_events(settings.kafka_bootstrap, [volumes(c, weekly) for c, weekly, _ in story])
     records = await findings.collect(
         lambda r: r.key == party.encode(), len(expected), timeout=120, settle=3
     )
