@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from collections.abc import Awaitable, Callable
 
 import asyncpg
@@ -143,9 +144,14 @@ class EventConsumer:
             return False
         try:
             async with unit_of_work(self._pool, self._schema) as uow:
+                first_time = await self._first_seen(uow.conn, [e for _, e, _ in decoded])
                 for record, envelope, payload in decoded:
                     with self._span(record, envelope):
-                        await self._apply_in(uow, envelope, payload)
+                        if first_time.pop(uuid.UUID(envelope.event_id), False):
+                            await self._handler(uow, envelope, payload)
+                            _applied.add(1, {"consumer": self.group, "type": envelope.event_type})
+                        else:
+                            _duplicates.add(1, {"consumer": self.group})
                 await _store_offset(uow.conn, self.group, records[-1])
         except asyncio.CancelledError:
             raise
@@ -165,6 +171,20 @@ class EventConsumer:
             },
         )
         return span
+
+    async def _first_seen(
+        self, conn: asyncpg.Connection, envelopes: list[Envelope]
+    ) -> dict[uuid.UUID, bool]:
+        """Mark a batch's events as processed in one statement (one round trip instead of
+        one per event); the ids it inserted are those applied for the first time. An id twice
+        in the batch is inserted once, and popped at its first occurrence."""
+        inserted = await conn.fetch(
+            "INSERT INTO processed_events (consumer, event_id)"
+            " SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id",
+            self.group,
+            [uuid.UUID(e.event_id) for e in envelopes],
+        )
+        return {row["event_id"]: True for row in inserted}
 
     async def _apply(self, record: ConsumerRecord, envelope: Envelope, payload: Message) -> None:
         async with unit_of_work(self._pool, self._schema) as uow:

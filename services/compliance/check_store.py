@@ -166,47 +166,52 @@ async def notices_in_force(
     return [(r["effective_date"], r["change_percent"]) for r in rows]
 
 
-async def add_weekly_volumes(
-    conn: asyncpg.Connection, group: str, contract_id: str, sums: dict[tuple, list[int]]
-) -> None:
-    """Add (site, year, week) -> [handled, forecast, offered] to the contract's weekly sums
-    (negative figures take a corrected interval's old figures out)."""
-    await conn.executemany(
-        "INSERT INTO check_weekly_volumes (check_group, contract_id, site_id, iso_year,"
-        " iso_week, handled, forecast, offered) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-        " ON CONFLICT (check_group, contract_id, site_id, iso_year, iso_week) DO UPDATE SET"
-        "   handled = check_weekly_volumes.handled + EXCLUDED.handled,"
-        "   forecast = check_weekly_volumes.forecast + EXCLUDED.forecast,"
-        "   offered = check_weekly_volumes.offered + EXCLUDED.offered",
-        [
-            (group, contract_id, site, year, week, *figures)
-            for (site, year, week), figures in sums.items()
-        ],
-    )
-
-
-async def advance_latest_week(
-    conn: asyncpg.Connection, group: str, contract_id: str, latest: Week
+async def add_volumes(
+    conn: asyncpg.Connection,
+    group: str,
+    contract_id: str,
+    sums: dict[tuple, list[int]],
+    latest: Week,
 ) -> Week | None:
-    """Record `latest` as the contract's latest week with volumes when it is later than the
-    one held; returns the one held before (None the first time)."""
-    before = await conn.fetchrow(
-        "SELECT latest_year, latest_week FROM check_volume_progress"
-        " WHERE check_group = $1 AND contract_id = $2 FOR UPDATE",
+    """Add (site, year, week) -> [handled, forecast, offered] to the contract's weekly sums
+    (negative figures take a corrected interval's old figures out) and record `latest` as
+    its latest week with volumes when it is later than the one held; returns the one held
+    before (None the first time). One statement: this runs for every volume event, and a
+    round trip to PostgreSQL costs more than the work."""
+    sites, years, weeks = zip(*sums, strict=True)
+    handled, forecast, offered = zip(*sums.values(), strict=True)
+    row = await conn.fetchrow(
+        "WITH held AS ("
+        "   SELECT latest_year, latest_week FROM check_volume_progress"
+        "   WHERE check_group = $1 AND contract_id = $2 FOR UPDATE"
+        " ), added AS ("
+        "   INSERT INTO check_weekly_volumes (check_group, contract_id, site_id, iso_year,"
+        "     iso_week, handled, forecast, offered)"
+        "   SELECT $1, $2, s.* FROM unnest($3::text[], $4::int[], $5::int[], $6::bigint[],"
+        "     $7::bigint[], $8::bigint[]) AS s"
+        "   ON CONFLICT (check_group, contract_id, site_id, iso_year, iso_week) DO UPDATE SET"
+        "     handled = check_weekly_volumes.handled + EXCLUDED.handled,"
+        "     forecast = check_weekly_volumes.forecast + EXCLUDED.forecast,"
+        "     offered = check_weekly_volumes.offered + EXCLUDED.offered"
+        " ), advanced AS ("
+        "   INSERT INTO check_volume_progress (check_group, contract_id, latest_year,"
+        "     latest_week) VALUES ($1, $2, $9, $10) ON CONFLICT (check_group, contract_id)"
+        "   DO UPDATE SET latest_year = EXCLUDED.latest_year, latest_week = EXCLUDED.latest_week"
+        "   WHERE (check_volume_progress.latest_year, check_volume_progress.latest_week)"
+        "     < (EXCLUDED.latest_year, EXCLUDED.latest_week)"
+        " )"
+        " SELECT latest_year, latest_week FROM held",
         group,
         contract_id,
+        list(sites),
+        list(years),
+        list(weeks),
+        list(handled),
+        list(forecast),
+        list(offered),
+        *latest,
     )
-    held = (before["latest_year"], before["latest_week"]) if before else None
-    if held is None or latest > held:
-        await conn.execute(
-            "INSERT INTO check_volume_progress (check_group, contract_id, latest_year,"
-            " latest_week) VALUES ($1, $2, $3, $4) ON CONFLICT (check_group, contract_id)"
-            " DO UPDATE SET latest_year = EXCLUDED.latest_year, latest_week = EXCLUDED.latest_week",
-            group,
-            contract_id,
-            *latest,
-        )
-    return held
+    return (row["latest_year"], row["latest_week"]) if row else None
 
 
 async def latest_week(conn: asyncpg.Connection, group: str, contract_id: str) -> Week | None:

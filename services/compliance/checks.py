@@ -16,6 +16,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC
 from decimal import Decimal
+from functools import partial
 
 from google.protobuf.message import Message
 from vigie.compliance.v1 import compliance_pb2 as pb
@@ -81,16 +82,21 @@ class Checks:
                 scorecard_weeks.add((notice.ordering_party_id, week))
         for finding in found:
             await self._raise(uow, envelope, finding)
+        # A scorecard is a projection of the transaction's final state: a batch that touches
+        # one party's week a hundred times computes and publishes it once, at the end.
         for party, week in sorted(scorecard_weeks):
-            card = await scorecards.compute(uow.conn, self.group, party, week)
-            uow.emit(
-                wrap(
-                    topics.SCORECARDS,
-                    events.ScorecardComputed(scorecard=card),
-                    aggregate_id=f"{party}|{card.week}",
-                    producer=self.group,
-                )
+            uow.defer(("scorecard", party, week), partial(self._scorecard, uow, party, week))
+
+    async def _scorecard(self, uow: UnitOfWork, party: str, week: Week) -> None:
+        card = await scorecards.compute(uow.conn, self.group, party, week)
+        uow.emit(
+            wrap(
+                topics.SCORECARDS,
+                events.ScorecardComputed(scorecard=card),
+                aggregate_id=f"{party}|{card.week}",
+                producer=self.group,
             )
+        )
 
     async def _raise(self, uow: UnitOfWork, source: Envelope, finding: pb.Finding) -> None:
         """Publish a finding the first time this group finds it. The envelope gets an id of

@@ -80,10 +80,9 @@ class VolumeChecks:
         _merge(sums, weekly_sums(event.replaced, sign=-1))
         if not sums:
             return [], set()
-        await state.add_weekly_volumes(conn, self.group, event.contract_id, sums)
         touched = {(year, week) for _, year, week in sums}
         latest = max(touched)
-        held = await state.advance_latest_week(conn, self.group, event.contract_id, latest)
+        held = await state.add_volumes(conn, self.group, event.contract_id, sums, latest)
         newest = max(latest, held) if held else latest
         closed = {w for w in touched if w < newest}
         if held is not None and held < newest:
