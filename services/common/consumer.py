@@ -40,6 +40,9 @@ _lag = _meter.create_gauge("vigie.consumer.lag", unit="{record}")
 # Called inside the unit of work that also records the event as processed and the offset:
 # what it writes and the events it emits commit with them, or not at all.
 Handler = Callable[[UnitOfWork, Envelope, Message], Awaitable[None]]
+# Called once before a batch's events are handled, in the same unit of work: a handler may
+# fetch in one statement what the batch will read.
+Prepare = Callable[[UnitOfWork, list[Message]], Awaitable[None]]
 
 
 class RejectedEvent(Exception):
@@ -54,6 +57,7 @@ class EventConsumer:
         topic_names: list[str],
         handler: Handler,
         pool: asyncpg.Pool,
+        prepare: Prepare | None = None,
         schema: str,
         bootstrap: str,
         retry_backoff: float = 1.0,
@@ -61,6 +65,7 @@ class EventConsumer:
         self.group = group
         self._topics = topic_names
         self._handler = handler
+        self._prepare = prepare
         self._pool = pool
         self._schema = schema
         self._bootstrap = bootstrap
@@ -145,6 +150,8 @@ class EventConsumer:
         try:
             async with unit_of_work(self._pool, self._schema) as uow:
                 first_time = await self._first_seen(uow.conn, [e for _, e, _ in decoded])
+                if self._prepare is not None:
+                    await self._prepare(uow, [p for _, _, p in decoded])
                 for record, envelope, payload in decoded:
                     with self._span(record, envelope):
                         if first_time.pop(uuid.UUID(envelope.event_id), False):

@@ -8,6 +8,7 @@ import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import asyncpg
 
@@ -24,6 +25,8 @@ class UnitOfWork:
     # Work that only the transaction's final state matters for (a projection of it), run
     # once per key just before the commit, in the order first deferred.
     deferred: dict[Hashable, Job] = field(default_factory=dict)
+    # What handlers keep for the length of the transaction (writes they batch, say).
+    state: dict[Hashable, Any] = field(default_factory=dict)
 
     def emit(self, event: Event) -> None:
         self.events.append(event)
