@@ -543,9 +543,10 @@ def percentile(values: Sequence[float], p: float) -> float:
 def report(
     rates: list[Rate], latencies: list[float], tail: FindingsTail, expected: int, workers: int
 ) -> None:
-    header = f"{'':38}  {'records':>7}  {'intervals':>9}  {'seconds':>7}  {'records/s':>9}"
-    print(f"{header}  {'intervals/s':>11}  {'ratio':>5}")
-    print("-" * len(header) + "  -----------  -----")
+    widths = (38, 7, 9, 7, 9, 11, 5)
+    names = ("", "records", "intervals", "seconds", "records/s", "intervals/s", "ratio")
+    print("  ".join(f"{n:>{w}}" if n else " " * w for n, w in zip(names, widths, strict=True)))
+    print("  ".join("-" * w for w in widths))
     bare = rates[0].per_second(rates[0].intervals)
     for r in rates:
         print(
