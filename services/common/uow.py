@@ -5,23 +5,35 @@ and only if the change committed."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import asyncpg
 
 from services.common.db import outbox_channel
 from services.common.envelope import Event
 
+Job = Callable[[], Awaitable[None]]
+
 
 @dataclass
 class UnitOfWork:
     conn: asyncpg.Connection
     events: list[Event] = field(default_factory=list)
+    # Work that only the transaction's final state matters for (a projection of it), run
+    # once per key just before the commit, in the order first deferred.
+    deferred: dict[Hashable, Job] = field(default_factory=dict)
+    # What handlers keep for the length of the transaction (writes they batch, say).
+    state: dict[Hashable, Any] = field(default_factory=dict)
 
     def emit(self, event: Event) -> None:
         self.events.append(event)
+
+    def defer(self, key: Hashable, job: Job) -> None:
+        """Run `job` before the commit; a job deferred again under the same key runs once."""
+        self.deferred.setdefault(key, job)
 
 
 @asynccontextmanager
@@ -31,6 +43,8 @@ async def unit_of_work(pool: asyncpg.Pool, schema: str) -> AsyncIterator[UnitOfW
     async with pool.acquire() as conn, conn.transaction():
         uow = UnitOfWork(conn)
         yield uow
+        for job in uow.deferred.values():
+            await job()
         if uow.events:
             await conn.executemany(
                 "INSERT INTO outbox (event_id, event_type, topic, key, value, headers)"

@@ -166,47 +166,62 @@ async def notices_in_force(
     return [(r["effective_date"], r["change_percent"]) for r in rows]
 
 
+async def latest_weeks(
+    conn: asyncpg.Connection, group: str, contract_ids: Sequence[str]
+) -> dict[str, Week]:
+    """The latest week with volumes of each contract that has one, its row locked until the
+    transaction ends (a week closes once: two workers must not both see it open)."""
+    rows = await conn.fetch(
+        "SELECT contract_id, latest_year, latest_week FROM check_volume_progress"
+        " WHERE check_group = $1 AND contract_id = ANY($2::text[]) FOR UPDATE",
+        group,
+        list(contract_ids),
+    )
+    return {r["contract_id"]: (r["latest_year"], r["latest_week"]) for r in rows}
+
+
 async def add_weekly_volumes(
-    conn: asyncpg.Connection, group: str, contract_id: str, sums: dict[tuple, list[int]]
+    conn: asyncpg.Connection, group: str, sums: dict[tuple, list[int]]
 ) -> None:
-    """Add (site, year, week) -> [handled, forecast, offered] to the contract's weekly sums
-    (negative figures take a corrected interval's old figures out)."""
-    await conn.executemany(
+    """Add (contract, site, year, week) -> [handled, forecast, offered] to the weekly sums
+    (negative figures take a corrected interval's old figures out), in one statement."""
+    if not sums:
+        return
+    contracts, sites, years, weeks = zip(*sums, strict=True)
+    handled, forecast, offered = zip(*sums.values(), strict=True)
+    await conn.execute(
         "INSERT INTO check_weekly_volumes (check_group, contract_id, site_id, iso_year,"
-        " iso_week, handled, forecast, offered) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        " iso_week, handled, forecast, offered)"
+        " SELECT $1, s.* FROM unnest($2::text[], $3::text[], $4::int[], $5::int[],"
+        "   $6::bigint[], $7::bigint[], $8::bigint[]) AS s"
         " ON CONFLICT (check_group, contract_id, site_id, iso_year, iso_week) DO UPDATE SET"
         "   handled = check_weekly_volumes.handled + EXCLUDED.handled,"
         "   forecast = check_weekly_volumes.forecast + EXCLUDED.forecast,"
         "   offered = check_weekly_volumes.offered + EXCLUDED.offered",
-        [
-            (group, contract_id, site, year, week, *figures)
-            for (site, year, week), figures in sums.items()
-        ],
-    )
-
-
-async def advance_latest_week(
-    conn: asyncpg.Connection, group: str, contract_id: str, latest: Week
-) -> Week | None:
-    """Record `latest` as the contract's latest week with volumes when it is later than the
-    one held; returns the one held before (None the first time)."""
-    before = await conn.fetchrow(
-        "SELECT latest_year, latest_week FROM check_volume_progress"
-        " WHERE check_group = $1 AND contract_id = $2 FOR UPDATE",
         group,
-        contract_id,
+        *(list(column) for column in (contracts, sites, years, weeks, handled, forecast, offered)),
     )
-    held = (before["latest_year"], before["latest_week"]) if before else None
-    if held is None or latest > held:
-        await conn.execute(
-            "INSERT INTO check_volume_progress (check_group, contract_id, latest_year,"
-            " latest_week) VALUES ($1, $2, $3, $4) ON CONFLICT (check_group, contract_id)"
-            " DO UPDATE SET latest_year = EXCLUDED.latest_year, latest_week = EXCLUDED.latest_week",
-            group,
-            contract_id,
-            *latest,
-        )
-    return held
+
+
+async def advance_latest_weeks(
+    conn: asyncpg.Connection, group: str, latest: dict[str, Week]
+) -> None:
+    """Record each contract's latest week with volumes, where later than the one held."""
+    if not latest:
+        return
+    years, weeks = zip(*latest.values(), strict=True)
+    await conn.execute(
+        "INSERT INTO check_volume_progress (check_group, contract_id, latest_year, latest_week)"
+        " SELECT $1, s.* FROM unnest($2::text[], $3::int[], $4::int[]) AS s"
+        " ON CONFLICT (check_group, contract_id) DO UPDATE SET"
+        "   latest_year = EXCLUDED.latest_year, latest_week = EXCLUDED.latest_week"
+        " WHERE (check_volume_progress.latest_year, check_volume_progress.latest_week)"
+        "   < (EXCLUDED.latest_year, EXCLUDED.latest_week)",
+        group,
+        list(latest),
+        list(years),
+        list(weeks),
+    )
 
 
 async def latest_week(conn: asyncpg.Connection, group: str, contract_id: str) -> Week | None:
@@ -253,12 +268,19 @@ async def volumes_by_country(
     """Handled contacts per centre, country and week for the contracts whose `column`
     (ordering_party_id or centre_id) is `key`."""
     assert column in ("ordering_party_id", "centre_id")
+    # LATERAL: from the key's contracts to their weeks by primary key, whatever the
+    # statistics say (a new group's rows are unknown to them, and a plan that scans the
+    # group's volumes grows with every contract it checks).
     return await conn.fetch(
         "SELECT c.centre_id, coalesce(c.sites ->> v.site_id, '') AS country, v.iso_year,"
         "   v.iso_week, sum(v.handled)::bigint AS handled"
-        " FROM check_weekly_volumes v JOIN check_contracts c USING (check_group, contract_id)"
-        f" WHERE v.check_group = $1 AND c.{column} = $2"
-        "   AND v.iso_year * 100 + v.iso_week = ANY($3::int[])"
+        " FROM check_contracts c CROSS JOIN LATERAL ("
+        "   SELECT site_id, iso_year, iso_week, handled FROM check_weekly_volumes"
+        "   WHERE check_group = c.check_group AND contract_id = c.contract_id"
+        "     AND iso_year * 100 + iso_week = ANY($3::int[])"
+        "   OFFSET 0"  # kept a subquery: the planner may not flatten it into a join
+        " ) v"
+        f" WHERE c.check_group = $1 AND c.{column} = $2"
         " GROUP BY 1, 2, 3, 4",
         group,
         key,

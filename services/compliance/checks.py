@@ -16,6 +16,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC
 from decimal import Decimal
+from functools import partial
 
 from google.protobuf.message import Message
 from vigie.compliance.v1 import compliance_pb2 as pb
@@ -70,7 +71,7 @@ class Checks:
         scorecard_weeks: set[tuple[str, Week]] = set()
         match payload:
             case contract_events.VolumesReported():
-                more, weeks = await self.volumes.on_volumes(uow.conn, envelope, payload)
+                more, weeks = await self.volumes.on_volumes(uow, envelope, payload)
                 found += more
                 scorecard_weeks |= {(payload.ordering_party_id, w) for w in weeks}
             case _ if isinstance(payload, CONTRACT_CHANGES):
@@ -81,13 +82,28 @@ class Checks:
                 scorecard_weeks.add((notice.ordering_party_id, week))
         for finding in found:
             await self._raise(uow, envelope, finding)
-        for party, week in sorted(scorecard_weeks):
-            card = await scorecards.compute(uow.conn, self.group, party, week)
+        # A scorecard is a projection of the transaction's final state: a batch of events
+        # computes those it touched at the end, together, each once.
+        if scorecard_weeks:
+            touched = uow.state.setdefault(("scorecards", self.group), set())
+            touched |= scorecard_weeks
+            uow.defer(("scorecards", self.group), partial(self._scorecards, uow))
+
+    async def prepare(self, uow: UnitOfWork, payloads: list[Message]) -> None:
+        """Before a batch: what its events will read, fetched in one go."""
+        await self.volumes.prefetch(
+            uow, [p.contract_id for p in payloads if isinstance(p, contract_events.VolumesReported)]
+        )
+
+    async def _scorecards(self, uow: UnitOfWork) -> None:
+        await self.volumes.flush(uow)  # the scorecards read the volumes
+        keys = sorted(uow.state.pop(("scorecards", self.group)))
+        for card in await scorecards.compute_many(uow.conn, self.group, keys):
             uow.emit(
                 wrap(
                     topics.SCORECARDS,
                     events.ScorecardComputed(scorecard=card),
-                    aggregate_id=f"{party}|{card.week}",
+                    aggregate_id=f"{card.ordering_party_id}|{card.week}",
                     producer=self.group,
                 )
             )
@@ -124,7 +140,7 @@ class Checks:
             found += self._offshore_amendment(envelope, before, now)
         if ActivityType(now.activity_type) in CHAINED_TYPES:
             found += await self._disguised_perennial(uow, envelope, now.ordering_party_id)
-        found += await self.volumes.on_contract(uow.conn, envelope, now.contract_id)
+        found += await self.volumes.on_contract(uow, envelope, now.contract_id)
         return found
 
     def _offshore_amendment(
@@ -178,6 +194,7 @@ class Checks:
             group=self.group,
             topic_names=CHECKED_TOPICS,
             handler=self.apply,
+            prepare=self.prepare,
             pool=pool,
             schema="compliance",
             bootstrap=bootstrap,

@@ -10,8 +10,9 @@ corrected:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 
 import asyncpg
 from vigie.compliance.v1 import compliance_pb2 as pb
@@ -19,6 +20,7 @@ from vigie.contracts.v1 import events_pb2 as contract_events
 from vigie.events.v1.envelope_pb2 import Envelope
 
 from services.common.clock import PARIS
+from services.common.uow import UnitOfWork
 from services.compliance import check_store as state
 from services.compliance.breaches import contract_finding
 from services.compliance.check_store import ContractState, Week
@@ -66,13 +68,49 @@ class Policies:
     offshoring: offshoring.OffshoringPolicy = offshoring.DEFAULT_POLICY
 
 
+@dataclass
+class _Pending:
+    """A transaction's volume writes not yet sent to PostgreSQL: the checks apply a batch of
+    events in one transaction, and one statement for the batch's sums costs what one per
+    event would. Written before anything reads the volumes (a check, a scorecard) and
+    before the commit, so every read sees exactly the events applied before it."""
+
+    latest: dict[str, Week | None] = field(default_factory=dict)  # as of the events so far
+    advanced: dict[str, Week] = field(default_factory=dict)  # latest weeks to record
+    sums: dict[tuple, list[int]] = field(default_factory=dict)  # (contract, site, year, week)
+
+
 class VolumeChecks:
     def __init__(self, group: str, policies: Policies = Policies()) -> None:
         self.group = group
         self.policies = policies
 
+    def _pending(self, uow: UnitOfWork) -> _Pending:
+        key = ("volumes", self.group)
+        if key not in uow.state:
+            uow.state[key] = _Pending()
+            uow.defer(("volumes", self.group), partial(self.flush, uow))
+        return uow.state[key]
+
+    async def prefetch(self, uow: UnitOfWork, contract_ids: Iterable[str]) -> None:
+        """Load (and lock) the latest weeks of the contracts a batch reports volumes for,
+        in one statement rather than one per event."""
+        pending = self._pending(uow)
+        missing = sorted({c for c in contract_ids if c not in pending.latest})
+        if missing:
+            held = await state.latest_weeks(uow.conn, self.group, missing)
+            pending.latest.update({c: held.get(c) for c in missing})
+
+    async def flush(self, uow: UnitOfWork) -> None:
+        pending = uow.state.get(("volumes", self.group))
+        if pending is None:
+            return
+        await state.add_weekly_volumes(uow.conn, self.group, pending.sums)
+        await state.advance_latest_weeks(uow.conn, self.group, pending.advanced)
+        pending.sums, pending.advanced = {}, {}
+
     async def on_volumes(
-        self, conn: asyncpg.Connection, envelope: Envelope, event: contract_events.VolumesReported
+        self, uow: UnitOfWork, envelope: Envelope, event: contract_events.VolumesReported
     ) -> tuple[list[pb.Finding], set[Week]]:
         """Add the event's intervals to the weekly sums and check the weeks it closes or
         corrects. Returns the findings and the weeks whose figures changed."""
@@ -80,21 +118,31 @@ class VolumeChecks:
         add_sums(sums, weekly_sums(event.replaced, sign=-1))
         if not sums:
             return [], set()
-        await state.add_weekly_volumes(conn, self.group, event.contract_id, sums)
+        contract_id = event.contract_id
+        await self.prefetch(uow, [contract_id])
+        pending = self._pending(uow)
+        _merge(pending.sums, {(contract_id, *key): figures for key, figures in sums.items()})
         touched = {(year, week) for _, year, week in sums}
         latest = max(touched)
-        held = await state.advance_latest_week(conn, self.group, event.contract_id, latest)
+        held = pending.latest[contract_id]
+        if held is None or latest > held:
+            pending.latest[contract_id] = pending.advanced[contract_id] = latest
         newest = max(latest, held) if held else latest
         closed = {w for w in touched if w < newest}
         if held is not None and held < newest:
             closed.add(held)
-        return await self.check_weeks(conn, envelope, event.contract_id, sorted(closed)), touched
+        if not closed:
+            return [], touched
+        await self.flush(uow)
+        return await self.check_weeks(uow.conn, envelope, contract_id, sorted(closed)), touched
 
     async def on_contract(
-        self, conn: asyncpg.Connection, envelope: Envelope, contract_id: str
+        self, uow: UnitOfWork, envelope: Envelope, contract_id: str
     ) -> list[pb.Finding]:
         """A contract known late (its volumes came first, as a replay may deliver them):
         check the weeks already closed."""
+        await self.flush(uow)
+        conn = uow.conn
         latest = await state.latest_week(conn, self.group, contract_id)
         if latest is None:
             return []
