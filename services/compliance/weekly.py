@@ -121,7 +121,7 @@ class VolumeChecks:
         contract_id = event.contract_id
         await self.prefetch(uow, [contract_id])
         pending = self._pending(uow)
-        _merge(pending.sums, {(contract_id, *key): figures for key, figures in sums.items()})
+        add_sums(pending.sums, {(contract_id, *key): figures for key, figures in sums.items()})
         touched = {(year, week) for _, year, week in sums}
         latest = max(touched)
         held = pending.latest[contract_id]
