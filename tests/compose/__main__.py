@@ -22,12 +22,13 @@ import sys
 import time
 import traceback
 from collections.abc import Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
 from tests.compose import findings, group, story
 from tests.compose.load import RULES_PER_TENDER, Registered, register_tenders
-from tests.compose.stack import ROOT, Stack
+from tests.compose.stack import JOBS, ROOT, Stack
 
 PROJECT = "vigie-compose-test"
 IMAGE_TAG = "compose-test"
@@ -40,6 +41,8 @@ PORTS = {
     "COMPLIANCE_HOST_PORT": 35054,
 }
 WORKERS = 3
+# Kafka and PostgreSQL: their own images' stop behaviour, not the services'.
+BACKING = ("kafka", "postgres")
 STATE = Path(os.environ.get("VIGIE_STATE_DIR", ROOT / ".infra")) / "compose-test"
 
 timings: list[tuple[str, float]] = []
@@ -184,6 +187,20 @@ class Run:
         print(f"  compose starts {service} again", flush=True)
         await asyncio.to_thread(self.stack.compose, "start", service)
 
+    def stop_cleanly(self) -> None:
+        """Stop the Vigie services the way compose does (SIGTERM), all at once; each must
+        drain and exit 0 well before docker's SIGKILL."""
+        grace = 20
+        services = [c for c in self.stack.containers() if c.service not in (*JOBS, *BACKING)]
+        with ThreadPoolExecutor(len(services)) as pool:
+            stopped = list(pool.map(lambda c: self.stack.stop(c, grace), services))
+        problems = []
+        for seconds, container in stopped:
+            print(f"  {container.name}: exit {container.exit_code} after {seconds:.1f} s")
+            if container.exit_code != 0 or seconds >= grace:
+                problems.append(f"{container.name} did not stop cleanly on SIGTERM")
+        expect(problems)
+
     def victim(self, service: str, *, tenders_partition: bool = False):
         containers = self.stack.containers(service)
         if tenders_partition:
@@ -235,6 +252,9 @@ async def scenario(run: Run) -> None:
     with stage("story after the kills: nothing lost, nothing twice"):
         expect(await story.check_findings(run.monitor, run.key, cast))
         expect(await story.check_alerts(run.env["VIGIE_NOTICES_ADDR"], run.key, cast))
+
+    with stage("SIGTERM: every Vigie service stops by itself, exit 0"):
+        await asyncio.to_thread(run.stop_cleanly)
 
 
 def report() -> None:

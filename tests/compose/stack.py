@@ -92,6 +92,14 @@ class Stack:
                 raise StackError(f"not ready after {timeout:.0f} s: {waiting}")
             time.sleep(1.0)
 
+    def stop(self, container: Container, grace: int) -> tuple[float, Container]:
+        """`docker stop`: SIGTERM (the image's stop signal), SIGKILL after `grace` seconds;
+        how long it took and how the container ended."""
+        start = time.monotonic()
+        docker("stop", "-t", str(grace), container.id)
+        seconds = time.monotonic() - start
+        return seconds, as_container(json.loads(docker("inspect", container.id))[0])
+
     def kill(self, container: Container) -> None:
         """`docker kill` (SIGKILL). Docker counts it as a deliberate stop: the restart policy
         leaves the container down until compose starts it again."""
