@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import secrets
 import subprocess
@@ -201,6 +202,25 @@ class Run:
                 problems.append(f"{container.name} did not stop cleanly on SIGTERM")
         expect(problems)
 
+    def conventions(self) -> list[str]:
+        """Every container runs as a user other than root; the Vigie services write only
+        JSON objects, one a line, to stdout, and nothing to stderr."""
+        problems = []
+        for container in self.stack.containers():
+            user = container.user or "root"
+            if user.split(":")[0] in ("root", "0"):
+                problems.append(f"{container.name} runs as root")
+            if container.service in BACKING:
+                continue
+            stdout, stderr = self.stack.logs(container)
+            lines = stdout.splitlines()
+            bad = [line for line in lines if not is_json_object(line)]
+            print(f"  {container.name}: user {user}, {len(lines)} log lines, {len(bad)} not JSON")
+            problems += [f"{container.name}: not a JSON line: {line[:120]!r}" for line in bad[:3]]
+            if stderr.strip():
+                problems.append(f"{container.name} wrote to stderr: {stderr.strip()[:200]!r}")
+        return problems
+
     def victim(self, service: str, *, tenders_partition: bool = False):
         containers = self.stack.containers(service)
         if tenders_partition:
@@ -240,6 +260,20 @@ async def scenario(run: Run) -> None:
     restarts = run.stack.containers("contracts")[0].restarts
     expect([] if restarts >= 1 else [f"contracts was not restarted by docker ({restarts})"])
 
+    async def upgrade() -> None:
+        print("  docker-compose up -d --no-deps --force-recreate contracts compliance", flush=True)
+        await asyncio.to_thread(
+            stack.compose,
+            "up", "-d", "--no-deps", "--force-recreate",
+            "--scale", f"compliance={WORKERS}", "contracts", "compliance",
+        )  # fmt: skip
+
+    await run.kill_mid_stream(
+        "recreate the contracts service and the workers (an upgrade)",
+        f"banque-upgrade-{stamp}",
+        upgrade,
+    )
+
     broker = run.victim("kafka")
 
     async def kill_broker() -> None:
@@ -255,6 +289,16 @@ async def scenario(run: Run) -> None:
 
     with stage("SIGTERM: every Vigie service stops by itself, exit 0"):
         await asyncio.to_thread(run.stop_cleanly)
+
+    with stage("containers: non-root users, JSON lines on stdout"):
+        expect(await asyncio.to_thread(run.conventions))
+
+
+def is_json_object(line: str) -> bool:
+    try:
+        return isinstance(json.loads(line), dict)
+    except ValueError:
+        return False
 
 
 def report() -> None:

@@ -37,6 +37,7 @@ class Container:
     restarts: int
     pid: int
     ip: str
+    user: str  # as the image or compose sets it; "" is root
 
     @property
     def ready(self) -> bool:
@@ -100,6 +101,13 @@ class Stack:
         seconds = time.monotonic() - start
         return seconds, as_container(json.loads(docker("inspect", container.id))[0])
 
+    def logs(self, container: Container) -> tuple[str, str]:
+        """What the container wrote to stdout and to stderr, apart."""
+        result = subprocess.run(
+            ["docker", "logs", container.id], text=True, capture_output=True, check=True
+        )
+        return result.stdout, result.stderr
+
     def kill(self, container: Container) -> None:
         """`docker kill` (SIGKILL). Docker counts it as a deliberate stop: the restart policy
         leaves the container down until compose starts it again."""
@@ -136,6 +144,7 @@ def as_container(info: dict) -> Container:
         restarts=info["RestartCount"],
         pid=state["Pid"],
         ip=next((n["IPAddress"] for n in networks.values() if n.get("IPAddress")), ""),
+        user=info["Config"].get("User") or "",
     )
 
 
