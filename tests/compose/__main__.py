@@ -44,6 +44,7 @@ PORTS = {
 WORKERS = 3
 # Kafka and PostgreSQL: their own images' stop behaviour, not the services'.
 BACKING = ("kafka", "postgres")
+GRPC_SERVICES = ("labels", "contracts", "notices", "compliance-monitor")
 STATE = Path(os.environ.get("VIGIE_STATE_DIR", ROOT / ".infra")) / "compose-test"
 
 timings: list[tuple[str, float]] = []
@@ -117,10 +118,14 @@ class Run:
 
     def up(self) -> None:
         with stage(f"up to healthy (compliance x{WORKERS})"):
-            self.stack.compose("up", "-d", "--scale", f"compliance={WORKERS}")
-            containers = self.stack.wait_ready()
-            for c in containers:
-                print(f"  {c.name}: {c.health or c.status}")
+            containers = len(BACKING) + len(JOBS) + len(GRPC_SERVICES) + WORKERS
+            with ThreadPoolExecutor(1) as pool:
+                # Watched while compose works: when each container became ready.
+                up = pool.submit(self.stack.compose, "up", "-d", "--scale", f"compliance={WORKERS}")
+                ready = self.stack.wait_ready(at_least=containers)
+                up.result()
+            for name, seconds in sorted(ready.items(), key=lambda item: item[1]):
+                print(f"  {name}: ready after {seconds:.1f} s")
 
     def partitions_shared(self) -> None:
         with stage("consumer group: the workers share the partitions"):

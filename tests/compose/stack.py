@@ -78,20 +78,25 @@ class Stack:
         found = [as_container(c) for c in json.loads(docker("inspect", *ids))]
         return sorted((c for c in found if service in (None, c.service)), key=lambda c: c.name)
 
-    def wait_ready(self, timeout: float = 180.0) -> list[Container]:
-        """Every container healthy (long-running) or done (jobs); raise on a failed job."""
-        deadline = time.monotonic() + timeout
+    def wait_ready(self, timeout: float = 180.0, at_least: int = 1) -> dict[str, float]:
+        """Wait until there are `at_least` containers, each healthy (long-running) or done
+        (jobs); raise on a failed job. Returns when each was first seen ready (seconds)."""
+        start = time.monotonic()
+        ready_after: dict[str, float] = {}
         while True:
             containers = self.containers()
             failed = [c.name for c in containers if c.failed]
             if failed:
                 raise StackError(f"one-shot jobs failed: {failed}")
+            for c in containers:
+                if c.ready and c.name not in ready_after:
+                    ready_after[c.name] = time.monotonic() - start
             waiting = [f"{c.name} ({c.health or c.status})" for c in containers if not c.ready]
-            if containers and not waiting:
-                return containers
-            if time.monotonic() > deadline:
+            if len(containers) >= at_least and not waiting:
+                return {c.name: ready_after[c.name] for c in containers}
+            if time.monotonic() - start > timeout:
                 raise StackError(f"not ready after {timeout:.0f} s: {waiting}")
-            time.sleep(1.0)
+            time.sleep(0.5)
 
     def stop(self, container: Container, grace: int) -> tuple[float, Container]:
         """`docker stop`: SIGTERM (the image's stop signal), SIGKILL after `grace` seconds;
@@ -156,10 +161,10 @@ def main() -> None:
     args = parser.parse_args()
     project = args.project or dotenv("COMPOSE_PROJECT_NAME") or ROOT.name.lower()
     try:
-        containers = Stack(project).wait_ready(args.timeout)
+        ready = Stack(project).wait_ready(args.timeout)
     except StackError as error:
         sys.exit(f"compose: {error}")
-    print(f"compose: {len(containers)} containers of {project} ready")
+    print(f"compose: {len(ready)} containers of {project} ready")
 
 
 def dotenv(name: str) -> str:
