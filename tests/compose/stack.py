@@ -72,10 +72,18 @@ class Stack:
 
     def containers(self, service: str | None = None) -> list[Container]:
         label = f"label=com.docker.compose.project={self.project}"
-        ids = docker("ps", "-aq", "--filter", label).split()
-        if not ids:
-            return []
-        found = [as_container(c) for c in json.loads(docker("inspect", *ids))]
+        for attempt in range(10):
+            ids = docker("ps", "-aq", "--filter", label).split()
+            if not ids:
+                return []
+            try:
+                found = [as_container(c) for c in json.loads(docker("inspect", *ids))]
+                break
+            except StackError:
+                # Compose removed or replaced a container between the two calls: list again.
+                if attempt == 9:
+                    raise
+                time.sleep(0.3)
         return sorted((c for c in found if service in (None, c.service)), key=lambda c: c.name)
 
     def wait_ready(self, timeout: float = 180.0, at_least: int = 1) -> dict[str, float]:
