@@ -9,7 +9,7 @@ BUF_VERSION := 1.75.0
 BUF := .infra/tools/node_modules/.bin/buf
 
 .PHONY: help setup deps protos lint infra-up infra-down demo bench test test-unit tools clean \
-  images compose-up compose-down compose-test
+  images compose-up compose-down compose-test docker-tools
 
 help:
 	@echo "make demo        start Kafka, PostgreSQL and the services; walk the story"
@@ -77,7 +77,7 @@ bench: infra-up
 
 # -- deployment with docker-compose (see README, "Deploying with compose") -------------------
 
-images: setup
+images: setup docker-tools
 	deploy/dockerd.sh
 	deploy/images.sh
 
@@ -89,9 +89,15 @@ compose-down:
 	docker-compose down
 
 # Its own project, host ports and image tag: it never touches a stack ops run.
-compose-test: setup
+compose-test: setup docker-tools
 	deploy/dockerd.sh
 	$(PY) -m tests.compose
+
+# Debian's Docker engine and docker-compose 1.29, when missing (as root; .ci/run does the same).
+docker-tools:
+	@command -v docker-compose >/dev/null && command -v dockerd >/dev/null || { \
+	  test "$$(id -u)" = 0 || { echo "install docker.io and docker-compose (as root)"; exit 1; }; \
+	  apt-get update -q >/dev/null && apt-get install -y -q docker.io docker-compose >/dev/null; }
 
 # -- tests -----------------------------------------------------------------------------------
 
