@@ -65,8 +65,17 @@ infra-down:
 
 # -- the demo: infrastructure, the services, and the story ----------------------------------
 
+# At a terminal, the demo waits for Enter before the story (time to open the dashboard and
+# watch the findings arrive) and after it (the dashboard stays up until then).
+DASHBOARD_URL = http://127.0.0.1:$${VIGIE_DASHBOARD_PORT:-8080}/
+
 demo: infra-up
-	@trap 'infra/services.sh stop' EXIT; infra/services.sh start && $(PY) -m services.cli demo
+	@trap 'infra/services.sh stop' EXIT; infra/services.sh start && \
+	  echo "The committee's dashboard: $(DASHBOARD_URL) (development sign-in: role" \
+	    "« Comité du label », organisation committee)" && \
+	  { [ ! -t 0 ] || read -r -p "Open it now, then press Enter to run the story. "; } && \
+	  $(PY) -m services.cli demo && \
+	  { [ ! -t 0 ] || read -r -p "Press Enter to stop the services and the dashboard. "; }
 
 # -- benchmarks: printed, never asserted -----------------------------------------------------
 
@@ -107,11 +116,14 @@ test: lint infra-up tools
 test-unit: setup
 	$(PY) -m pytest -q tests/unit
 
-# Outside clients the tests use: grpcurl (Go module proxy) and Debian's docker-compose.
+# Outside clients the tests use: grpcurl (Go module proxy), Debian's docker-compose and
+# Debian's chromium (the dashboard's browser tests).
 tools:
 	@command -v grpcurl >/dev/null || test -x $$(go env GOPATH)/bin/grpcurl || \
 	  GOFLAGS=-mod=mod go install github.com/fullstorydev/grpcurl/cmd/grpcurl@v1.9.4
 	@command -v docker-compose >/dev/null || { test "$$(id -u)" = 0 && apt-get install -y -q docker-compose >/dev/null; }
+	@command -v chromium >/dev/null || { test "$$(id -u)" = 0 && apt-get install -y -q chromium >/dev/null; } || \
+	  echo "no chromium (apt-get install chromium): the dashboard's browser tests will be skipped"
 
 clean: infra-down
 	rm -rf gen .infra .venv

@@ -9,9 +9,14 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 state=${VIGIE_STATE_DIR:-$repo/.infra}
 py=$repo/.venv/bin/python
 export PYTHONPATH=$repo:$repo/gen
-declare -A ports=([labels]=50051 [contracts]=50052 [notices]=50053 [compliance]=50054)
-# compliance.worker is the faust worker of the compliance checks (no gRPC: its web page answers).
-all=(labels contracts notices compliance compliance.worker)
+declare -A ports=([labels]=50051 [contracts]=50052 [notices]=50053 [compliance]=50054
+                  [compliance.worker]=50055)
+# compliance.worker is a worker of the compliance checks (its gRPC port serves health only).
+# dashboard is the committee's web dashboard (HTTP), a client of the four gRPC services.
+all=(labels contracts notices compliance compliance.worker dashboard)
+dashboard_port=${VIGIE_DASHBOARD_PORT:-8080}
+# On this development runner the dashboard's sign-in page also mints tokens (never in production).
+export VIGIE_DASHBOARD_DEV_SIGNIN=${VIGIE_DASHBOARD_DEV_SIGNIN:-true}
 
 start() {
   mkdir -p "$state/logs" "$state/pids"
@@ -23,8 +28,8 @@ start() {
   done
   for service in "${@:-${all[@]}}"; do
     for _ in $(seq 1 100); do
-      if [ "$service" = compliance.worker ]; then
-        (exec 3<>/dev/tcp/127.0.0.1/${VIGIE_COMPLIANCE_WEB_PORT:-6066}) 2>/dev/null && break
+      if [ "$service" = dashboard ]; then
+        (exec 3<>/dev/tcp/127.0.0.1/"$dashboard_port") 2>/dev/null && break
       else
         "$py" -m services.common.healthcheck --port "${ports[$service]}" >/dev/null 2>&1 && break
       fi
@@ -32,7 +37,11 @@ start() {
         echo "$service exited; see $state/logs/$service.log" >&2; tail -20 "$state/logs/$service.log" >&2; exit 1; }
       sleep 0.2
     done
-    echo "$service: running${ports[$service]:+ on 127.0.0.1:${ports[$service]}}" >&2
+    if [ "$service" = dashboard ]; then
+      echo "dashboard: running on http://127.0.0.1:$dashboard_port/" >&2
+    else
+      echo "$service: running${ports[$service]:+ on 127.0.0.1:${ports[$service]}}" >&2
+    fi
   done
 }
 

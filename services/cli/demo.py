@@ -8,8 +8,10 @@ auction; the labelled centre and an unlabelled one bid, the labelled one 4 % dea
 award goes to the unlabelled one, with the label-preference advisory.
 Notices: the winning centre watches its alert stream; the bank cuts the volume by 40 % with
 10 days' notice where the contract asks 3 months; the centre sees the notice and the breach
-as they happen. Compliance: the committee's stream shows the bank's findings as the
-streaming checks record them. Every event that flows on Kafka is printed as it arrives."""
+as they happen. Volumes (demo_volumes.py): the bank's campaign with the same outsourcer at its
+Moroccan site grows while the French contract shrinks with no notice. Compliance: the
+committee's stream shows the bank's findings as the streaming checks record them, and the
+bank's weekly scorecard. Every event that flows on Kafka is printed as it arrives."""
 
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ from vigie.labels.v1 import labels_pb2_grpc
 from vigie.notices.v1 import notices_pb2 as npb
 from vigie.notices.v1 import notices_pb2_grpc
 
+from services.cli import demo_volumes
 from services.cli.compliance import finding_line
 from services.cli.notices import alert_line
 from services.cli.output import as_dict
@@ -43,9 +46,10 @@ SAMPLE_TENDER = SAMPLES / "tender-perennial.json"
 # Referential 1, labelled centre 2 + audit 1 + grant, suspension, reinstatement 2 each,
 # second centre 2; tender registered, 2 bids, award, contract signed; 3 label alerts for the
 # labelled centre; the notice and its 2 alerts; 4 findings (payment terms, reverse auction,
-# label preference, notice breach).
-EXPECTED_EVENTS = 27
-EXPECTED_FINDINGS = 4
+# label preference, notice breach). The volumes: the campaign's tender, bid, award and
+# contract (4), 2 volume reports, 21 scorecards, the 22 volume findings and 6 offshoring alerts.
+EXPECTED_EVENTS = 82
+EXPECTED_FINDINGS = 4 + demo_volumes.EXPECTED_FINDINGS
 PAUSE = 0.3  # seconds between steps, so events show between them
 
 
@@ -64,6 +68,7 @@ class Story:
     def __init__(self, channels: dict[str, grpc.aio.Channel], key: str) -> None:
         self.registry = labels_pb2_grpc.LabelRegistryStub(channels["labels"])
         self.tenders = contracts_pb2_grpc.TenderServiceStub(channels["contracts"])
+        self.contracts = contracts_pb2_grpc.ContractServiceStub(channels["contracts"])
         self.notices = notices_pb2_grpc.NoticeServiceStub(channels["notices"])
         self.monitor = compliance_pb2_grpc.ComplianceMonitorStub(channels["compliance"])
         self.key = key
@@ -124,7 +129,10 @@ async def demo(addresses: dict[str, str]) -> int:
             watch = await committee_watches(story)
             contract = await contracts_story(story, referential)
             await notices_story(story, contract)
+            await volumes_story(story, contract)
             await findings_recorded(watch)
+            await step("The committee reads the bank's scorecard, week by week")
+            await demo_volumes.show_scorecard(story)
         except grpc.aio.AioRpcError as error:
             print(f"  unexpected {error.code().name}: {error.details()}")
             watcher.cancel()
@@ -229,9 +237,12 @@ async def labels_story(story: Story) -> pb.Referential:
 async def contracts_story(story: Story, referential: pb.Referential) -> cpb.Contract:
     tenders = story.tenders
     bank = story.as_(identity.Role.ORDERING_PARTY, story.bank)
-    await step(f"{story.bank} registers a perennial tender: 75-day payment terms, reverse auction")
+    await step(
+        f"{story.bank} registers a perennial tender: 75-day payment terms, reverse auction"
+        " (the renewal of work running since ten weeks ago)"
+    )
     terms = json_format.Parse(SAMPLE_TENDER.read_text(), cpb.TenderTerms())
-    start = story.today + timedelta(days=30)
+    start = demo_volumes.first_monday(story.today)
     terms.start_date.CopyFrom(parse_date(str(start)))
     terms.end_date.CopyFrom(parse_date(str(start + timedelta(days=3 * 365))))
     registered = await tenders.RegisterTender(cpb.RegisterTenderRequest(terms=terms), metadata=bank)
@@ -293,6 +304,24 @@ async def notices_story(story: Story, contract: cpb.Contract) -> None:
             break
         await asyncio.sleep(0.05)
     stream.cancel()
+    await asyncio.gather(reader, return_exceptions=True)
+
+
+async def volumes_story(story: Story, onshore: cpb.Contract) -> None:
+    await step(f"The bank also buys a campaign from {story.unlabelled}, at its Moroccan site")
+    monday = demo_volumes.first_monday(story.today)
+    offshore = await demo_volumes.campaign_contract(story, monday)
+    print(f"  contract {offshore.contract_id}: sites {[s.site_id for s in offshore.sites]}")
+    alerts: list[npb.Alert] = []
+    reader = asyncio.create_task(demo_volumes.watch_alerts(story, alerts))
+    await step(
+        f"{story.unlabelled} reports nine weeks of volumes: from the fifth, Nantes loses 60 %"
+        " with no notice while Casablanca grows by as much; the bank's forecasts never change"
+    )
+    await demo_volumes.report_volumes(story, onshore, offshore, monday)
+    await step(f"{story.unlabelled}'s French centre is alerted of the shift offshore")
+    await demo_volumes.wait_for(alerts, demo_volumes.EXPECTED_ALERTS)
+    reader.cancel()
     await asyncio.gather(reader, return_exceptions=True)
 
 

@@ -62,9 +62,11 @@ async def serve_grpc(
     schema: str,
     register: Callable[[grpc.aio.Server], Iterable[ServiceSpec]],
     background: Mapping[str, Callable[[], Awaitable[None]]] | None = None,
+    process: str | None = None,
 ) -> None:
     """Run a gRPC service until SIGTERM: its outbox relay, its server and its background
-    loops (consumers, sweeps); then drain calls, stop the loops, flush the outbox."""
+    loops (consumers, sweeps); then drain calls, stop the loops, flush the outbox. `process`
+    names the port setting when a schema has several kinds of process (default: schema)."""
     relay = OutboxRelay(
         pool,
         schema,
@@ -74,7 +76,7 @@ async def serve_grpc(
         poll_interval=settings.outbox_poll_interval,
     )
     server, health, port = await start_server(
-        settings.grpc_host, settings.port_for(schema), settings.token_key, register
+        settings.grpc_host, settings.port_for(process or schema), settings.token_key, register
     )
     jobs = {"outbox-relay": relay.run, **(background or {})}
     tasks = [asyncio.create_task(job(), name=name) for name, job in jobs.items()]

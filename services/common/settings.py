@@ -14,7 +14,14 @@ class Exporter(StrEnum):
     NONE = "none"
 
 
-DEFAULT_PORTS = {"labels": 50051, "contracts": 50052, "notices": 50053, "compliance": 50054}
+DEFAULT_PORTS = {
+    "labels": 50051,
+    "contracts": 50052,
+    "notices": 50053,
+    "compliance": 50054,
+    # The checks' workers serve the gRPC health service only.
+    "compliance-worker": 50055,
+}
 
 
 class Settings(BaseSettings):
@@ -36,6 +43,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # How often the relay looks at the outbox when no notification woke it (seconds).
     outbox_poll_interval: float = 1.0
+    # The consumer group of the compliance checks' workers. Another group checks every input
+    # topic again from the start, with state of its own (a replay).
+    checks_group: str = "compliance.checks"
     # How often the labels service looks for labels past their validity (seconds).
     expiry_interval: float = 60.0
 

@@ -24,6 +24,7 @@ VOLUMES = "vigie.volumes"
 NOTICE_EVENTS = "vigie.notices.events"
 ALERTS = "vigie.alerts"
 FINDINGS = "vigie.findings"
+SCORECARDS = "vigie.scorecards"
 DEAD_LETTER = "vigie.deadletter"
 
 DECLARATION = Path(__file__).resolve().parents[2] / "infra" / "topics.toml"

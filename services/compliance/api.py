@@ -14,7 +14,13 @@ from services.common.identity import Role
 from services.compliance.monitor import Monitor
 
 WATCHERS = (Role.COMMITTEE, Role.ORDERING_PARTY)
-ROLES = {"WatchFindings": WATCHERS, "ListFindings": WATCHERS}
+ROLES = {
+    "WatchFindings": WATCHERS,
+    "ListFindings": WATCHERS,
+    "GetFinding": WATCHERS,
+    "CloseFinding": (Role.COMMITTEE,),
+    "GetScorecard": WATCHERS,
+}
 
 
 class ComplianceMonitorServicer(compliance_pb2_grpc.ComplianceMonitorServicer):
@@ -28,6 +34,15 @@ class ComplianceMonitorServicer(compliance_pb2_grpc.ComplianceMonitorServicer):
     async def ListFindings(self, request, context) -> pb.ListFindingsResponse:
         findings = await self._monitor.list(identity.current(), request)
         return pb.ListFindingsResponse(findings=findings)
+
+    async def GetFinding(self, request, context) -> pb.Finding:
+        return await self._monitor.get(identity.current(), request.finding_id)
+
+    async def CloseFinding(self, request, context) -> pb.Finding:
+        return await self._monitor.close(identity.current(), request)
+
+    async def GetScorecard(self, request, context) -> pb.GetScorecardResponse:
+        return await self._monitor.scorecard(identity.current(), request)
 
 
 def register(server: grpc.aio.Server, monitor: Monitor) -> list[ServiceSpec]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from vigie.compliance.v1 import compliance_pb2 as pb
 from vigie.events.v1.envelope_pb2 import Envelope
 
+from services.compliance.check_store import ContractState
 from services.compliance.findings import _finding
 from services.rules.findings import Breach, Severity
 
@@ -43,4 +44,18 @@ def finding_from_breach(
         summary=breach.summary,
         explanation=breach.explanation,
         reference=breach.reference,
+    )
+
+
+def contract_finding(
+    breach: Breach, type: pb.FindingType, contract: ContractState, source: Envelope
+) -> pb.Finding:
+    """The finding of a breach about one contract, in its ordering party's name."""
+    return finding_from_breach(
+        breach,
+        type=type,
+        ordering_party_id=contract.ordering_party_id,
+        contract_id=contract.contract_id,
+        centre_id=contract.centre_id,
+        source_envelope=source,
     )

@@ -1,5 +1,6 @@
 """The compliance service's gRPC side: ComplianceMonitor, and the findings recorded from the
-findings topic. The checks themselves run in the faust workers (`services.compliance.worker`)."""
+findings and scorecards topics. The checks themselves run in the workers
+(`services.compliance.worker`)."""
 
 from __future__ import annotations
 

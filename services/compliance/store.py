@@ -52,3 +52,70 @@ async def findings_after(
         filters["since"],
     )
     return [(r["seq"], pb.Finding.FromString(r["document"])) for r in rows]
+
+
+async def finding(conn: asyncpg.Connection, finding_id: str) -> pb.Finding | None:
+    document = await conn.fetchval(
+        "SELECT document FROM findings WHERE finding_id = $1", finding_id
+    )
+    return pb.Finding.FromString(document) if document else None
+
+
+async def close(
+    conn: asyncpg.Connection, finding_id: str, reason: str, at: datetime
+) -> pb.Finding | None:
+    """Close an open finding; None when it is not there or already closed."""
+    row = await conn.fetchrow(
+        "SELECT document, closed_at FROM findings WHERE finding_id = $1 FOR UPDATE", finding_id
+    )
+    if row is None or row["closed_at"] is not None:
+        return None
+    closed = pb.Finding.FromString(row["document"])
+    closed.closed_at.FromDatetime(at)
+    closed.closing_reason = reason
+    await conn.execute(
+        "UPDATE findings SET closed_at = $2, document = $3 WHERE finding_id = $1",
+        finding_id,
+        at,
+        closed.SerializeToString(),
+    )
+    return closed
+
+
+async def save_scorecard(conn: asyncpg.Connection, card: pb.Scorecard, year: int, week: int):
+    await conn.execute(
+        "INSERT INTO scorecards (ordering_party_id, iso_year, iso_week, document)"
+        " VALUES ($1, $2, $3, $4) ON CONFLICT (ordering_party_id, iso_year, iso_week)"
+        " DO UPDATE SET document = EXCLUDED.document",
+        card.ordering_party_id,
+        year,
+        week,
+        card.SerializeToString(),
+    )
+
+
+async def scorecards(
+    conn: asyncpg.Connection, party: str, first: tuple[int, int], last: tuple[int, int]
+) -> dict[tuple[int, int], pb.Scorecard]:
+    rows = await conn.fetch(
+        "SELECT iso_year, iso_week, document FROM scorecards WHERE ordering_party_id = $1"
+        " AND (iso_year, iso_week) BETWEEN ($2, $3) AND ($4, $5)",
+        party,
+        *first,
+        *last,
+    )
+    return {(r["iso_year"], r["iso_week"]): pb.Scorecard.FromString(r["document"]) for r in rows}
+
+
+async def open_findings(
+    conn: asyncpg.Connection, party: str, at: datetime
+) -> list[tuple[int, int]]:
+    """(type, count) of the party's findings recorded before `at` and not closed by then."""
+    rows = await conn.fetch(
+        "SELECT type, count(*)::int AS open FROM findings WHERE ordering_party_id = $1"
+        " AND recorded_at < $2 AND (closed_at IS NULL OR closed_at >= $2)"
+        " GROUP BY type ORDER BY type",
+        party,
+        at,
+    )
+    return [(r["type"], r["open"]) for r in rows]

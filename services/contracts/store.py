@@ -212,15 +212,23 @@ VOLUME_COLUMNS = (
 _FIGURES = "interval_minutes, offered, handled, forecast, handled_seconds"
 
 
-async def upsert_volumes(conn: asyncpg.Connection, rows: list[tuple]) -> list[asyncpg.Record]:
-    """Store interval rows (VOLUME_COLUMNS order) in bulk; return the rows that changed
-    anything, with `inserted` true for a first report and false for a correction."""
+async def upsert_volumes(
+    conn: asyncpg.Connection, rows: list[tuple]
+) -> tuple[list[asyncpg.Record], dict[tuple, asyncpg.Record]]:
+    """Store interval rows (VOLUME_COLUMNS order) in bulk. Returns the rows that changed
+    anything, with `inserted` true for a first report and false for a correction, and the
+    stored rows the corrections replace, by (contract, site, interval)."""
     columns = ", ".join(VOLUME_COLUMNS)
     await conn.execute(
         "CREATE TEMP TABLE incoming_volumes (LIKE volumes INCLUDING DEFAULTS) ON COMMIT DROP"
     )
     await conn.copy_records_to_table("incoming_volumes", records=rows, columns=VOLUME_COLUMNS)
-    return await conn.fetch(
+    before = await conn.fetch(
+        f"SELECT {', '.join('v.' + c for c in VOLUME_COLUMNS)} FROM volumes v"
+        " JOIN incoming_volumes i USING (contract_id, site_id, interval_start) FOR UPDATE OF v"
+    )
+    previous = {(r["contract_id"], r["site_id"], r["interval_start"]): r for r in before}
+    changed = await conn.fetch(
         f"INSERT INTO volumes ({columns}) SELECT {columns} FROM incoming_volumes"
         " ON CONFLICT (contract_id, site_id, interval_start) DO UPDATE SET"
         "   interval_minutes = EXCLUDED.interval_minutes, offered = EXCLUDED.offered,"
@@ -230,3 +238,4 @@ async def upsert_volumes(conn: asyncpg.Connection, rows: list[tuple]) -> list[as
         f"   IS DISTINCT FROM (EXCLUDED.{_FIGURES.replace(', ', ', EXCLUDED.')})"
         f" RETURNING (xmax = 0) AS inserted, {columns}"
     )
+    return changed, previous

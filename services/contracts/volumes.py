@@ -48,8 +48,8 @@ class VolumeReports:
         async with unit_of_work(self.pool, SCHEMA) as uow:
             contracts = await store.get_contracts(uow.conn, sorted({r[0] for r in rows}))
             _check_against_contracts(caller, rows, contracts)
-            changed = await store.upsert_volumes(uow.conn, list(_latest(rows).values()))
-            _publish(uow, changed, contracts)
+            changed, previous = await store.upsert_volumes(uow.conn, list(_latest(rows).values()))
+            _publish(uow, changed, previous, contracts)
         stored = sum(1 for r in changed if r["inserted"])
         return pb.ReportVolumesResponse(
             received=len(records),
@@ -126,20 +126,29 @@ def _latest(rows: Iterable[tuple]) -> dict[tuple, tuple]:
     return {(r[0], r[1], r[2]): r for r in rows}
 
 
-def _publish(uow: UnitOfWork, changed: list[asyncpg.Record], contracts: dict) -> None:
-    by_contract: dict[str, list[pb.VolumeRecord]] = defaultdict(list)
+def _publish(
+    uow: UnitOfWork, changed: list[asyncpg.Record], previous: dict, contracts: dict
+) -> None:
+    by_contract: dict[str, list[asyncpg.Record]] = defaultdict(list)
     for row in changed:
-        by_contract[str(row["contract_id"])].append(_record(row))
-    for contract_id, intervals in by_contract.items():
+        by_contract[str(row["contract_id"])].append(row)
+    for contract_id, rows in by_contract.items():
         contract = contracts[contract_id]
-        for at in range(0, len(intervals), CHUNK):
+        for at in range(0, len(rows), CHUNK):
+            chunk = rows[at : at + CHUNK]
+            replaced = (previous.get(_key(r)) for r in chunk if not r["inserted"])
             payload = events.VolumesReported(
                 contract_id=contract_id,
                 ordering_party_id=contract.ordering_party_id,
                 centre_id=contract.centre_id,
-                intervals=intervals[at : at + CHUNK],
+                intervals=[_record(r) for r in chunk],
+                replaced=[_record(r) for r in replaced if r is not None],
             )
             uow.emit(wrap(topics.VOLUMES, payload, aggregate_id=contract_id, producer=PRODUCER))
+
+
+def _key(row: asyncpg.Record) -> tuple:
+    return (row["contract_id"], row["site_id"], row["interval_start"])
 
 
 def _record(row: asyncpg.Record) -> pb.VolumeRecord:

@@ -1,11 +1,14 @@
 """What the notices service learns from other services' events: contracts (parties, notice
-schedule, baseline volume, amendments, termination) from the contracts topic, and label
-changes, which become alerts for the centre concerned."""
+schedule, baseline volume, amendments, termination) from the contracts topic; label changes,
+which become alerts for the centre concerned; and offshoring findings of the compliance
+checks, which become alerts for each onshore centre whose volume is leaving."""
 
 from __future__ import annotations
 
 import asyncpg
 from google.protobuf.message import Message
+from vigie.compliance.v1 import compliance_pb2 as fpb
+from vigie.compliance.v1 import events_pb2 as finding_events
 from vigie.contracts.v1 import events_pb2 as contract_events
 from vigie.events.v1.envelope_pb2 import Envelope
 from vigie.labels.v1 import events_pb2 as label_events
@@ -24,6 +27,7 @@ CONTRACT_CHANGES = (
     contract_events.ContractAmended,
     contract_events.ContractTerminated,
 )
+SHIFT = "offshoring_shift"  # the offshoring finding that concerns onshore centres
 LABEL_CHANGES = {
     label_events.LabelGranted: labels_pb2.LABEL_STATUS_GRANTED,
     label_events.LabelSuspended: labels_pb2.LABEL_STATUS_SUSPENDED,
@@ -38,6 +42,10 @@ async def apply(uow: UnitOfWork, envelope: Envelope, payload: Message) -> None:
         await store.upsert_contract(uow.conn, payload.contract)
     elif type(payload) in LABEL_CHANGES:
         await raise_alert(uow, _label_alert(envelope, payload))
+    elif isinstance(payload, finding_events.FindingRaised) and payload.finding.rule == SHIFT:
+        for centre_id in _onshore_centres(payload.finding):
+            if await store.first_finding_alert(uow.conn, payload.finding.finding_id, centre_id):
+                await raise_alert(uow, _offshoring_alert(envelope, payload.finding, centre_id))
     # Other events on these topics (tenders, registrations, audits) concern no centre's alerts.
 
 
@@ -58,10 +66,42 @@ def _label_alert(envelope: Envelope, payload: Message) -> pb.Alert:
     )
 
 
+def _onshore_centres(finding: fpb.Finding) -> list[str]:
+    listed = finding.evidence.fields.get("onshore_centres")
+    return [c for c in (listed.string_value.split(",") if listed else []) if c]
+
+
+def _offshoring_alert(envelope: Envelope, finding: fpb.Finding, centre_id: str) -> pb.Alert:
+    evidence = finding.evidence
+
+    def figure(name: str) -> int:
+        return int(evidence[name]) if name in evidence else 0
+
+    warning = pb.OffshoringWarning(
+        finding_id=finding.finding_id,
+        ordering_party_id=finding.ordering_party_id,
+        key=str(evidence["key"]) if "key" in evidence else "",
+        window_before=str(evidence["window_before"]) if "window_before" in evidence else "",
+        window_after=str(evidence["window_after"]) if "window_after" in evidence else "",
+        onshore_before=figure("onshore_before"),
+        onshore_after=figure("onshore_after"),
+        offshore_before=figure("offshore_before"),
+        offshore_after=figure("offshore_after"),
+        explanation=finding.explanation,
+    )
+    return pb.Alert(
+        centre_id=centre_id,
+        kind=pb.ALERT_KIND_OFFSHORING,
+        created_at=envelope.occurred_at,
+        summary=f"Offshoring: {finding.summary}",
+        offshoring=warning,
+    )
+
+
 def projections_consumer(pool: asyncpg.Pool, bootstrap: str) -> EventConsumer:
     return EventConsumer(
         group=GROUP,
-        topic_names=[topics.CONTRACT_EVENTS, topics.LABEL_EVENTS],
+        topic_names=[topics.CONTRACT_EVENTS, topics.LABEL_EVENTS, topics.FINDINGS],
         handler=apply,
         pool=pool,
         schema="notices",

@@ -136,3 +136,15 @@ async def acknowledge_alerts(conn: asyncpg.Connection, centre_id: str, up_to: in
         up_to,
     )
     return value or 0
+
+
+async def first_finding_alert(conn: asyncpg.Connection, finding_id: str, centre_id: str) -> bool:
+    """True the first time a finding alerts this centre."""
+    return bool(
+        await conn.fetchval(
+            "INSERT INTO finding_alerts (finding_id, centre_id) VALUES ($1, $2)"
+            " ON CONFLICT DO NOTHING RETURNING true",
+            finding_id,
+            centre_id,
+        )
+    )

@@ -163,15 +163,11 @@ compliance_service = session_service("services.compliance")
 
 
 def start_worker(
-    settings: Settings, folder: Path, app_id: str = "vigie-compliance"
+    settings: Settings, folder: Path, group: str = "compliance.checks"
 ) -> subprocess.Popen:
-    """A faust worker of the compliance checks, as its own process, in group `app_id`."""
+    """A worker of the compliance checks, as its own process, in consumer group `group`."""
     folder.mkdir(parents=True, exist_ok=True)
-    env = service_env(settings, 0) | {
-        "VIGIE_COMPLIANCE_APP_ID": app_id,
-        "VIGIE_COMPLIANCE_DATA_DIR": str(folder / "data"),
-        "VIGIE_COMPLIANCE_WEB_PORT": str(free_port()),
-    }
+    env = service_env(settings, free_port()) | {"VIGIE_CHECKS_GROUP": group}
     with open(folder / "worker.log", "ab") as log:
         return subprocess.Popen(
             [sys.executable, "-m", "services.compliance.worker"],

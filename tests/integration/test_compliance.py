@@ -1,5 +1,5 @@
 """The streaming checks end to end: events from the contracts and notices services, checked
-by a faust worker running as its own process, recorded by the compliance service and
+by a worker of the checks running as its own process, recorded by the compliance service and
 streamed to the committee over gRPC."""
 
 from __future__ import annotations
@@ -132,7 +132,7 @@ async def test_the_story_becomes_findings_on_the_topic_and_the_committees_stream
         assert {f.rule for f in await serious.wait_for(1)} <= {"payment_terms", "notice_breach"}
 
         # On the topic, the notice's finding is in the trace of the gRPC call that issued it:
-        # gRPC → outbox → Kafka → faust worker → findings topic.
+        # gRPC → outbox → Kafka → checks worker → outbox → findings topic.
         records = await findings_topic.collect(lambda r: r.key == party.encode(), 4)
         notice_finding = next(
             r for r in records if decode(r.value)[1].finding.rule == "notice_breach"

@@ -29,6 +29,8 @@ GRPC_SERVICES = {"labels": 50051, "contracts": 50052, "notices": 50053, "complia
 OBSERVABILITY = ("otel-collector", "jaeger")
 # Faust workers: scaled out, so they publish no port and write only inside the container.
 WORKERS = {"compliance": "services.compliance.worker"}
+# Web servers over the gRPC APIs: service -> (module, container port).
+WEB = {"dashboard": ("services.dashboard", 8080)}
 
 COMPOSE = shutil.which("docker-compose")
 pytestmark = pytest.mark.skipif(COMPOSE is None, reason="docker-compose is not installed")
@@ -126,7 +128,7 @@ def test_config_validates(env_file: Path) -> None:
 
 
 def test_the_expected_services_are_there(services: dict) -> None:
-    expected = {*INFRASTRUCTURE, *JOBS, *GRPC_SERVICES, *OBSERVABILITY, *WORKERS}
+    expected = {*INFRASTRUCTURE, *JOBS, *GRPC_SERVICES, *OBSERVABILITY, *WORKERS, *WEB}
     assert expected <= set(services), f"missing: {expected - set(services)}"
 
 
@@ -189,6 +191,26 @@ def test_grpc_services_wait_for_healthy_infrastructure(services: dict) -> None:
         assert svc["healthcheck"]["test"][-2:] == ["--port", str(port)]
         published = [port_parts(p)[2] for p in svc.get("ports", [])]
         assert port in published, f"{name}: port {port} not published"
+
+
+def test_the_dashboard_reads_the_grpc_services_and_answers_its_health_check(services: dict) -> None:
+    for name, (module, port) in WEB.items():
+        svc = services[name]
+        assert svc["command"] == ["python", "-m", module]
+        assert svc["image"] == services["labels"]["image"]
+        env = svc["environment"]
+        assert env["VIGIE_DASHBOARD_HOST"] == "0.0.0.0"  # else the published port reaches nothing
+        assert env["VIGIE_DASHBOARD_PORT"] == str(port)
+        for variable, grpc_service in (
+            ("VIGIE_LABELS_ADDR", "labels"),
+            ("VIGIE_CONTRACTS_ADDR", "contracts"),
+            ("VIGIE_NOTICES_ADDR", "notices"),
+            ("VIGIE_COMPLIANCE_ADDR", "compliance-monitor"),
+        ):
+            assert env[variable] == f"{grpc_service}:{GRPC_SERVICES[grpc_service]}"
+            assert grpc_service in svc["depends_on"]
+        assert f"127.0.0.1:{port}/sante" in " ".join(svc["healthcheck"]["test"])
+        assert port in [port_parts(p)[2] for p in svc.get("ports", [])]
 
 
 def test_published_ports_bind_localhost_only(services: dict) -> None:

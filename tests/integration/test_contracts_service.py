@@ -443,6 +443,12 @@ async def test_report_volumes_stores_each_interval_once_and_publishes_it(
     assert (fix.stored, fix.corrected, fix.unchanged) == (0, 1, 0)
     more = await volumes.collect(lambda r: r.key == contract.contract_id.encode(), 1, timeout=20)
     assert [len(decode(r.value)[1].intervals) for r in more] == [1]  # nothing for the resend
+    correction = decode(more[0].value)[1]
+    assert [p.handled_contacts for p in correction.intervals] == [corrected.handled_contacts]
+    # The figures it replaces ride along, so the checks can keep weekly sums right.
+    assert [p.handled_contacts for p in correction.replaced] == [corrected.handled_contacts + 1]
+    assert correction.replaced[0].interval_start == corrected.interval_start
+    assert all(not p.replaced for p in payloads)  # first reports replace nothing
 
 
 async def test_a_malformed_record_refuses_the_whole_stream(

@@ -1,0 +1,196 @@
+"""The streaming checks: from the events of tenders, contracts, notices and volumes to findings
+and scorecards.
+
+A consumer group of worker processes (services/compliance/worker.py) shares the partitions of
+the input topics; each record is applied with the shared consumer (common/consumer.py): its
+state change, the findings and scorecards it raises (outbox) and the consumer's offsets commit
+in one PostgreSQL transaction. So a worker killed at any point loses nothing and repeats
+nothing: its partitions resume, on whichever worker, from the offsets stored with the state.
+
+The checks that need one event only are in findings.py; those that need state across events
+are here (disguised perennial activity, offshore amendments) and in weekly.py (volumes)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC
+from decimal import Decimal
+
+from google.protobuf.message import Message
+from vigie.compliance.v1 import compliance_pb2 as pb
+from vigie.compliance.v1 import events_pb2 as events
+from vigie.contracts.v1 import events_pb2 as contract_events
+from vigie.events.v1.envelope_pb2 import Envelope
+from vigie.notices.v1 import events_pb2 as notice_events
+
+from services.common import topics
+from services.common.clock import french_day
+from services.common.consumer import EventConsumer
+from services.common.envelope import wrap
+from services.common.protos import to_date
+from services.common.uow import UnitOfWork
+from services.compliance import check_store as state
+from services.compliance import scorecards
+from services.compliance.breaches import contract_finding
+from services.compliance.check_store import ContractState, Week
+from services.compliance.findings import findings_for
+from services.compliance.weekly import Policies, VolumeChecks
+from services.rules import offshoring, perennial
+from services.rules.perennial import CHAINED_TYPES, ContractSpan
+from services.rules.purchasing import ActivityType
+from services.rules.workload import iso_week
+
+log = logging.getLogger(__name__)
+
+CHECKED_TOPICS = [
+    topics.TENDER_EVENTS,
+    topics.CONTRACT_EVENTS,
+    topics.NOTICE_EVENTS,
+    topics.VOLUMES,
+]
+CONTRACT_CHANGES = (
+    contract_events.ContractSigned,
+    contract_events.ContractAmended,
+    contract_events.ContractTerminated,
+)
+
+
+@dataclass
+class Checks:
+    group: str
+    policies: Policies = field(default_factory=Policies)
+    perennial_policy: perennial.PerennialPolicy = perennial.DEFAULT_POLICY
+
+    def __post_init__(self) -> None:
+        self.volumes = VolumeChecks(self.group, self.policies)
+
+    async def apply(self, uow: UnitOfWork, envelope: Envelope, payload: Message) -> None:
+        found = findings_for(envelope, payload)
+        scorecard_weeks: set[tuple[str, Week]] = set()
+        match payload:
+            case contract_events.VolumesReported():
+                more, weeks = await self.volumes.on_volumes(uow.conn, envelope, payload)
+                found += more
+                scorecard_weeks |= {(payload.ordering_party_id, w) for w in weeks}
+            case _ if isinstance(payload, CONTRACT_CHANGES):
+                found += await self._on_contract(uow, envelope, payload)
+            case notice_events.NoticeIssued(notice=notice):
+                await self._on_notice(uow, notice)
+                week = iso_week(french_day(notice.issued_at.ToDatetime(tzinfo=UTC)))
+                scorecard_weeks.add((notice.ordering_party_id, week))
+        for finding in found:
+            await self._raise(uow, envelope, finding)
+        for party, week in sorted(scorecard_weeks):
+            card = await scorecards.compute(uow.conn, self.group, party, week)
+            uow.emit(
+                wrap(
+                    topics.SCORECARDS,
+                    events.ScorecardComputed(scorecard=card),
+                    aggregate_id=f"{party}|{card.week}",
+                    producer=self.group,
+                )
+            )
+
+    async def _raise(self, uow: UnitOfWork, source: Envelope, finding: pb.Finding) -> None:
+        """Publish a finding the first time this group finds it. The envelope gets an id of
+        its own; consumers keep each finding id once."""
+        if not await state.mark_raised(uow.conn, self.group, finding.finding_id):
+            return
+        uow.emit(
+            wrap(
+                topics.FINDINGS,
+                events.FindingRaised(finding=finding),
+                aggregate_id=finding.ordering_party_id,
+                producer=self.group,  # which group of workers raised it
+                occurred_at=source.occurred_at.ToDatetime(),
+            )
+        )
+
+    async def _on_contract(
+        self, uow: UnitOfWork, envelope: Envelope, payload: Message
+    ) -> list[pb.Finding]:
+        contract = payload.contract
+        try:
+            now = state.state_of(contract)
+        except ValueError:
+            log.warning("contract %s: impossible date, not checked", contract.contract_id)
+            return []
+        before = await state.contract(uow.conn, self.group, contract.contract_id)
+        if not await state.save_contract(uow.conn, self.group, now):
+            return []  # an older version seen again
+        found = []
+        if before is not None and isinstance(payload, contract_events.ContractAmended):
+            found += self._offshore_amendment(envelope, before, now)
+        if ActivityType(now.activity_type) in CHAINED_TYPES:
+            found += await self._disguised_perennial(uow, envelope, now.ordering_party_id)
+        found += await self.volumes.on_contract(uow.conn, envelope, now.contract_id)
+        return found
+
+    def _offshore_amendment(
+        self, envelope: Envelope, before: ContractState, now: ContractState
+    ) -> list[pb.Finding]:
+        breach = offshoring.offshore_amendment(
+            f"{now.contract_id}|v{now.version}",
+            before.sites.values(),
+            now.sites.values(),
+            self.policies.offshoring,
+        )
+        return (
+            [contract_finding(breach, pb.FINDING_TYPE_OFFSHORING, now, envelope)] if breach else []
+        )
+
+    async def _disguised_perennial(
+        self, uow: UnitOfWork, envelope: Envelope, party: str
+    ) -> list[pb.Finding]:
+        """The party's campaign and punctual contracts, under a lock per party: two workers
+        applying two contracts of one party at once would each miss the other's."""
+        await state.lock(uow.conn, f"perennial|{party}")
+        held = await state.contracts_of_party(
+            uow.conn, self.group, party, [int(t) for t in CHAINED_TYPES]
+        )
+        spans = {c.contract_id: c for c in held if c.last_day >= c.start_date}
+        found = []
+        for breach in perennial.disguised_perennial(
+            [_span(c) for c in spans.values()], self.perennial_policy
+        ):
+            last = spans[str(breach.evidence["contracts"]).split(",")[-1]]
+            found.append(
+                contract_finding(breach, pb.FINDING_TYPE_DISGUISED_PERENNIAL, last, envelope)
+            )
+        return found
+
+    async def _on_notice(self, uow: UnitOfWork, notice) -> None:
+        await state.save_notice(
+            uow.conn,
+            self.group,
+            notice.notice_id,
+            notice.contract_id,
+            notice.ordering_party_id,
+            to_date(notice.effective_date),
+            Decimal(str(notice.change_percent)),
+            notice.issued_at.ToDatetime(tzinfo=UTC),
+            notice.verdict.complies,
+        )
+
+    def consumer(self, pool, bootstrap: str) -> EventConsumer:
+        return EventConsumer(
+            group=self.group,
+            topic_names=CHECKED_TOPICS,
+            handler=self.apply,
+            pool=pool,
+            schema="compliance",
+            bootstrap=bootstrap,
+        )
+
+
+def _span(contract: ContractState) -> ContractSpan:
+    return ContractSpan(
+        contract_id=contract.contract_id,
+        ordering_party_id=contract.ordering_party_id,
+        scope=contract.scope,
+        activity_type=ActivityType(contract.activity_type),
+        start=contract.start_date,
+        end=contract.last_day,
+        centre_id=contract.centre_id,
+    )

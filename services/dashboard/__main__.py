@@ -1,0 +1,3 @@
+from services.dashboard.main import main
+
+main()

@@ -1,0 +1,207 @@
+"""Page « Constat »: one finding, its explanation and source, and its evidence:
+- a notice breach: the required and the actual lead time on a calendar with weekends and
+  public holidays (the notice itself from NoticeService);
+- an unannounced change, forecast errors or an offshoring shift: the volumes as a chart;
+- always: the figures of the evidence, and the contract it is about (ContractService)."""
+
+from __future__ import annotations
+
+import grpc
+from aiohttp import web
+from google.protobuf import json_format
+from vigie.compliance.v1 import compliance_pb2 as pb
+from vigie.contracts.v1 import contracts_pb2 as kpb
+from vigie.notices.v1 import notices_pb2 as npb
+
+from services.dashboard import access, french
+from services.dashboard.backends import BackendError, Backends
+from services.dashboard.calendar import lead_time_calendar
+from services.dashboard.evidence import volume_chart
+from services.dashboard.findings import SEVERITY_CSS
+from services.dashboard.markup import e, notice_box, page, party_url, table
+
+NOT_SERVED_YET = (grpc.StatusCode.UNIMPLEMENTED, grpc.StatusCode.PERMISSION_DENIED)
+CONTRACT_STATUSES = {
+    kpb.CONTRACT_STATUS_ACTIVE: "en cours",
+    kpb.CONTRACT_STATUS_TERMINATED: "résilié",
+}
+
+
+async def finding_page(request: web.Request) -> web.Response:
+    caller, token = request["caller"], request["token"]
+    access.require_findings(caller)
+    backends: Backends = request.app["backends"]
+    finding_id = request.match_info["finding_id"]
+    try:
+        finding = await find(backends, finding_id, token)
+    except BackendError as error:
+        html = page("Constat", notice_box(error.message), caller)
+        return web.Response(text=html, status=_status(error), content_type="text/html")
+    if finding is None:
+        html = page(
+            "Constat", notice_box("Constat introuvable, ou hors de votre périmètre."), caller
+        )
+        return web.Response(text=html, status=404, content_type="text/html")
+
+    evidence = json_format.MessageToDict(finding.evidence)
+    sections = [header(finding)]
+    if finding.type == pb.FINDING_TYPE_NOTICE_BREACH and evidence.get("notice_id"):
+        sections.append(await notice_evidence(backends, token, evidence))
+    chart = volume_chart(finding.rule, evidence)
+    if chart:
+        sections.append(f'<section class="evidence-chart"><h2>Volumes</h2>{chart}</section>')
+    sections.append(evidence_table(evidence))
+    if finding.contract_id:
+        sections.append(await contract_section(backends, token, finding.contract_id))
+    html = page(french.rule(finding.rule), "".join(sections), caller)
+    return web.Response(text=html, content_type="text/html", charset="utf-8")
+
+
+async def find(backends: Backends, finding_id: str, token: str) -> pb.Finding | None:
+    """GetFinding; while the service does not serve it, the same finding out of ListFindings
+    (which, like GetFinding, shows an ordering party only its own). A server that does not
+    know the method yet answers UNIMPLEMENTED, or PERMISSION_DENIED when its role table has
+    no entry for it; falling back then shows nothing ListFindings would not."""
+    try:
+        return await backends.call(
+            "compliance", "GetFinding", pb.GetFindingRequest(finding_id=finding_id), token
+        )
+    except BackendError as error:
+        if error.code == grpc.StatusCode.NOT_FOUND:
+            return None
+        if error.code not in NOT_SERVED_YET:
+            raise
+    listed = await backends.call(
+        "compliance", "ListFindings", pb.ListFindingsRequest(limit=10_000), token
+    )
+    return next((f for f in listed.findings if f.finding_id == finding_id), None)
+
+
+def header(finding: pb.Finding) -> str:
+    severity_css = SEVERITY_CSS.get(finding.severity, "info")
+    closed = (
+        f"<li>Clos le {e(french.moment(finding.closed_at))} : {e(finding.closing_reason)}</li>"
+        if finding.closed_at.seconds
+        else "<li>Ouvert</li>"
+    )
+    return (
+        f'<section class="finding-detail severity-{severity_css}">'
+        f'<p class="meta"><span class="badge severity-{severity_css}">'
+        f"{e(french.severity(finding.severity))}</span> "
+        f'<span class="type">{e(french.finding_type(finding.type))}</span></p>'
+        f'<p class="summary">{e(finding.summary)}</p>'
+        f'<p class="explanation">{e(finding.explanation)}</p>'
+        f'<p class="reference"><span>Source :</span> {e(finding.reference)}</p>'
+        '<ul class="facts">'
+        f'<li>Donneur d\'ordre : <a href="{e(party_url(finding.ordering_party_id))}">'
+        f"{e(finding.ordering_party_id)}</a></li>"
+        + (
+            f'<li>Centre : <a href="/centres/{e(finding.centre_id)}">'
+            f"{e(finding.centre_id)}</a></li>"
+            if finding.centre_id
+            else ""
+        )
+        + f"<li>Survenu le {e(french.moment(finding.occurred_at))}, "
+        f"enregistré le {e(french.moment(finding.recorded_at))}</li>"
+        f"{closed}"
+        f"<li>Règle : <code>{e(finding.rule)}</code> · constat <code>{e(finding.finding_id)}</code>"
+        "</li></ul></section>"
+    )
+
+
+async def notice_evidence(backends: Backends, token: str, evidence: dict) -> str:
+    unit = french.EVIDENCE_UNITS.get(str(evidence.get("unit", "")), 0)
+    figures = (
+        f"<p>Préavis exigé : <strong>{e(french.lead_time(int(evidence.get('required', 0)), unit))}"
+        f"</strong> · préavis donné : <strong>"
+        f"{e(french.lead_time(int(evidence.get('actual', 0)), unit))}</strong> · manque : "
+        f"<strong>{e(french.number(int(evidence.get('shortfall_days', 0))))} jours</strong>"
+        "</p>"
+    )
+    if evidence.get("below_agent_schedule_floor"):
+        figures += (
+            '<p class="message warning">Moins que les 7 jours ouvrés dont les plannings des '
+            "conseillers ont besoin (Code du travail) : le changement ne peut pas être absorbé "
+            "sans bouleverser les plannings.</p>"
+        )
+    try:
+        notice = await backends.call(
+            "notices", "GetNotice", npb.GetNoticeRequest(notice_id=evidence["notice_id"]), token
+        )
+    except BackendError as error:
+        return (
+            f'<section class="lead-time"><h2>Délai de prévenance</h2>{figures}'
+            f"{notice_box('Calendrier indisponible. ' + error.message, 'warning')}</section>"
+        )
+    notified = french.from_date(notice.notified_on)
+    effective = french.from_date(notice.effective_date)
+    deadline = french.from_date(notice.verdict.deadline) or notified
+    dates = (
+        f"<p>Préavis donné le <strong>{e(french.day(notified))}</strong> pour un changement "
+        f"effectif le <strong>{e(french.day(effective))}</strong> ; il fallait prévenir au "
+        f"plus tard le <strong>{e(french.day(deadline))}</strong>.</p>"
+        if notified and effective
+        else ""
+    )
+    calendar = lead_time_calendar(notified, deadline, effective) if notified and effective else ""
+    return (
+        f'<section class="lead-time"><h2>Délai de prévenance</h2>{figures}{dates}'
+        f"<p>Motif donné : {e(notice.reason)}</p>{calendar}</section>"
+    )
+
+
+def evidence_table(evidence: dict) -> str:
+    rows = [
+        [f"{e(french.EVIDENCE_LABELS.get(k, k))} <code>{e(k)}</code>", e(_figure(v))]
+        for k, v in sorted(evidence.items(), key=_evidence_order)
+    ]
+    figures = table(["Élément", "Valeur"], rows)
+    return f'<section class="evidence"><h2>Éléments chiffrés</h2>{figures}</section>'
+
+
+async def contract_section(backends: Backends, token: str, contract_id: str) -> str:
+    try:
+        contract = await backends.call(
+            "contracts", "GetContract", kpb.GetContractRequest(contract_id=contract_id), token
+        )
+    except BackendError as error:
+        problem = notice_box(error.message, "warning")
+        return f'<section class="contract"><h2>Contrat</h2>{problem}</section>'
+    countries = sorted({s.country for s in contract.sites if s.country})
+    status = CONTRACT_STATUSES.get(contract.status, "statut inconnu")
+    return (
+        '<section class="contract"><h2>Contrat</h2><ul class="facts">'
+        f"<li>Contrat <code>{e(contract.contract_id)}</code> (version {contract.version}, "
+        f"{e(status)})</li>"
+        f'<li>Centre : <a href="/centres/{e(contract.centre_id)}">{e(contract.centre_id)}</a>'
+        f"{' (labellisé à la signature)' if contract.centre_labelled else ''}</li>"
+        f"<li>Prix : {e(french.number(contract.price_cents / 100, 2))} € par heure productive</li>"
+        + (
+            f"<li>Pays des sites : {e(', '.join(french.country(c) for c in countries))}</li>"
+            if countries
+            else ""
+        )
+        + "</ul></section>"
+    )
+
+
+def _evidence_order(item: tuple[str, object]) -> tuple[int, str]:
+    """The figures in the order of EVIDENCE_LABELS (the order a reader follows), then the rest."""
+    known = list(french.EVIDENCE_LABELS)
+    return (known.index(item[0]) if item[0] in known else len(known), item[0])
+
+
+def _figure(value: object) -> str:
+    if isinstance(value, list):
+        return f"série de {french.number(len(value))} valeurs (voir le graphique)"
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, float):
+        return french.number(value, 0 if value.is_integer() else 2)
+    if isinstance(value, int):
+        return french.number(value)
+    return french.EVIDENCE_VALUES.get(str(value), str(value))
+
+
+def _status(error: BackendError) -> int:
+    return 404 if error.code == grpc.StatusCode.NOT_FOUND else 200

@@ -1,0 +1,272 @@
+"""The volume checks end to end, through Kafka and a worker of the checks running as its own
+process: an onshore contract whose volume falls with no notice while an offshore site of the
+same outsourcer grows, a contract whose fall was notified, and forecasts far above what came.
+The findings expected are computed by the pure rules over the same figures (the oracle), so
+the test proves the worker sums, closes weeks and feeds the rules right; then the committee's
+scorecard reads the same weeks back."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import grpc
+import pytest
+from aiokafka import AIOKafkaProducer
+from google.protobuf.timestamp_pb2 import Timestamp
+from vigie.compliance.v1 import compliance_pb2 as fpb
+from vigie.compliance.v1.compliance_pb2_grpc import ComplianceMonitorStub
+from vigie.contracts.v1 import contracts_pb2 as cpb
+from vigie.contracts.v1 import events_pb2 as contract_events
+from vigie.notices.v1 import events_pb2 as notice_events
+from vigie.notices.v1 import notices_pb2 as npb
+from vigie.notices.v1.notices_pb2_grpc import NoticeServiceStub
+
+from services.common import topics
+from services.common.envelope import Event, decode, kafka_headers, wrap
+from services.common.identity import Role
+from services.compliance.findings import finding_id
+from services.rules import offshoring, workload
+from services.rules.workload import WeekVolume, week_label, week_start
+from tests.integration.test_labels_service import day
+from tests.integration.test_notices_service import Subscription
+
+pytestmark = pytest.mark.integration
+
+WEEKS = [(2026, w) for w in range(1, 10)]  # week 9 only closes week 8
+BASELINE = 5200  # contacts a month: 1,200 a week
+
+
+def contract(party: str, centre: str, sites: dict[str, str]) -> cpb.Contract:
+    return cpb.Contract(
+        contract_id=str(uuid.uuid4()),
+        tender_id=str(uuid.uuid4()),
+        ordering_party_id=party,
+        centre_id=centre,
+        status=cpb.CONTRACT_STATUS_ACTIVE,
+        terms=cpb.TenderTerms(
+            activity_type=cpb.ACTIVITY_TYPE_PERENNIAL,
+            scope="customer care",
+            forecast=cpb.ForecastVolume(contacts_per_month=BASELINE, productive_hours_per_month=1),
+            start_date=day(date(2025, 12, 1)),
+            end_date=day(date(2028, 11, 30)),
+        ),
+        sites=[cpb.ProposedSite(site_id=s, country=c) for s, c in sites.items()],
+        version=1,
+        centre_labelled=True,
+    )
+
+
+def volumes(c: cpb.Contract, weekly: dict[str, list[tuple[int, int]]]) -> Event:
+    """Five intervals a week per site (Monday to Friday, 10:00 in France) carrying each week's
+    (handled, forecast)."""
+    intervals = []
+    for site, figures in weekly.items():
+        for (year, week), (handled, forecast) in zip(WEEKS, figures, strict=True):
+            for weekday in range(5):
+                start = datetime.combine(
+                    week_start(year, week) + timedelta(days=weekday), datetime.min.time()
+                ).replace(hour=9, tzinfo=UTC)  # 10:00 in Paris in winter
+                stamp = Timestamp()
+                stamp.FromDatetime(start)
+                intervals.append(
+                    cpb.VolumeRecord(
+                        contract_id=c.contract_id,
+                        site_id=site,
+                        interval_start=stamp,
+                        interval_minutes=30,
+                        offered_contacts=handled // 5,
+                        handled_contacts=handled // 5,
+                        forecast_contacts=forecast // 5,
+                    )
+                )
+    payload = contract_events.VolumesReported(
+        contract_id=c.contract_id,
+        ordering_party_id=c.ordering_party_id,
+        centre_id=c.centre_id,
+        intervals=intervals,
+    )
+    return wrap(topics.VOLUMES, payload, aggregate_id=c.contract_id, producer="test")
+
+
+def notice(c: cpb.Contract, change: float, issued: date, effective: date) -> Event:
+    issued_at = Timestamp()
+    issued_at.FromDatetime(datetime.combine(issued, datetime.min.time()).replace(hour=12))
+    n = npb.Notice(
+        notice_id=str(uuid.uuid4()),
+        contract_id=c.contract_id,
+        ordering_party_id=c.ordering_party_id,
+        centre_id=c.centre_id,
+        change=npb.WorkloadChange(change_percent=change),
+        change_percent=change,
+        baseline_contacts_per_month=BASELINE,
+        notified_on=day(issued),
+        effective_date=day(effective),
+        reason="fin de la campagne",
+        issued_at=issued_at,
+        verdict=npb.LeadTimeVerdict(
+            required=3, unit=cpb.LEAD_TIME_UNIT_CALENDAR_MONTHS, actual=0, complies=False
+        ),
+    )
+    payload = notice_events.NoticeIssued(notice=n)
+    return wrap(topics.NOTICE_EVENTS, payload, aggregate_id=c.contract_id, producer="test")
+
+
+def signed(c: cpb.Contract) -> Event:
+    payload = contract_events.ContractSigned(contract=c)
+    return wrap(topics.CONTRACT_EVENTS, payload, aggregate_id=c.contract_id, producer="test")
+
+
+async def send(bootstrap: str, events: list[Event]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, max_request_size=8_000_000)
+    await producer.start()
+    try:
+        for e in events:
+            headers = kafka_headers(e.event_id, e.event_type)
+            await producer.send(e.topic, e.value, key=e.key.encode(), headers=headers)
+        await producer.flush()
+    finally:
+        await producer.stop()
+
+
+def weekly_totals(c: cpb.Contract, weekly: dict) -> list[WeekVolume]:
+    totals = []
+    for i, week in enumerate(WEEKS):
+        handled = sum(figures[i][0] for figures in weekly.values())
+        forecast = sum(figures[i][1] for figures in weekly.values())
+        totals.append(WeekVolume(c.contract_id, *week, handled, forecast, handled))
+    return totals
+
+
+def expected_findings(story: list[tuple[cpb.Contract, dict, list]]) -> dict[str, str]:
+    """The oracle: the pure rules over the same weeks (each closed week, 1 to 8); finding id
+    -> "rule|subject"."""
+    expected = {}
+    history: list[offshoring.CountryVolume] = []
+    for c, weekly, notices in story:
+        totals = weekly_totals(c, weekly)
+        for i, week in enumerate(WEEKS[:-1]):
+            plan = workload.weekly_plan(BASELINE, notices, *week)
+            if breach := workload.unannounced_change(totals[i], plan):
+                expected[finding_id(breach.rule, breach.subject)] = (
+                    f"{breach.rule}|{breach.subject}"
+                )
+            if breach := workload.forecast_accuracy(totals[max(0, i - 3) : i + 1]):
+                expected[finding_id(breach.rule, breach.subject)] = (
+                    f"{breach.rule}|{breach.subject}"
+                )
+        countries = {s.site_id: s.country for s in c.sites}
+        for site, figures in weekly.items():
+            for key in (c.ordering_party_id, c.centre_id):
+                history += [
+                    offshoring.CountryVolume(key, countries[site], *week, handled)
+                    for week, (handled, _) in zip(WEEKS, figures, strict=True)
+                ]
+    for key in {c.ordering_party_id for c, *_ in story} | {c.centre_id for c, *_ in story}:
+        for week in WEEKS[:-1]:
+            if breach := offshoring.offshoring_shift(history, key, *week):
+                expected[finding_id(breach.rule, breach.subject)] = (
+                    f"{breach.rule}|{breach.subject}"
+                )
+    return expected
+
+
+@pytest.fixture
+async def monitor(compliance_service, compliance_worker):
+    async with grpc.aio.insecure_channel(compliance_service.address) as channel:
+        yield ComplianceMonitorStub(channel)
+
+
+async def test_volumes_that_move_without_notice_and_go_offshore_are_found(
+    settings, monitor, notices_service, token, tail
+):
+    party = f"op-volumes-{uuid.uuid4().hex[:8]}"
+    outsourcer = f"ctr-outsourcer-{uuid.uuid4().hex[:6]}"
+    onshore = contract(party, outsourcer, {"paris": "FR"})
+    offshore = contract(party, outsourcer, {"tunis": "TN"})
+    notified = contract(party, f"ctr-notified-{uuid.uuid4().hex[:6]}", {"lille": "FR"})
+    steady = [(1200, 1200)] * 4
+    story = [
+        # Falls by more than half in week 5, no notice; forecasts stay high (over-forecast).
+        (onshore, {"paris": steady + [(500, 1200)] * 5}, []),
+        # The same outsourcer's offshore site grows by what the onshore one lost.
+        (offshore, {"tunis": [(200, 200)] * 4 + [(900, 900)] * 5}, []),
+        # Halved from week 5, as a notice given in week 3 announced (late: a notice breach).
+        (notified, {"lille": steady + [(600, 600)] * 5}, [(date(2026, 1, 26), Decimal(-50))]),
+    ]
+    expected = expected_findings(story)
+    rules = {"unannounced_change", "forecast_accuracy", "offshoring_shift"}
+    findings = await tail(topics.FINDINGS)
+
+    late = notice(notified, -50, date(2026, 1, 14), date(2026, 1, 26))
+    await send(settings.kafka_bootstrap, [signed(c) for c, *_ in story] + [late])
+    # The notice is applied once its breach is found: only then may volumes be checked
+    # against it (in production the notice comes weeks before the volumes it explains).
+    first = await findings.collect(lambda r: r.key == party.encode(), 1, timeout=120, settle=0)
+    assert [decode(r.value)[1].finding.rule for r in first] == ["notice_breach"]
+
+    await send(settings.kafka_bootstrap, [volumes(c, weekly) for c, weekly, _ in story])
+    records = await findings.collect(
+        lambda r: r.key == party.encode(), len(expected), timeout=120, settle=3
+    )
+    raised = [decode(r.value)[1].finding for r in records]
+    found = sorted(f.finding_id for f in raised)
+    missing = [expected[i] for i in expected if i not in found]
+    assert found == sorted(expected), f"missing: {missing}"  # each once
+    by_rule = {f.rule for f in raised}
+    assert by_rule == rules, "the story shows each kind of volume breach"
+    unannounced = [f for f in raised if f.rule == "unannounced_change"]
+    changed = {f.contract_id for f in unannounced}
+    assert onshore.contract_id in changed
+    assert notified.contract_id not in changed  # the notice moved its plan
+    shifts = [f for f in raised if f.rule == "offshoring_shift"]
+    assert {f.evidence["key"] for f in shifts} == {party, outsourcer}
+    assert all(f.evidence["onshore_centres"] for f in shifts)
+    weeks = {item["week"] for f in unannounced for item in f.evidence["weekly_handled_by_site"]}
+    assert week_label(2026, 5) in weeks  # the series for the committee's chart
+
+    committee = token(Role.COMMITTEE, "committee")
+    card = await scorecard_for(
+        monitor, committee, party, week_label(2026, 8), lambda c: c.handled_contacts == 2000
+    )
+    assert card.offshore_contacts == 900
+    assert card.offshore_share == pytest.approx(900 / 2000)
+    assert card.labelled_perennial_share == pytest.approx(1.0)
+    issued_week = await scorecard_for(
+        monitor, committee, party, week_label(2026, 3), lambda c: c.handled_contacts == 2600
+    )
+    assert (issued_week.notices, issued_week.notices_on_time) == (1, 0)
+    assert issued_week.notice_compliance_rate == 0.0
+    assert not card.HasField("notice_compliance_rate")  # no notice that week
+    # Each onshore centre of the outsourcer hears of the shift on its alert stream, once.
+    about_outsourcer = {f.finding_id for f in shifts if outsourcer in f.evidence["onshore_centres"]}
+    async with grpc.aio.insecure_channel(notices_service.address) as channel:
+        stream = Subscription(NoticeServiceStub(channel), token(Role.CENTRE, outsourcer), after=0)
+        alerts = await stream.wait_for(len(about_outsourcer), timeout=60)
+        await asyncio.sleep(1)
+        await stream.close()
+    warned = [a for a in stream.alerts if a.kind == npb.ALERT_KIND_OFFSHORING]
+    assert sorted(a.offshoring.finding_id for a in warned) == sorted(about_outsourcer)
+    assert all(a.centre_id == outsourcer for a in alerts)
+
+    stranger = token(Role.ORDERING_PARTY, "someone-else")
+    with pytest.raises(grpc.aio.AioRpcError) as denied:
+        await monitor.GetScorecard(
+            fpb.GetScorecardRequest(ordering_party_id=party), metadata=stranger
+        )
+    assert denied.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+async def scorecard_for(monitor, metadata, party: str, week: str, ready) -> fpb.Scorecard:
+    """The party's scorecard of `week`, once `ready` says the monitor has its final figures."""
+    request = fpb.GetScorecardRequest(ordering_party_id=party, weeks=104)
+    card = None
+    for _ in range(240):
+        response = await monitor.GetScorecard(request, metadata=metadata)
+        card = {c.week: c for c in response.history}.get(week)
+        if card is not None and ready(card):
+            return card
+        await asyncio.sleep(0.25)
+    raise AssertionError(f"no final scorecard for {week}: {card}")
