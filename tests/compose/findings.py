@@ -1,6 +1,7 @@
 """The findings about one ordering party, from both places they live: the compliance monitor
-(ListFindings, each finding recorded once) and the findings topic (at least once: a worker
-killed before committing its offsets raises some findings again, with the same id)."""
+(ListFindings, each finding recorded once) and the findings topic (published at least once
+by the workers' outbox relay: a relay killed between publishing and marking a row published
+publishes it again; every consumer keeps each finding id once)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from vigie.compliance.v1 import compliance_pb2 as fpb
 from vigie.compliance.v1 import compliance_pb2_grpc
 
 from services.common import identity, topics
+from services.common.envelope import decode
 
 LIST_LIMIT = 10_000
 
@@ -91,8 +93,8 @@ async def on_topic(bootstrap: str, party: str) -> Counter[str]:
             for records in batches.values():
                 for record in records:
                     if record.key == wanted:
-                        event_id = dict(record.headers or []).get("event-id", b"")
-                        counts[event_id.decode()] += 1
+                        _, raised = decode(record.value)
+                        counts[raised.finding.finding_id] += 1
     finally:
         await consumer.stop()
     return counts

@@ -7,11 +7,13 @@ import re
 from dataclasses import dataclass
 
 from services.common import topics
+from services.common.settings import Settings
+from services.compliance.checks import CHECKED_TOPICS
 from tests.compose.stack import Container, docker
 
-GROUP = "vigie-compliance"
-# The topics the workers check (services/compliance/app.py).
-CHECKED = (topics.TENDER_EVENTS, topics.CONTRACT_EVENTS, topics.NOTICE_EVENTS)
+# The compliance workers' group as docker-compose.yml leaves it (the settings' default).
+GROUP = Settings.model_fields["checks_group"].default
+CHECKED = tuple(CHECKED_TOPICS)
 
 
 @dataclass(frozen=True)
