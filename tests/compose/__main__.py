@@ -132,7 +132,10 @@ class Run:
     def partitions_shared(self) -> None:
         with stage("consumer group: the workers share the partitions"):
             problems: list[str] = []
-            for _ in range(30):
+            attempts = 0
+            # The workers join one by one: the group rebalances until the last has joined.
+            while attempts < 30:
+                attempts += 1
                 kafka = self.stack.containers("kafka")[0]
                 members, output = group.describe(kafka)
                 problems = group.sharing_problems(members, self.stack.containers("compliance"))
@@ -140,6 +143,7 @@ class Run:
                     break
                 time.sleep(1.0)
             print(output.strip())
+            print(f"  (as described at attempt {attempts})")
             expect(problems)
 
     async def kill_mid_stream(
