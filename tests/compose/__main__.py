@@ -141,6 +141,7 @@ class Run:
                 problems = group.sharing_problems(members, self.stack.containers("compliance"))
                 if not problems:
                     break
+                print(f"  not yet: {'; '.join(problems)[:300]}", flush=True)
                 time.sleep(1.0)
             print(output.strip())
             print(f"  (as described at attempt {attempts})")
