@@ -131,7 +131,7 @@ class Checks:
         self, envelope: Envelope, before: ContractState, now: ContractState
     ) -> list[pb.Finding]:
         breach = offshoring.offshore_amendment(
-            f"{now.contract_id}|v{now.version}",
+            now.contract_id,
             before.sites.values(),
             now.sites.values(),
             self.policies.offshoring,

@@ -15,6 +15,9 @@ from vigie.contracts.v1 import events_pb2 as contract_events
 from vigie.events.v1.envelope_pb2 import Envelope
 from vigie.notices.v1 import events_pb2 as notice_events
 
+from services.rules import offshoring
+from services.rules.purchasing import ActivityType
+
 # Fixed forever: finding ids must not change between versions of the service.
 NAMESPACE = uuid.UUID("6a1d3c0e-5b7f-4e8a-9c2d-1f0b8e4a7d31")
 # The purchasing practices the committee treats as serious; the others are warnings.
@@ -34,7 +37,7 @@ def findings_for(envelope: Envelope, payload: Message) -> list[pb.Finding]:
             return [
                 _practice(envelope, a, tender.ordering_party_id, tender_id=tender.tender_id)
                 for a in tender.advisories
-            ]
+            ] + _offshore_allowed(envelope, tender)
         case contract_events.TenderAwarded():
             return _award(envelope, payload)
         case contract_events.ContractAmended(contract=contract, advisories=advisories):
@@ -114,6 +117,32 @@ def _award(envelope: Envelope, awarded: contract_events.TenderAwarded) -> list[p
             )
         )
     return found
+
+
+def _offshore_allowed(envelope: Envelope, tender: cpb.Tender) -> list[pb.Finding]:
+    """A perennial tender that lets the work go offshore (rules/offshoring.py)."""
+    breach = offshoring.offshore_allowed_perennial(
+        tender.tender_id,
+        ActivityType(tender.terms.activity_type),
+        tender.terms.allowed_site_countries,
+    )
+    if breach is None:
+        return []
+    return [
+        _finding(
+            envelope,
+            rule=breach.rule,
+            subject=breach.subject,
+            evidence=breach.evidence,
+            type=pb.FINDING_TYPE_OFFSHORING,
+            severity=pb.SEVERITY_INFO,
+            ordering_party_id=tender.ordering_party_id,
+            tender_id=tender.tender_id,
+            summary=breach.summary,
+            explanation=breach.explanation,
+            reference=breach.reference,
+        )
+    ]
 
 
 def _notice_breach(envelope: Envelope, notice) -> pb.Finding:

@@ -58,7 +58,9 @@ class Monitor:
     async def list(self, caller: Caller, request: pb.ListFindingsRequest) -> list[pb.Finding]:
         filters = _filters(caller, request.filter)
         async with self.pool.acquire() as conn:
-            rows = await store.findings_after(conn, 0, request.limit or 1000, filters)
+            rows = await store.findings_after(
+                conn, 0, request.limit or 1000, filters, request.newest_first
+            )
         return [finding for _, finding in rows]
 
     async def watch(

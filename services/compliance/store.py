@@ -35,15 +35,16 @@ async def record(conn: asyncpg.Connection, finding: pb.Finding, recorded_at: dat
 
 
 async def findings_after(
-    conn: asyncpg.Connection, seq: int, limit: int, filters: dict
+    conn: asyncpg.Connection, seq: int, limit: int, filters: dict, newest_first: bool = False
 ) -> list[tuple[int, pb.Finding]]:
+    order = "DESC" if newest_first else "ASC"
     rows = await conn.fetch(
         "SELECT seq, document FROM findings WHERE seq > $1"
         "   AND ($3::text IS NULL OR ordering_party_id = $3)"
         "   AND (cardinality($4::smallint[]) = 0 OR type = ANY($4::smallint[]))"
         "   AND severity >= $5"
         "   AND ($6::timestamptz IS NULL OR recorded_at >= $6)"
-        " ORDER BY seq LIMIT $2",
+        f" ORDER BY seq {order} LIMIT $2",
         seq,
         limit,
         filters["ordering_party_id"],

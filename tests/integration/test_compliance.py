@@ -167,3 +167,53 @@ async def test_an_ordering_party_watches_only_its_own_findings(monitor, token):
             fpb.ListFindingsRequest(), metadata=token(Role.CENTRE, "ctr-any")
         )
     assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+async def test_terms_that_open_the_door_offshore_are_findings(
+    registry, tenders, contracts, referential, token, monitor
+):
+    """A perennial tender allowing sites in Tunisia, and a contract amended to move its work
+    to Tunis: two offshoring findings, each once."""
+    party = ordering_party()
+    bank = token(Role.ORDERING_PARTY, party)
+    tender = (
+        await tenders.RegisterTender(
+            cpb.RegisterTenderRequest(terms=tender_terms(allowed_site_countries=["FR", "TN"])),
+            metadata=bank,
+        )
+    ).tender
+    centre = await new_centre(registry, token, referential, labelled=False)
+    chosen = await bid(tenders, token, tender.tender_id, centre, 2_500)
+    contract = (
+        await tenders.AwardTender(
+            cpb.AwardTenderRequest(tender_id=tender.tender_id, bid_id=chosen.bid_id), metadata=bank
+        )
+    ).contract
+    start = contract.terms.start_date
+    await contracts.AmendContract(
+        cpb.AmendContractRequest(
+            contract_id=contract.contract_id,
+            effective_from=day(date(start.year, start.month, start.day) + timedelta(days=90)),
+            amendment=cpb.ContractAmendment(
+                sites=cpb.SiteList(sites=[cpb.ProposedSite(site_id="tunis")])
+            ),
+            reason="bascule vers Tunis",
+        ),
+        metadata=bank,
+    )
+    committee = token(Role.COMMITTEE, "committee")
+    watch = Watch(monitor, committee, ordering_party_id=party, types=[fpb.FINDING_TYPE_OFFSHORING])
+    try:
+        found = await watch.wait_for(2)
+        await asyncio.sleep(1.0)
+    finally:
+        await watch.close()
+    assert sorted(f.finding_id for f in watch.findings) == sorted(
+        [
+            finding_id("offshore_allowed_perennial", tender.tender_id),
+            finding_id("offshore_amendment", f"{contract.contract_id}|TN"),
+        ]
+    )
+    by_rule = {f.rule: f for f in found}
+    assert by_rule["offshore_allowed_perennial"].severity == fpb.SEVERITY_INFO
+    assert by_rule["offshore_amendment"].contract_id == contract.contract_id

@@ -57,7 +57,7 @@ def tender_terms(activity=cpb.ACTIVITY_TYPE_PERENNIAL, **changes) -> cpb.TenderT
         auction_type=cpb.AUCTION_TYPE_SEALED_BID,
         penalty_cap_percent=8,
         minimum_volume_commitment_percent=70,
-        allowed_site_countries=["FR", "TN"],
+        allowed_site_countries=["FR"],
     )
     for name, value in changes.items():
         field = terms.DESCRIPTOR.fields_by_name[name]

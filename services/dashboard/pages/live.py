@@ -25,7 +25,7 @@ async def findings_page(request: web.Request) -> web.Response:
         listed = await request.app["backends"].call(
             "compliance",
             "ListFindings",
-            pb.ListFindingsRequest(filter=query.to_filter(), limit=PAGE_LIMIT),
+            pb.ListFindingsRequest(filter=query.to_filter(), limit=PAGE_LIMIT, newest_first=True),
             token,
         )
         findings = newest_first(list(listed.findings))

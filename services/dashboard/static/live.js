@@ -4,6 +4,8 @@
 "use strict";
 (function () {
   const list = document.getElementById("findings");
+  // A burst of findings must not grow the page without end: the oldest rows go first.
+  const MAX_ROWS = 500;
   const status = document.getElementById("live-status");
   if (!list || !status || !window.EventSource) return;
 
@@ -49,6 +51,7 @@
       if (Number(other.dataset.recordedAt) < finding.recorded_at) { before = other; break; }
     }
     list.insertBefore(row, before);
+    while (list.children.length > MAX_ROWS) list.lastElementChild.remove();
     count();
   });
 })();
