@@ -8,7 +8,8 @@ VENDORED := protos/vendor/buf/validate/validate.proto protos/vendor/google/type/
 BUF_VERSION := 1.75.0
 BUF := .infra/tools/node_modules/.bin/buf
 
-.PHONY: help setup deps protos lint infra-up infra-down demo bench test test-unit tools clean
+.PHONY: help setup deps protos lint infra-up infra-down demo bench test test-unit tools clean \
+  images compose-up compose-down compose-test docker-tools
 
 help:
 	@echo "make demo        start Kafka, PostgreSQL and the services; walk the story"
@@ -16,6 +17,10 @@ help:
 	@echo "make test        install, start the infrastructure and run every test"
 	@echo "make infra-up    start the real Kafka broker and PostgreSQL, create topics, migrate"
 	@echo "make infra-down  stop them"
+	@echo "make images      build the Docker images (starts dockerd when none answers)"
+	@echo "make compose-up  build the images, start the stack of docker-compose.yml, wait healthy"
+	@echo "make compose-down  stop that stack (the data volumes stay)"
+	@echo "make compose-test  from nothing: images, stack, story, killed containers, down -v"
 
 setup: deps protos
 
@@ -84,6 +89,30 @@ bench: infra-up
 	  $(PY) -m tests.bench.bench_notices --count 200 && echo && \
 	  infra/services.sh stop && \
 	  $(PY) -m tests.bench.bench_checks
+
+# -- deployment with docker-compose (see README, "Deploying with compose") -------------------
+
+images: setup docker-tools
+	deploy/dockerd.sh
+	deploy/images.sh
+
+compose-up: images
+	docker-compose up -d
+	$(PY) -m tests.compose.stack wait
+
+compose-down:
+	docker-compose down
+
+# Its own project, host ports and image tag: it never touches a stack ops run.
+compose-test: setup docker-tools
+	deploy/dockerd.sh
+	$(PY) -m tests.compose
+
+# Debian's Docker engine and docker-compose 1.29, when missing (as root; .ci/run does the same).
+docker-tools:
+	@command -v docker-compose >/dev/null && command -v dockerd >/dev/null || { \
+	  test "$$(id -u)" = 0 || { echo "install docker.io and docker-compose (as root)"; exit 1; }; \
+	  apt-get update -q >/dev/null && apt-get install -y -q docker.io docker-compose >/dev/null; }
 
 # -- tests -----------------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@
 #      (infra/kafka/kafka.sh fetch), since HTTPS from inside build containers is not reliable;
 #   3. <IMAGE_PREFIX>/services, /kafka and /postgres:<IMAGE_TAG>, with the legacy builder.
 #
-# Usage: deploy/images.sh [base|services|kafka|postgres]...   (no argument: all of them)
+# Usage: deploy/images.sh [base|wheels|services|kafka|postgres]...   (no argument: all images)
 # Settings (environment, else .env, else default):
 #   IMAGE_PREFIX (vigie), IMAGE_TAG (dev)                  names used by docker-compose.yml
 #   VIGIE_STATE_DIR (<repo>/.infra)                        wheels and jars are kept under it
@@ -190,7 +190,8 @@ targets=("$@")
 for t in "${targets[@]}"; do
   case "$t" in
     base) build_base ;;
+    wheels) wheels ;;
     services | kafka | postgres) build_base; "build_$t" ;;
-    *) die "unknown target '$t' (base, services, kafka, postgres)" ;;
+    *) die "unknown target '$t' (base, wheels, services, kafka, postgres)" ;;
   esac
 done

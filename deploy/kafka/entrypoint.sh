@@ -21,9 +21,13 @@ data=${data%%,*}
 if [ ! -f "$data/meta.properties" ]; then
   id=${KAFKA_CLUSTER_ID:-}
   if [ -z "$id" ]; then
-    # No log configuration and stderr discarded: a log line in the id would corrupt
-    # meta.properties without any error from `format`.
-    id=$(java -cp "$home/libs/*" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n1)
+    # What `StorageTool random-uuid` prints (16 random bytes, base64url, no padding), without
+    # starting a JVM for it: that costs seconds on a busy machine, and its log lines could
+    # end up in the id. Kafka avoids ids that begin with '-' (read as an option).
+    id=-
+    while [[ "$id" == -* ]]; do
+      id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+    done
   fi
   [[ "$id" =~ ^[A-Za-z0-9_-]{22}$ ]] || { echo "kafka: bad cluster id '$id'" >&2; exit 1; }
   echo "kafka: formatting $data (cluster $id)"

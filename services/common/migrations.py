@@ -6,13 +6,17 @@ Run `python -m services.common.migrations [service ...]` (all services when none
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
 import psycopg
 from yoyo import get_backend, read_migrations
 
+from services.common import logs
 from services.common.settings import load
+
+log = logging.getLogger(__name__)
 
 SERVICES_DIR = Path(__file__).resolve().parents[1]
 COMMON = "common"
@@ -44,9 +48,11 @@ def _yoyo_url(database_url: str, schema: str) -> str:
 
 
 def main(argv: list[str]) -> None:
-    url = load().database_url
+    settings = load()
+    # JSON lines in a container (VIGIE_LOG_FORMAT=json), like every service.
+    logs.setup(settings.log_format, settings.log_level)
     for service in argv or services_with_migrations():
-        print(f"migrations: {service}: applied {apply(url, service)}")
+        log.info("migrations: %s: applied %d", service, apply(settings.database_url, service))
 
 
 if __name__ == "__main__":

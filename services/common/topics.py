@@ -13,6 +13,7 @@ from pathlib import Path
 
 from aiokafka.admin import AIOKafkaAdminClient, NewPartitions, NewTopic
 
+from services.common import logs
 from services.common.settings import load
 
 LABEL_EVENTS = "vigie.labels.events"
@@ -96,9 +97,11 @@ async def _grow(admin: AIOKafkaAdminClient, specs: list[TopicSpec]) -> None:
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    created = asyncio.run(ensure(load().kafka_bootstrap, declared()))
-    print(f"topics: {len(declared())} declared, created {created or 'none'}")
+    settings = load()
+    # JSON lines in a container (VIGIE_LOG_FORMAT=json), like every service.
+    logs.setup(settings.log_format, settings.log_level)
+    created = asyncio.run(ensure(settings.kafka_bootstrap, declared()))
+    log.info("topics: %d declared, created %s", len(declared()), created or "none")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""`make compose-test`: the compose deployment, proven on a real stack (see __main__)."""
