@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, ConsumerRecord
@@ -276,3 +276,36 @@ class _SeekToStoredOffsets(ConsumerRebalanceListener):
                 consumer.seek(tp, stored[tp])
             else:
                 await consumer.seek_to_beginning(tp)
+
+
+async def end_offsets(bootstrap: str, topic_names: Sequence[str]) -> dict[TopicPartition, int]:
+    """The current end of every partition of the topics."""
+    # A producer learns a topic's partitions through the public API; a consumer without
+    # subscriptions does not.
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
+    await producer.start()
+    await consumer.start()
+    try:
+        partitions = [
+            TopicPartition(name, p)
+            for name in topic_names
+            for p in sorted(await producer.partitions_for(name))
+        ]
+        return await consumer.end_offsets(partitions)
+    finally:
+        await consumer.stop()
+        await producer.stop()
+
+
+async def start_group_at(
+    conn: asyncpg.Connection, group: str, positions: dict[TopicPartition, int]
+) -> None:
+    """Store the positions a consumer group that has not run yet starts from (its partitions
+    seek there on assignment): at `end_offsets`, it applies only what comes from now on
+    instead of every topic from the start. `conn` is in the consumer's schema."""
+    await conn.executemany(
+        "INSERT INTO consumer_offsets (consumer, topic, partition, next_offset)"
+        " VALUES ($1, $2, $3, $4)",
+        [(group, tp.topic, tp.partition, offset) for tp, offset in positions.items()],
+    )

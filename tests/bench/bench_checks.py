@@ -55,6 +55,7 @@ from vigie.contracts.v1 import events_pb2 as contract_events
 
 from services.common import topics
 from services.common.clock import PARIS
+from services.common.consumer import end_offsets, start_group_at
 from services.common.envelope import Event, decode, kafka_headers, wrap
 from services.common.settings import Settings, load
 from services.compliance.checks import CHECKED_TOPICS
@@ -182,25 +183,6 @@ def _add(volumes: Volumes, event: Event, count: int) -> None:
 
 
 # -- Kafka -------------------------------------------------------------------------------
-
-
-async def end_offsets(bootstrap: str, names: Sequence[str]) -> dict[TopicPartition, int]:
-    # A producer learns a topic's partitions through the public API; a consumer without
-    # subscriptions does not.
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
-    await producer.start()
-    await consumer.start()
-    try:
-        partitions = [
-            TopicPartition(name, p)
-            for name in names
-            for p in sorted(await producer.partitions_for(name))
-        ]
-        return await consumer.end_offsets(partitions)
-    finally:
-        await consumer.stop()
-        await producer.stop()
 
 
 async def publish(bootstrap: str, events: Sequence[Event]) -> dict[str, Published]:
@@ -359,11 +341,9 @@ def stop_workers(workers: list) -> None:
 
 async def seed_offsets(pool: asyncpg.Pool, group: str, start: dict[TopicPartition, int]) -> None:
     """The new group's positions: where this run's records begin (see the module docstring)."""
-    await pool.executemany(
-        "INSERT INTO compliance.consumer_offsets (consumer, topic, partition, next_offset)"
-        " VALUES ($1, $2, $3, $4)",
-        [(group, tp.topic, tp.partition, offset) for tp, offset in start.items()],
-    )
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("SET LOCAL search_path TO compliance")
+        await start_group_at(conn, group, start)
 
 
 async def stored_offsets(pool: asyncpg.Pool, group: str, topic: str) -> dict[TopicPartition, int]:

@@ -37,6 +37,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from vigie.contracts.v1 import contracts_pb2 as cpb
 from vigie.contracts.v1.contracts_pb2_grpc import TenderServiceStub
 
+from services.cli.samples import responsible_tender
 from services.common import identity
 from services.common.identity import Role
 from services.common.settings import load
@@ -56,34 +57,8 @@ def day(value: date) -> Date:
 
 
 def tender_terms(today: date) -> cpb.TenderTerms:
-    """Valid perennial terms that raise no purchasing advisory (three years, a notice
-    schedule, a volume commitment, capped penalties, a price above the labour-cost floor)."""
-    return cpb.TenderTerms(
-        activity_type=cpb.ACTIVITY_TYPE_PERENNIAL,
-        scope="retail banking level-1 support",
-        channels=[cpb.CHANNEL_PHONE, cpb.CHANNEL_EMAIL],
-        forecast=cpb.ForecastVolume(contacts_per_month=40_000, productive_hours_per_month=6_000),
-        start_date=day(today + timedelta(days=30)),
-        end_date=day(today + timedelta(days=30 + 3 * 365)),
-        notice_schedule=cpb.NoticeSchedule(
-            bands=[
-                cpb.NoticeBand(
-                    up_to_percent=10, lead_time=14, unit=cpb.LEAD_TIME_UNIT_CALENDAR_DAYS
-                ),
-                cpb.NoticeBand(
-                    up_to_percent=30, lead_time=28, unit=cpb.LEAD_TIME_UNIT_CALENDAR_DAYS
-                ),
-                cpb.NoticeBand(lead_time=3, unit=cpb.LEAD_TIME_UNIT_CALENDAR_MONTHS),
-            ]
-        ),
-        price_basis=cpb.PRICE_BASIS_PER_PRODUCTIVE_HOUR,
-        price_ceiling_cents=3_200,
-        payment_terms=cpb.PaymentTerms(days=45),
-        auction_type=cpb.AUCTION_TYPE_SEALED_BID,
-        penalty_cap_percent=8,
-        minimum_volume_commitment_percent=70,
-        allowed_site_countries=["FR", "TN"],
-    )
+    """Valid perennial terms that raise no purchasing advisory and no finding."""
+    return responsible_tender(today + timedelta(days=30))
 
 
 def health_check(metadata: Sequence[tuple[str, str]]) -> Bind:

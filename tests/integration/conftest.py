@@ -25,8 +25,10 @@ from vigie.labels.v1.labels_pb2_grpc import LabelRegistryStub
 
 from services.cli.demo import SAMPLE_REFERENTIAL
 from services.common import identity, migrations
+from services.common.consumer import end_offsets, start_group_at
 from services.common.envelope import Event, kafka_headers
 from services.common.settings import Settings
+from services.compliance.checks import CHECKED_TOPICS
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_DATABASE = "vigie_test"
@@ -201,11 +203,25 @@ async def publish_events(bootstrap: str, events: list[Event]) -> None:
 
 
 @pytest.fixture(scope="session")
-def compliance_worker(settings: Settings, tmp_path_factory) -> Iterator[subprocess.Popen]:
-    worker = start_worker(settings, tmp_path_factory.mktemp("compliance-worker"))
+async def compliance_worker(
+    settings: Settings, tmp_path_factory
+) -> AsyncIterator[subprocess.Popen]:
+    """The session's worker of the checks. Its group starts at the topics' current end: it
+    checks what the tests publish, not whatever earlier runs left on the broker (a replay of
+    those is what the recovery tests' own groups do)."""
+    group = "compliance.checks"
+    conn = await asyncpg.connect(
+        settings.database_url, server_settings={"search_path": "compliance"}
+    )
+    try:
+        positions = await end_offsets(settings.kafka_bootstrap, CHECKED_TOPICS)
+        await start_group_at(conn, group, positions)
+    finally:
+        await conn.close()
+    worker = start_worker(settings, tmp_path_factory.mktemp("compliance-worker"), group)
     yield worker
     worker.terminate()
-    worker.wait(30)
+    await asyncio.to_thread(worker.wait, 30)
 
 
 @pytest.fixture

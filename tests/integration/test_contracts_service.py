@@ -15,6 +15,7 @@ import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
 from vigie.contracts.v1 import contracts_pb2 as cpb
 
+from services.cli.samples import responsible_tender
 from services.common import topics
 from services.common.envelope import decode
 from services.common.identity import Role
@@ -33,32 +34,8 @@ TODAY = date.today()
 
 
 def tender_terms(activity=cpb.ACTIVITY_TYPE_PERENNIAL, **changes) -> cpb.TenderTerms:
-    terms = cpb.TenderTerms(
-        activity_type=activity,
-        scope="retail banking level-1 support",
-        channels=[cpb.CHANNEL_PHONE, cpb.CHANNEL_EMAIL],
-        forecast=cpb.ForecastVolume(contacts_per_month=40_000, productive_hours_per_month=6_000),
-        start_date=day(TODAY + timedelta(days=30)),
-        end_date=day(TODAY + timedelta(days=30 + 3 * 365)),
-        notice_schedule=cpb.NoticeSchedule(
-            bands=[
-                cpb.NoticeBand(
-                    up_to_percent=10, lead_time=14, unit=cpb.LEAD_TIME_UNIT_CALENDAR_DAYS
-                ),
-                cpb.NoticeBand(
-                    up_to_percent=30, lead_time=28, unit=cpb.LEAD_TIME_UNIT_CALENDAR_DAYS
-                ),
-                cpb.NoticeBand(lead_time=3, unit=cpb.LEAD_TIME_UNIT_CALENDAR_MONTHS),
-            ]
-        ),
-        price_basis=cpb.PRICE_BASIS_PER_PRODUCTIVE_HOUR,
-        price_ceiling_cents=3_200,
-        payment_terms=cpb.PaymentTerms(days=45),
-        auction_type=cpb.AUCTION_TYPE_SEALED_BID,
-        penalty_cap_percent=8,
-        minimum_volume_commitment_percent=70,
-        allowed_site_countries=["FR"],
-    )
+    terms = responsible_tender(TODAY + timedelta(days=30))
+    terms.activity_type = activity
     for name, value in changes.items():
         field = terms.DESCRIPTOR.fields_by_name[name]
         if value is None:
