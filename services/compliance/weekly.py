@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from functools import partial
 
 import asyncpg
@@ -252,8 +252,3 @@ def _add_series(finding: pb.Finding, name: str, rows: list[asyncpg.Record], by: 
         series.add_struct().update(
             {"week": week_label(r["iso_year"], r["iso_week"]), by: r[by], "handled": r["handled"]}
         )
-
-
-def week_bounds(week: Week) -> tuple[date, date]:
-    monday = workload.week_start(*week)
-    return monday, monday + timedelta(days=7)
