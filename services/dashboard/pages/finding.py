@@ -20,7 +20,6 @@ from services.dashboard.evidence import volume_chart
 from services.dashboard.findings import SEVERITY_CSS
 from services.dashboard.markup import e, notice_box, page, party_url, table
 
-NOT_SERVED_YET = (grpc.StatusCode.UNIMPLEMENTED, grpc.StatusCode.PERMISSION_DENIED)
 CONTRACT_STATUSES = {
     kpb.CONTRACT_STATUS_ACTIVE: "en cours",
     kpb.CONTRACT_STATUS_TERMINATED: "résilié",
@@ -58,10 +57,8 @@ async def finding_page(request: web.Request) -> web.Response:
 
 
 async def find(backends: Backends, finding_id: str, token: str) -> pb.Finding | None:
-    """GetFinding; while the service does not serve it, the same finding out of ListFindings
-    (which, like GetFinding, shows an ordering party only its own). A server that does not
-    know the method yet answers UNIMPLEMENTED, or PERMISSION_DENIED when its role table has
-    no entry for it; falling back then shows nothing ListFindings would not."""
+    """GetFinding, which shows an ordering party only its own (None: not there, or not
+    theirs)."""
     try:
         return await backends.call(
             "compliance", "GetFinding", pb.GetFindingRequest(finding_id=finding_id), token
@@ -69,12 +66,7 @@ async def find(backends: Backends, finding_id: str, token: str) -> pb.Finding | 
     except BackendError as error:
         if error.code == grpc.StatusCode.NOT_FOUND:
             return None
-        if error.code not in NOT_SERVED_YET:
-            raise
-    listed = await backends.call(
-        "compliance", "ListFindings", pb.ListFindingsRequest(limit=10_000), token
-    )
-    return next((f for f in listed.findings if f.finding_id == finding_id), None)
+        raise
 
 
 def header(finding: pb.Finding) -> str:
