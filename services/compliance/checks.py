@@ -33,9 +33,8 @@ from services.common.protos import to_date
 from services.common.uow import UnitOfWork
 from services.compliance import check_store as state
 from services.compliance import scorecards
-from services.compliance.breaches import contract_finding
 from services.compliance.check_store import ContractState, Week
-from services.compliance.findings import findings_for
+from services.compliance.findings import contract_finding, findings_for
 from services.compliance.weekly import Policies, VolumeChecks
 from services.rules import offshoring, perennial
 from services.rules.perennial import CHAINED_TYPES, ContractSpan

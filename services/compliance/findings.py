@@ -1,6 +1,7 @@
-"""From one event to the findings it reveals: the checks that need no state beyond the
-event. Each finding's id derives from its rule and what it is about, so the same event
-checked twice (a replay, a redelivery after a crash) gives the same finding."""
+"""Findings: how they are built (from an event's advisories and verdicts, or from a `Breach`
+of a rule) and the checks that need no state beyond one event. Each finding's id derives from
+its rule and what it is about, so the same event checked twice (a replay, a redelivery after
+a crash) gives the same finding."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from vigie.contracts.v1 import events_pb2 as contract_events
 from vigie.events.v1.envelope_pb2 import Envelope
 from vigie.notices.v1 import events_pb2 as notice_events
 
+from services.compliance.check_store import ContractState
 from services.rules import offshoring
+from services.rules.findings import Breach, Severity
 from services.rules.purchasing import ActivityType
 
 # Fixed forever: finding ids must not change between versions of the service.
@@ -129,18 +132,14 @@ def _offshore_allowed(envelope: Envelope, tender: cpb.Tender) -> list[pb.Finding
     if breach is None:
         return []
     return [
-        _finding(
-            envelope,
-            rule=breach.rule,
-            subject=breach.subject,
-            evidence=breach.evidence,
+        finding_from_breach(
+            breach,
             type=pb.FINDING_TYPE_OFFSHORING,
-            severity=pb.SEVERITY_INFO,
             ordering_party_id=tender.ordering_party_id,
+            contract_id="",
+            centre_id="",
             tender_id=tender.tender_id,
-            summary=breach.summary,
-            explanation=breach.explanation,
-            reference=breach.reference,
+            source_envelope=envelope,
         )
     ]
 
@@ -196,3 +195,56 @@ def _struct(values: Mapping) -> struct_pb2.Struct:
     struct = struct_pb2.Struct()
     struct.update(dict(values))
     return struct
+
+
+# Spelled out rather than relying on both enums being numbered alike.
+SEVERITIES = {
+    Severity.INFO: pb.SEVERITY_INFO,
+    Severity.WARNING: pb.SEVERITY_WARNING,
+    Severity.SERIOUS: pb.SEVERITY_SERIOUS,
+}
+
+
+def finding_from_breach(
+    breach: Breach,
+    *,
+    type: pb.FindingType,  # the Finding's field name
+    ordering_party_id: str,
+    contract_id: str,
+    centre_id: str,
+    source_envelope: Envelope,
+    tender_id: str = "",
+) -> pb.Finding:
+    """The finding of a `Breach` of a rule (services/rules): id finding_id(breach.rule,
+    breach.subject), so the same facts checked again (a replay, a redelivery, a chain
+    re-evaluated on a later event) give the same finding; the breach's severity, words and
+    figures; the time and id of the event that revealed it."""
+    return _finding(
+        source_envelope,
+        rule=breach.rule,
+        subject=breach.subject,
+        evidence=breach.evidence,
+        type=type,
+        severity=SEVERITIES[Severity(breach.severity)],
+        ordering_party_id=ordering_party_id,
+        contract_id=contract_id,
+        centre_id=centre_id,
+        tender_id=tender_id,
+        summary=breach.summary,
+        explanation=breach.explanation,
+        reference=breach.reference,
+    )
+
+
+def contract_finding(
+    breach: Breach, type: pb.FindingType, contract: ContractState, source: Envelope
+) -> pb.Finding:
+    """The finding of a breach about one contract, in its ordering party's name."""
+    return finding_from_breach(
+        breach,
+        type=type,
+        ordering_party_id=contract.ordering_party_id,
+        contract_id=contract.contract_id,
+        centre_id=contract.centre_id,
+        source_envelope=source,
+    )

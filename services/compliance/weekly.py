@@ -22,8 +22,8 @@ from vigie.events.v1.envelope_pb2 import Envelope
 from services.common.clock import PARIS
 from services.common.uow import UnitOfWork
 from services.compliance import check_store as state
-from services.compliance.breaches import contract_finding
 from services.compliance.check_store import ContractState, Week
+from services.compliance.findings import contract_finding
 from services.rules import offshoring, workload
 from services.rules.workload import WeekVolume, add_weeks, iso_week, week_label
 

@@ -27,8 +27,7 @@ from vigie.notices.v1.notices_pb2_grpc import NoticeServiceStub
 from services.common import topics
 from services.common.envelope import kafka_headers, wrap
 from services.common.identity import Role
-from services.compliance.breaches import finding_from_breach
-from services.compliance.findings import finding_id
+from services.compliance.findings import finding_from_breach, finding_id
 from services.dashboard.findings import PAGE_LIMIT
 from services.rules.offshoring import CountryVolume, offshoring_shift
 from tests.integration.conftest import free_port
