@@ -100,16 +100,17 @@ class Monitor:
         caller.require_organisation(party)
         current = iso_week(french_day(self.now()))
         weeks = [add_weeks(*current, -i) for i in range(request.weeks or 12, -1, -1)]
+        ends = [min(_monday_after(week), self.now()) for week in weeks]
         async with self.pool.acquire() as conn:
             cards = await store.scorecards(conn, party, weeks[0], weeks[-1])
-            history = []
-            for week in weeks:
-                card = cards.get(week) or pb.Scorecard(ordering_party_id=party)
-                card.week = week_label(*week)
-                end = min(_monday_after(week), self.now())
-                for type_, count in await store.open_findings(conn, party, end):
-                    card.open_findings.add(type=type_, count=count)
-                history.append(card)
+            open_at = await store.open_findings(conn, party, ends)
+        history = []
+        for week, end in zip(weeks, ends, strict=True):
+            card = cards.get(week) or pb.Scorecard(ordering_party_id=party)
+            card.week = week_label(*week)
+            for type_, count in open_at[end]:
+                card.open_findings.add(type=type_, count=count)
+            history.append(card)
         return pb.GetScorecardResponse(current=history[-1], history=history)
 
 

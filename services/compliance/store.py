@@ -109,14 +109,19 @@ async def scorecards(
 
 
 async def open_findings(
-    conn: asyncpg.Connection, party: str, at: datetime
-) -> list[tuple[int, int]]:
-    """(type, count) of the party's findings recorded before `at` and not closed by then."""
+    conn: asyncpg.Connection, party: str, instants: list[datetime]
+) -> dict[datetime, list[tuple[int, int]]]:
+    """For each instant, (type, count) of the party's findings recorded before it and not
+    closed by then: one statement for a whole scorecard history."""
     rows = await conn.fetch(
-        "SELECT type, count(*)::int AS open FROM findings WHERE ordering_party_id = $1"
-        " AND recorded_at < $2 AND (closed_at IS NULL OR closed_at >= $2)"
-        " GROUP BY type ORDER BY type",
+        "SELECT at, f.type, count(*)::int AS open FROM unnest($2::timestamptz[]) AS at"
+        " JOIN findings f ON f.ordering_party_id = $1 AND f.recorded_at < at"
+        "   AND (f.closed_at IS NULL OR f.closed_at >= at)"
+        " GROUP BY at, f.type ORDER BY at, f.type",
         party,
-        at,
+        instants,
     )
-    return [(r["type"], r["open"]) for r in rows]
+    found: dict[datetime, list[tuple[int, int]]] = {at: [] for at in instants}
+    for r in rows:
+        found[r["at"]].append((r["type"], r["open"]))
+    return found

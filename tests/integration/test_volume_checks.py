@@ -239,6 +239,26 @@ async def test_volumes_that_move_without_notice_and_go_offshore_are_found(
         )
     assert denied.value.code() == grpc.StatusCode.PERMISSION_DENIED
 
+    # Open findings: every one of the story's in the current week (the notice breach too),
+    # none at the end of week 8, which passed before they were recorded; one fewer once the
+    # committee closes one, and a second close is refused.
+    request = fpb.GetScorecardRequest(ordering_party_id=party, weeks=104)
+    current = (await monitor.GetScorecard(request, metadata=committee)).current
+    assert sum(f.count for f in current.open_findings) == len(expected) + 1
+    assert not card.open_findings
+    unannounced_open = {f.type: f.count for f in current.open_findings}[
+        fpb.FINDING_TYPE_UNANNOUNCED_CHANGE
+    ]
+    closing = fpb.CloseFindingRequest(finding_id=unannounced[0].finding_id, reason="remédié")
+    closed = await monitor.CloseFinding(closing, metadata=committee)
+    assert closed.closing_reason == "remédié" and closed.HasField("closed_at")
+    with pytest.raises(grpc.aio.AioRpcError) as again:
+        await monitor.CloseFinding(closing, metadata=committee)
+    assert again.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    current = (await monitor.GetScorecard(request, metadata=committee)).current
+    counts = {f.type: f.count for f in current.open_findings}
+    assert counts[fpb.FINDING_TYPE_UNANNOUNCED_CHANGE] == unannounced_open - 1
+
 
 async def scorecard_for(monitor, metadata, party: str, week: str, ready) -> fpb.Scorecard:
     """The party's scorecard of `week`, once `ready` says the monitor has its final figures."""
