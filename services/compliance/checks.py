@@ -35,6 +35,7 @@ from services.compliance import check_store as state
 from services.compliance import scorecards
 from services.compliance.check_store import ContractState, Week
 from services.compliance.findings import contract_finding, findings_for
+from services.compliance.monitor import SCHEMA
 from services.compliance.weekly import Policies, VolumeChecks
 from services.rules import offshoring, perennial
 from services.rules.perennial import CHAINED_TYPES, ContractSpan
@@ -195,7 +196,7 @@ class Checks:
             handler=self.apply,
             prepare=self.prepare,
             pool=pool,
-            schema="compliance",
+            schema=SCHEMA,
             bootstrap=bootstrap,
         )
 
