@@ -245,6 +245,34 @@ async def pool(settings: Settings) -> AsyncIterator[asyncpg.Pool]:
     await pool.close()
 
 
+class StreamReader:
+    """A server stream read in the background, as a client system would: the messages and
+    when each arrived."""
+
+    def __init__(self, call) -> None:
+        self.call = call
+        self.messages: list = []
+        self.arrived: list[float] = []
+        self._task = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        async for message in self.call:
+            self.messages.append(message)
+            self.arrived.append(time.perf_counter())
+
+    async def wait_for(self, count: int, timeout: float = 90) -> list:
+        """The messages, once there are `count` (or the stream ended, or the timeout)."""
+        for _ in range(int(timeout / 0.02)):
+            if len(self.messages) >= count or self._task.done():
+                break
+            await asyncio.sleep(0.02)
+        return self.messages
+
+    async def close(self) -> None:
+        self.call.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+
+
 class TopicTail:
     """Reads a topic from the offsets it had when the test began: what the test caused."""
 

@@ -20,6 +20,7 @@ from services.common import topics
 from services.common.envelope import decode, trace_carrier
 from services.common.identity import Role
 from services.compliance.findings import finding_id
+from tests.integration.conftest import StreamReader
 from tests.integration.test_contracts_service import (
     bid,
     new_centre,
@@ -32,27 +33,16 @@ pytestmark = pytest.mark.integration
 TODAY = date.today()
 
 
-class Watch:
+class Watch(StreamReader):
+    """The committee's (or a party's) findings stream, with filters."""
+
     def __init__(self, stub: ComplianceMonitorStub, metadata, **filters) -> None:
         request = fpb.WatchFindingsRequest(filter=fpb.FindingFilter(**filters))
-        self.call = stub.WatchFindings(request, metadata=metadata)
-        self.findings: list[fpb.Finding] = []
-        self._task = asyncio.create_task(self._read())
+        super().__init__(stub.WatchFindings(request, metadata=metadata))
 
-    async def _read(self) -> None:
-        async for finding in self.call:
-            self.findings.append(finding)
-
-    async def wait_for(self, count: int, timeout: float = 90) -> list[fpb.Finding]:
-        for _ in range(int(timeout / 0.05)):
-            if len(self.findings) >= count or self._task.done():
-                break
-            await asyncio.sleep(0.05)
-        return self.findings
-
-    async def close(self) -> None:
-        self.call.cancel()
-        await asyncio.gather(self._task, return_exceptions=True)
+    @property
+    def findings(self) -> list[fpb.Finding]:
+        return self.messages
 
 
 async def test_the_story_becomes_findings_on_the_topic_and_the_committees_stream(

@@ -19,7 +19,7 @@ from vigie.notices.v1.notices_pb2_grpc import NoticeServiceStub
 from services.common import topics
 from services.common.envelope import decode
 from services.common.identity import Role
-from tests.integration.conftest import ROOT, ServiceProcess
+from tests.integration.conftest import ROOT, ServiceProcess, StreamReader
 from tests.integration.test_contracts_service import label, ordering_party, signed_contract
 from tests.integration.test_labels_service import day
 
@@ -62,33 +62,18 @@ def cut(
     )
 
 
-class Subscription:
+class Subscription(StreamReader):
     """A centre's alert stream read in the background, as a centre's system would."""
 
     def __init__(self, stub: NoticeServiceStub, metadata, after: int | None = None) -> None:
         request = npb.SubscribeAlertsRequest()
         if after is not None:
             request.after_cursor = after
-        self.call = stub.SubscribeAlerts(request, metadata=metadata)
-        self.alerts: list[npb.Alert] = []
-        self.arrived: list[float] = []
-        self._task = asyncio.create_task(self._read())
+        super().__init__(stub.SubscribeAlerts(request, metadata=metadata))
 
-    async def _read(self) -> None:
-        async for alert in self.call:
-            self.alerts.append(alert)
-            self.arrived.append(time.perf_counter())
-
-    async def wait_for(self, count: int, timeout: float = 20) -> list[npb.Alert]:
-        for _ in range(int(timeout / 0.02)):
-            if len(self.alerts) >= count or self._task.done():
-                break
-            await asyncio.sleep(0.02)
-        return self.alerts
-
-    async def close(self) -> None:
-        self.call.cancel()
-        await asyncio.gather(self._task, return_exceptions=True)
+    @property
+    def alerts(self) -> list[npb.Alert]:
+        return self.messages
 
 
 async def test_a_short_notice_reaches_the_centre_with_its_breach_at_once(
