@@ -92,10 +92,9 @@ class EventConsumer:
         try:
             while True:
                 batches = await self._consumer.getmany(timeout_ms=500, max_records=500)
-                for records in batches.values():
-                    if not await self._apply_batch(records):
-                        for record in records:  # one by one: dead letters, retries
-                            await self._process(record)
+                if batches and not await self._apply_batch(batches):
+                    for record in (r for records in batches.values() for r in records):
+                        await self._process(record)  # one by one: dead letters, retries
                 if batches:
                     await self._consumer.commit()
                     self._record_lag(batches)
@@ -139,10 +138,13 @@ class EventConsumer:
                     log.exception("%s: applying %s failed; retrying", self.group, envelope.event_id)
                     await asyncio.sleep(self._retry_backoff)
 
-    async def _apply_batch(self, records: list[ConsumerRecord]) -> bool:
-        """The fast path: a partition's batch in one transaction (a catching-up projection
-        applies thousands a second instead of one per commit). False, with nothing written,
-        when any record does not decode or fails: the caller then goes one by one."""
+    async def _apply_batch(self, batches: dict[TopicPartition, list[ConsumerRecord]]) -> bool:
+        """The fast path: what one fetch brought, every partition's records in order, in one
+        transaction (a catching-up projection applies thousands a second instead of one per
+        commit, and what a handler batches per transaction covers the whole fetch). False,
+        with nothing written, when any record does not decode or fails: the caller then goes
+        one by one."""
+        records = [r for batch in batches.values() for r in batch]
         try:
             decoded = [(r, *decode(r.value)) for r in records]
         except UndecodableEvent:
@@ -159,7 +161,7 @@ class EventConsumer:
                             _applied.add(1, {"consumer": self.group, "type": envelope.event_type})
                         else:
                             _duplicates.add(1, {"consumer": self.group})
-                await _store_offset(uow.conn, self.group, records[-1])
+                await _store_offsets(uow.conn, self.group, [b[-1] for b in batches.values()])
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -248,14 +250,22 @@ class EventConsumer:
 
 
 async def _store_offset(conn: asyncpg.Connection, group: str, record: ConsumerRecord) -> None:
+    await _store_offsets(conn, group, [record])
+
+
+async def _store_offsets(
+    conn: asyncpg.Connection, group: str, last_applied: list[ConsumerRecord]
+) -> None:
+    """The next offset of each partition, after its last record applied; one statement."""
     await conn.execute(
         "INSERT INTO consumer_offsets (consumer, topic, partition, next_offset)"
-        " VALUES ($1, $2, $3, $4) ON CONFLICT (consumer, topic, partition)"
+        " SELECT $1, s.* FROM unnest($2::text[], $3::int[], $4::bigint[]) AS s"
+        " ON CONFLICT (consumer, topic, partition)"
         " DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()",
         group,
-        record.topic,
-        record.partition,
-        record.offset + 1,
+        [r.topic for r in last_applied],
+        [r.partition for r in last_applied],
+        [r.offset + 1 for r in last_applied],
     )
 
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from google.protobuf import any_pb2, symbol_database
 from google.protobuf.message import DecodeError, Message
 from opentelemetry import propagate
+from opentelemetry.context import Context
 from vigie.compliance.v1 import events_pb2 as _compliance_events  # noqa: F401
 from vigie.contracts.v1 import events_pb2 as _contracts_events  # noqa: F401
 from vigie.events.v1.envelope_pb2 import Envelope
@@ -43,9 +44,10 @@ def wrap(
     schema_version: int = 1,
     event_id: str | None = None,
     occurred_at: datetime | None = None,
+    trace: Context | None = None,
 ) -> Event:
-    """Wrap a payload in an envelope; the current trace context is captured now, so the
-    relay can publish it later as part of the same trace."""
+    """Wrap a payload in an envelope; the trace context (`trace`, else the current one) is
+    captured now, so the relay can publish it later as part of the same trace."""
     packed = any_pb2.Any()
     packed.Pack(payload)
     envelope = Envelope(
@@ -58,7 +60,7 @@ def wrap(
     )
     envelope.occurred_at.FromDatetime(occurred_at or datetime.now(UTC))
     carrier: dict[str, str] = {}
-    propagate.inject(carrier)
+    propagate.inject(carrier, context=trace)
     return Event(
         topic=topic,
         key=aggregate_id,

@@ -50,16 +50,15 @@ def state_of(contract: cpb.Contract) -> ContractState:
     )
 
 
-async def mark_raised(conn: asyncpg.Connection, group: str, finding_id: str) -> bool:
-    """True the first time the group raises this finding."""
-    return bool(
-        await conn.fetchval(
-            "INSERT INTO check_raised (check_group, finding_id) VALUES ($1, $2)"
-            " ON CONFLICT DO NOTHING RETURNING true",
-            group,
-            finding_id,
-        )
+async def mark_raised(conn: asyncpg.Connection, group: str, finding_ids: list[str]) -> set[str]:
+    """Of `finding_ids`, those this group raises for the first time; one statement."""
+    rows = await conn.fetch(
+        "INSERT INTO check_raised (check_group, finding_id) SELECT $1, unnest($2::uuid[])"
+        " ON CONFLICT DO NOTHING RETURNING finding_id::text",
+        group,
+        finding_ids,
     )
+    return {r["finding_id"] for r in rows}
 
 
 async def contract(conn: asyncpg.Connection, group: str, contract_id: str) -> ContractState | None:
@@ -82,6 +81,17 @@ async def contracts_of_party(
         list(activity_types),
     )
     return [_contract(r) for r in rows]
+
+
+async def contracts(
+    conn: asyncpg.Connection, group: str, contract_ids: Sequence[str]
+) -> dict[str, ContractState]:
+    rows = await conn.fetch(
+        "SELECT * FROM check_contracts WHERE check_group = $1 AND contract_id = ANY($2::text[])",
+        group,
+        list(contract_ids),
+    )
+    return {r["contract_id"]: _contract(r) for r in rows}
 
 
 def _contract(row: asyncpg.Record) -> ContractState:
@@ -154,16 +164,20 @@ async def save_notice(
 
 
 async def notices_in_force(
-    conn: asyncpg.Connection, group: str, contract_id: str
-) -> list[tuple[date, Decimal]]:
-    """(effective date, change percent) of the contract's notices, in the order issued."""
+    conn: asyncpg.Connection, group: str, contract_ids: Sequence[str]
+) -> dict[str, list[tuple[date, Decimal]]]:
+    """Per contract, (effective date, change percent) of its notices, in the order issued."""
     rows = await conn.fetch(
-        "SELECT effective_date, change_percent FROM check_notices"
-        " WHERE check_group = $1 AND contract_id = $2 ORDER BY issued_at, notice_id",
+        "SELECT contract_id, effective_date, change_percent FROM check_notices"
+        " WHERE check_group = $1 AND contract_id = ANY($2::text[])"
+        " ORDER BY contract_id, issued_at, notice_id",
         group,
-        contract_id,
+        list(contract_ids),
     )
-    return [(r["effective_date"], r["change_percent"]) for r in rows]
+    notices: dict[str, list[tuple[date, Decimal]]] = {c: [] for c in contract_ids}
+    for r in rows:
+        notices[r["contract_id"]].append((r["effective_date"], r["change_percent"]))
+    return notices
 
 
 async def latest_weeks(
@@ -235,18 +249,26 @@ async def latest_week(conn: asyncpg.Connection, group: str, contract_id: str) ->
 
 
 async def contract_weeks(
-    conn: asyncpg.Connection, group: str, contract_id: str, weeks: Sequence[Week]
-) -> list[asyncpg.Record]:
-    """Per site and week of `weeks`: the contract's handled, forecast and offered sums."""
-    return await conn.fetch(
-        "SELECT site_id, iso_year, iso_week, handled, forecast, offered"
-        " FROM check_weekly_volumes WHERE check_group = $1 AND contract_id = $2"
+    conn: asyncpg.Connection, group: str, contract_ids: Sequence[str], weeks: Iterable[Week]
+) -> dict[str, list[asyncpg.Record]]:
+    """Per contract, per site and week of `weeks`: its handled, forecast and offered sums."""
+    rows = await conn.fetch(
+        "SELECT contract_id, site_id, iso_year, iso_week, handled, forecast, offered"
+        " FROM check_weekly_volumes WHERE check_group = $1 AND contract_id = ANY($2::text[])"
         "   AND iso_year * 100 + iso_week = ANY($3::int[])"
-        " ORDER BY iso_year, iso_week, site_id",
+        " ORDER BY contract_id, iso_year, iso_week, site_id",
         group,
-        contract_id,
-        [y * 100 + w for y, w in weeks],
+        list(contract_ids),
+        sorted({y * 100 + w for y, w in weeks}),
     )
+    return _by(rows, "contract_id", contract_ids)
+
+
+def _by(rows: list[asyncpg.Record], column: str, keys: Iterable[str]) -> dict:
+    grouped: dict[str, list[asyncpg.Record]] = {k: [] for k in keys}
+    for r in rows:
+        grouped[r[column]].append(r)
+    return grouped
 
 
 async def weeks_with_volumes(
@@ -263,32 +285,42 @@ async def weeks_with_volumes(
 
 
 async def volumes_by_country(
-    conn: asyncpg.Connection, group: str, column: str, key: str, weeks: Sequence[Week]
-) -> list[asyncpg.Record]:
-    """Handled contacts per centre, country and week for the contracts whose `column`
-    (ordering_party_id or centre_id) is `key`."""
+    conn: asyncpg.Connection,
+    group: str,
+    column: str,
+    keys: Sequence[str],
+    weeks: Iterable[Week],
+) -> dict[str, list[asyncpg.Record]]:
+    """Per key, handled contacts per centre, country and week of `weeks` for the contracts
+    whose `column` (ordering_party_id or centre_id) is that key."""
     assert column in ("ordering_party_id", "centre_id")
-    # LATERAL: from the key's contracts to their weeks by primary key, whatever the
+    # LATERAL: from the keys' contracts to their weeks by primary key, whatever the
     # statistics say (a new group's rows are unknown to them, and a plan that scans the
     # group's volumes grows with every contract it checks).
-    return await conn.fetch(
-        "SELECT c.centre_id, coalesce(c.sites ->> v.site_id, '') AS country, v.iso_year,"
-        "   v.iso_week, sum(v.handled)::bigint AS handled"
+    rows = await conn.fetch(
+        f"SELECT c.{column} AS key, c.centre_id, coalesce(c.sites ->> v.site_id, '')"
+        "   AS country, v.iso_year, v.iso_week, sum(v.handled)::bigint AS handled"
         " FROM check_contracts c CROSS JOIN LATERAL ("
         "   SELECT site_id, iso_year, iso_week, handled FROM check_weekly_volumes"
         "   WHERE check_group = c.check_group AND contract_id = c.contract_id"
         "     AND iso_year * 100 + iso_week = ANY($3::int[])"
         "   OFFSET 0"  # kept a subquery: the planner may not flatten it into a join
         " ) v"
-        f" WHERE c.check_group = $1 AND c.{column} = $2"
-        " GROUP BY 1, 2, 3, 4",
+        f" WHERE c.check_group = $1 AND c.{column} = ANY($2::text[])"
+        " GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5",
         group,
-        key,
-        [y * 100 + w for y, w in weeks],
+        list(keys),
+        sorted({y * 100 + w for y, w in weeks}),
     )
+    return _by(rows, "key", keys)
 
 
-async def lock(conn: asyncpg.Connection, what: str) -> None:
-    """Serialise the checks of one key across workers until the transaction ends: a check
-    over several contracts then sees every contract's committed volumes."""
-    await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", what)
+async def lock(conn: asyncpg.Connection, *what: str) -> None:
+    """Serialise the checks of some keys across workers until the transaction ends: a check
+    over several contracts then sees every contract's committed volumes. Several keys are
+    locked in one order, whoever asks: two workers never wait on each other in a cycle."""
+    await conn.execute(
+        "SELECT pg_advisory_xact_lock(hashtext(k))"
+        " FROM (SELECT DISTINCT k FROM unnest($1::text[]) AS k ORDER BY k) AS keys",
+        list(what),
+    )

@@ -36,7 +36,7 @@ from services.compliance import scorecards
 from services.compliance.check_store import ContractState, Week
 from services.compliance.findings import contract_finding, findings_for
 from services.compliance.monitor import SCHEMA
-from services.compliance.weekly import Policies, VolumeChecks
+from services.compliance.weekly import Found, Policies, VolumeChecks
 from services.rules import offshoring, perennial
 from services.rules.perennial import CHAINED_TYPES, ContractSpan
 from services.rules.purchasing import ActivityType
@@ -64,24 +64,24 @@ class Checks:
     perennial_policy: perennial.PerennialPolicy = perennial.DEFAULT_POLICY
 
     def __post_init__(self) -> None:
-        self.volumes = VolumeChecks(self.group, self.policies)
+        self.volumes = VolumeChecks(self.group, self._raise, self.policies)
 
     async def apply(self, uow: UnitOfWork, envelope: Envelope, payload: Message) -> None:
         found = findings_for(envelope, payload)
         scorecard_weeks: set[tuple[str, Week]] = set()
         match payload:
             case contract_events.VolumesReported():
-                more, weeks = await self.volumes.on_volumes(uow, envelope, payload)
-                found += more
+                weeks = await self.volumes.on_volumes(uow, envelope, payload)
                 scorecard_weeks |= {(payload.ordering_party_id, w) for w in weeks}
             case _ if isinstance(payload, CONTRACT_CHANGES):
+                await self.volumes.settle(uow)  # the weeks waiting read the contract as it was
                 found += await self._on_contract(uow, envelope, payload)
             case notice_events.NoticeIssued(notice=notice):
+                await self.volumes.settle(uow)  # and the notices as they were
                 await self._on_notice(uow, notice)
                 week = iso_week(french_day(notice.issued_at.ToDatetime(tzinfo=UTC)))
                 scorecard_weeks.add((notice.ordering_party_id, week))
-        for finding in found:
-            await self._raise(uow, envelope, finding)
+        await self._raise(uow, [Found(finding, envelope) for finding in found])
         # A scorecard is a projection of the transaction's final state: a batch of events
         # computes those it touched at the end, together, each once.
         if scorecard_weeks:
@@ -96,7 +96,7 @@ class Checks:
         )
 
     async def _scorecards(self, uow: UnitOfWork) -> None:
-        await self.volumes.flush(uow)  # the scorecards read the volumes
+        await self.volumes.settle(uow)  # the scorecards read the volumes
         keys = sorted(uow.state.pop(("scorecards", self.group)))
         for card in await scorecards.compute_many(uow.conn, self.group, keys):
             uow.emit(
@@ -108,20 +108,27 @@ class Checks:
                 )
             )
 
-    async def _raise(self, uow: UnitOfWork, source: Envelope, finding: pb.Finding) -> None:
-        """Publish a finding the first time this group finds it. The envelope gets an id of
-        its own; consumers keep each finding id once."""
-        if not await state.mark_raised(uow.conn, self.group, finding.finding_id):
+    async def _raise(self, uow: UnitOfWork, found: list[Found]) -> None:
+        """Publish each finding the first time this group finds it, in the trace of the event
+        that caused it. The envelope gets an id of its own; consumers keep each finding id
+        once."""
+        if not found:
             return
-        uow.emit(
-            wrap(
-                topics.FINDINGS,
-                events.FindingRaised(finding=finding),
-                aggregate_id=finding.ordering_party_id,
-                producer=self.group,  # which group of workers raised it
-                occurred_at=source.occurred_at.ToDatetime(),
+        first = await state.mark_raised(uow.conn, self.group, [f.finding.finding_id for f in found])
+        for f in found:
+            if f.finding.finding_id not in first:
+                continue
+            first.discard(f.finding.finding_id)
+            uow.emit(
+                wrap(
+                    topics.FINDINGS,
+                    events.FindingRaised(finding=f.finding),
+                    aggregate_id=f.finding.ordering_party_id,
+                    producer=self.group,  # which group of workers raised it
+                    occurred_at=f.source.occurred_at.ToDatetime(),
+                    trace=f.trace,
+                )
             )
-        )
 
     async def _on_contract(
         self, uow: UnitOfWork, envelope: Envelope, payload: Message
@@ -140,7 +147,7 @@ class Checks:
             found += self._offshore_amendment(envelope, before, now)
         if ActivityType(now.activity_type) in CHAINED_TYPES:
             found += await self._disguised_perennial(uow, envelope, now.ordering_party_id)
-        found += await self.volumes.on_contract(uow, envelope, now.contract_id)
+        await self.volumes.on_contract(uow, envelope, now.contract_id)
         return found
 
     def _offshore_amendment(

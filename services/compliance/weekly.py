@@ -5,61 +5,68 @@ corrected:
   baseline moved by the notices in force;
 - forecast accuracy (rules/workload.py): the latest weeks' forecasts off the band;
 - offshoring (rules/offshoring.py): per ordering party and per outsourcer (the centre), onshore
-  volume falling while offshore volume rises over two windows of weeks."""
+  volume falling while offshore volume rises over two windows of weeks.
+
+The weeks that close in a transaction are checked together, a few statements for all of them
+rather than several per week, and as late as the result allows: before the commit, or
+before an event that changes what a waiting check reads (volumes of a week it covers, a
+contract, a notice). So each check sees exactly what it would have seen at once."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import partial
 
 import asyncpg
+from opentelemetry import context as otel_context
 from vigie.compliance.v1 import compliance_pb2 as pb
 from vigie.contracts.v1 import events_pb2 as contract_events
 from vigie.events.v1.envelope_pb2 import Envelope
 
-from services.common.clock import PARIS
 from services.common.uow import UnitOfWork
 from services.compliance import check_store as state
 from services.compliance.check_store import ContractState, Week
 from services.compliance.findings import contract_finding
 from services.rules import offshoring, workload
-from services.rules.workload import WeekVolume, add_weeks, iso_week, week_label
+from services.rules.volumes import WeeklySums, add_sums, net_weekly_sums
+from services.rules.workload import WeekVolume, add_weeks, week_label
 
 
-def weekly_sums(records: Iterable, sign: int = 1) -> dict[tuple, list[int]]:
-    """(site, ISO year, ISO week) -> [handled, forecast, offered] of interval records. The
-    week is that of the interval's day in France; it is computed once per UTC hour (the
-    French offset only changes on the hour), which keeps a million intervals fast."""
-    weeks: dict[int, Week] = {}
-    sums: dict[tuple, list[int]] = {}
-    for r in records:
-        hour = r.interval_start.seconds // 3600
-        week = weeks.get(hour)
-        if week is None:
-            instant = datetime.fromtimestamp(hour * 3600, PARIS)
-            week = weeks[hour] = iso_week(instant.date())
-        key = (r.site_id, *week)
-        figures = sums.get(key)
-        if figures is None:
-            sums[key] = [
-                sign * r.handled_contacts,
-                sign * r.forecast_contacts,
-                sign * r.offered_contacts,
+def sums_of(event: contract_events.VolumesReported) -> WeeklySums:
+    """What the event adds to each site's week: the sums the contracts service publishes
+    with the chunk, or, for an event published before it did, its intervals summed here."""
+    if event.weekly or not (event.intervals or event.replaced):
+        return {
+            (w.site_id, w.iso_year, w.iso_week): [
+                w.handled_contacts,
+                w.forecast_contacts,
+                w.offered_contacts,
             ]
-        else:
-            figures[0] += sign * r.handled_contacts
-            figures[1] += sign * r.forecast_contacts
-            figures[2] += sign * r.offered_contacts
-    return sums
+            for w in event.weekly
+        }
+    return net_weekly_sums(event.intervals, event.replaced)
 
 
-def add_sums(into: dict[tuple, list[int]], more: dict[tuple, list[int]]) -> None:
-    for key, figures in more.items():
-        held = into.setdefault(key, [0, 0, 0])
-        for i, value in enumerate(figures):
-            held[i] += value
+@dataclass(frozen=True)
+class Found:
+    """A finding and the event that caused it, with that event's trace context when the
+    finding is raised later than the event is applied."""
+
+    finding: pb.Finding
+    source: Envelope
+    trace: otel_context.Context | None = None
+
+
+RaiseFindings = Callable[[UnitOfWork, list[Found]], Awaitable[None]]
+
+
+@dataclass(frozen=True, eq=False)  # one per closing: keyed by identity
+class _WeekToCheck:
+    contract_id: str
+    week: Week
+    source: Envelope
+    trace: otel_context.Context | None
 
 
 @dataclass(frozen=True)
@@ -70,26 +77,31 @@ class Policies:
 
 @dataclass
 class _Pending:
-    """A transaction's volume writes not yet sent to PostgreSQL: the checks apply a batch of
-    events in one transaction, and one statement for the batch's sums costs what one per
-    event would. Written before anything reads the volumes (a check, a scorecard) and
-    before the commit, so every read sees exactly the events applied before it."""
+    """A transaction's volume writes not yet sent to PostgreSQL, and the weeks it closed not
+    yet checked: the checks apply a batch of events in one transaction, and one statement
+    for the batch costs what one per event would. The writes go before anything reads the
+    volumes (a check, a scorecard) and before the commit, so every read sees exactly the
+    events applied before it."""
 
     latest: dict[str, Week | None] = field(default_factory=dict)  # as of the events so far
     advanced: dict[str, Week] = field(default_factory=dict)  # latest weeks to record
     sums: dict[tuple, list[int]] = field(default_factory=dict)  # (contract, site, year, week)
+    to_check: list[_WeekToCheck] = field(default_factory=list)
 
 
 class VolumeChecks:
-    def __init__(self, group: str, policies: Policies = Policies()) -> None:
+    def __init__(
+        self, group: str, raise_findings: RaiseFindings, policies: Policies = Policies()
+    ) -> None:
         self.group = group
         self.policies = policies
+        self._raise = raise_findings
 
     def _pending(self, uow: UnitOfWork) -> _Pending:
         key = ("volumes", self.group)
         if key not in uow.state:
             uow.state[key] = _Pending()
-            uow.defer(("volumes", self.group), partial(self.flush, uow))
+            uow.defer(key, partial(self.settle, uow))
         return uow.state[key]
 
     async def prefetch(self, uow: UnitOfWork, contract_ids: Iterable[str]) -> None:
@@ -109,20 +121,31 @@ class VolumeChecks:
         await state.advance_latest_weeks(uow.conn, self.group, pending.advanced)
         pending.sums, pending.advanced = {}, {}
 
+    async def settle(self, uow: UnitOfWork) -> None:
+        """Write what is pending and check the weeks waiting to be checked; their findings
+        are raised."""
+        await self.flush(uow)
+        pending = uow.state.get(("volumes", self.group))
+        if pending is None or not pending.to_check:
+            return
+        waiting, pending.to_check = pending.to_check, []
+        await self._raise(uow, await self._check(uow.conn, waiting))
+
     async def on_volumes(
         self, uow: UnitOfWork, envelope: Envelope, event: contract_events.VolumesReported
-    ) -> tuple[list[pb.Finding], set[Week]]:
-        """Add the event's intervals to the weekly sums and check the weeks it closes or
-        corrects. Returns the findings and the weeks whose figures changed."""
-        sums = weekly_sums(event.intervals)
-        add_sums(sums, weekly_sums(event.replaced, sign=-1))
+    ) -> set[Week]:
+        """Add the event's weekly sums and have the weeks it closes or corrects checked.
+        Returns the weeks whose figures changed."""
+        sums = sums_of(event)
         if not sums:
-            return [], set()
+            return set()
+        touched = {(year, week) for _, year, week in sums}
+        pending = self._pending(uow)
+        if pending.to_check and min(touched) <= max(t.week for t in pending.to_check):
+            await self.settle(uow)  # a waiting check reads weeks up to its own only
         contract_id = event.contract_id
         await self.prefetch(uow, [contract_id])
-        pending = self._pending(uow)
         add_sums(pending.sums, {(contract_id, *key): figures for key, figures in sums.items()})
-        touched = {(year, week) for _, year, week in sums}
         latest = max(touched)
         held = pending.latest[contract_id]
         if held is None or latest > held:
@@ -131,56 +154,55 @@ class VolumeChecks:
         closed = {w for w in touched if w < newest}
         if held is not None and held < newest:
             closed.add(held)
-        if not closed:
-            return [], touched
-        await self.flush(uow)
-        return await self.check_weeks(uow.conn, envelope, contract_id, sorted(closed)), touched
+        trace = otel_context.get_current()
+        pending.to_check += [_WeekToCheck(contract_id, w, envelope, trace) for w in sorted(closed)]
+        return touched
 
-    async def on_contract(
-        self, uow: UnitOfWork, envelope: Envelope, contract_id: str
-    ) -> list[pb.Finding]:
+    async def on_contract(self, uow: UnitOfWork, envelope: Envelope, contract_id: str) -> None:
         """A contract known late (its volumes came first, as a replay may deliver them):
         check the weeks already closed."""
-        await self.flush(uow)
+        await self.settle(uow)
         conn = uow.conn
         latest = await state.latest_week(conn, self.group, contract_id)
         if latest is None:
-            return []
+            return
         weeks = await state.weeks_with_volumes(conn, self.group, contract_id, latest)
-        return await self.check_weeks(conn, envelope, contract_id, weeks)
+        waiting = [_WeekToCheck(contract_id, w, envelope, None) for w in weeks]
+        await self._raise(uow, await self._check(conn, waiting))
 
-    async def check_weeks(
-        self, conn: asyncpg.Connection, envelope: Envelope, contract_id: str, weeks: list[Week]
-    ) -> list[pb.Finding]:
-        if not weeks:
+    async def _check(self, conn: asyncpg.Connection, waiting: list[_WeekToCheck]) -> list[Found]:
+        """The checks of closed weeks, whatever their contracts, in a few statements."""
+        ids = sorted({t.contract_id for t in waiting})
+        contracts = await state.contracts(conn, self.group, ids)
+        waiting = [t for t in waiting if t.contract_id in contracts]  # the rest: on_contract
+        if not waiting:
             return []
-        contract = await state.contract(conn, self.group, contract_id)
-        if contract is None:
-            return []  # checked when the contract arrives (on_contract)
-        notices = await state.notices_in_force(conn, self.group, contract_id)
+        ids = sorted(contracts)  # known contracts only
+        notices = await state.notices_in_force(conn, self.group, ids)
+        history = {t: self._workload_weeks(t.week) for t in waiting}
+        weeks = await state.contract_weeks(
+            conn, self.group, ids, {w for span in history.values() for w in span}
+        )
         found = []
-        for week in weeks:
-            found += await self._workload(conn, envelope, contract, notices, week)
-        for column, key in (
-            ("ordering_party_id", contract.ordering_party_id),
-            ("centre_id", contract.centre_id),
-        ):
-            for week in weeks:
-                found += await self._offshoring(conn, envelope, contract, column, key, week)
+        for t in waiting:
+            rows = _in_weeks(weeks[t.contract_id], history[t])
+            found += self._workload(contracts[t.contract_id], notices[t.contract_id], t, rows)
+        found += await self._offshoring(conn, contracts, waiting)
         return found
 
-    async def _workload(
+    def _workload_weeks(self, week: Week) -> list[Week]:
+        span = max(self.policies.workload.forecast_weeks_in_a_row, 4)
+        return [add_weeks(*week, -i) for i in range(span - 1, -1, -1)]
+
+    def _workload(
         self,
-        conn: asyncpg.Connection,
-        envelope: Envelope,
         contract: ContractState,
         notices: list,
-        week: Week,
-    ) -> list[pb.Finding]:
+        checked: _WeekToCheck,
+        rows: list[asyncpg.Record],
+    ) -> list[Found]:
         policy = self.policies.workload
-        span = max(policy.forecast_weeks_in_a_row, 4)
-        history = [add_weeks(*week, -i) for i in range(span - 1, -1, -1)]
-        rows = await state.contract_weeks(conn, self.group, contract.contract_id, history)
+        week = checked.week
         totals = _week_totals(contract.contract_id, rows)
         found = []
         this = totals.get(week)
@@ -189,46 +211,80 @@ class VolumeChecks:
             breach = workload.unannounced_change(this, plan, policy)
             if breach:
                 finding = contract_finding(
-                    breach, pb.FINDING_TYPE_UNANNOUNCED_CHANGE, contract, envelope
+                    breach, pb.FINDING_TYPE_UNANNOUNCED_CHANGE, contract, checked.source
                 )
                 _add_series(finding, "weekly_handled_by_site", rows)
-                found.append(finding)
+                found.append(Found(finding, checked.source, checked.trace))
+        history = self._workload_weeks(week)
         breach = workload.forecast_accuracy([totals[w] for w in history if w in totals], policy)
         if breach:
-            found.append(
-                contract_finding(breach, pb.FINDING_TYPE_FORECAST_ACCURACY, contract, envelope)
+            finding = contract_finding(
+                breach, pb.FINDING_TYPE_FORECAST_ACCURACY, contract, checked.source
             )
+            found.append(Found(finding, checked.source, checked.trace))
         return found
 
     async def _offshoring(
         self,
         conn: asyncpg.Connection,
-        envelope: Envelope,
+        contracts: dict[str, ContractState],
+        waiting: list[_WeekToCheck],
+    ) -> list[Found]:
+        """Per ordering party and per centre of the contracts, their volumes by country over
+        two windows before each week checked."""
+        policy = self.policies.offshoring
+        columns = ("ordering_party_id", "centre_id")
+        keys = {c: sorted({getattr(contracts[t.contract_id], c) for t in waiting}) for c in columns}
+        await state.lock(conn, *(f"offshoring|{k}" for c in columns for k in keys[c]))
+        windows = {
+            t.week: [add_weeks(*t.week, -i) for i in range(2 * policy.window_weeks - 1, -1, -1)]
+            for t in waiting
+        }
+        every_week = {w for window in windows.values() for w in window}
+        found = []
+        for column in columns:
+            volumes = await state.volumes_by_country(
+                conn, self.group, column, keys[column], every_week
+            )
+            for t in waiting:
+                contract = contracts[t.contract_id]
+                key = getattr(contract, column)
+                rows = _in_weeks(volumes[key], windows[t.week])
+                finding = self._offshoring_finding(contract, column, key, t, rows)
+                if finding is not None:
+                    found.append(Found(finding, t.source, t.trace))
+        return found
+
+    def _offshoring_finding(
+        self,
         contract: ContractState,
         column: str,
         key: str,
-        week: Week,
-    ) -> list[pb.Finding]:
+        checked: _WeekToCheck,
+        rows: list[asyncpg.Record],
+    ) -> pb.Finding | None:
         policy = self.policies.offshoring
-        await state.lock(conn, f"offshoring|{key}")
-        weeks = [add_weeks(*week, -i) for i in range(2 * policy.window_weeks - 1, -1, -1)]
-        rows = await state.volumes_by_country(conn, self.group, column, key, weeks)
         history = [
             offshoring.CountryVolume(
                 key, r["country"] or "??", r["iso_year"], r["iso_week"], r["handled"]
             )
             for r in rows
         ]
-        breach = offshoring.offshoring_shift(history, key, *week, policy)
+        breach = offshoring.offshoring_shift(history, key, *checked.week, policy)
         if breach is None:
-            return []
-        finding = contract_finding(breach, pb.FINDING_TYPE_OFFSHORING, contract, envelope)
+            return None
+        finding = contract_finding(breach, pb.FINDING_TYPE_OFFSHORING, contract, checked.source)
         onshore = sorted({r["centre_id"] for r in rows if r["country"].upper() in policy.onshore})
         finding.evidence.update(
             {"key_kind": column.removesuffix("_id"), "onshore_centres": ",".join(onshore)}
         )
         _add_series(finding, "weekly_handled_by_country", rows, by="country")
-        return [finding]
+        return finding
+
+
+def _in_weeks(rows: list[asyncpg.Record], weeks: Sequence[Week]) -> list[asyncpg.Record]:
+    wanted = set(weeks)
+    return [r for r in rows if (r["iso_year"], r["iso_week"]) in wanted]
 
 
 def _week_totals(contract_id: str, rows: list[asyncpg.Record]) -> dict[Week, WeekVolume]:

@@ -27,7 +27,7 @@ from services.common.protos import optional_date, to_date
 from services.common.uow import UnitOfWork, unit_of_work
 from services.contracts import store
 from services.rules import Violation
-from services.rules.volumes import interval_problems
+from services.rules.volumes import interval_problems, net_weekly_sums
 
 SCHEMA = PRODUCER = "contracts"
 # Intervals per VolumesReported event: well under Kafka's default 1 MB record limit.
@@ -137,14 +137,41 @@ def _publish(
         for at in range(0, len(rows), CHUNK):
             chunk = rows[at : at + CHUNK]
             replaced = (previous.get(_key(r)) for r in chunk if not r["inserted"])
-            payload = events.VolumesReported(
-                contract_id=contract_id,
-                ordering_party_id=contract.ordering_party_id,
-                centre_id=contract.centre_id,
-                intervals=[_record(r) for r in chunk],
-                replaced=[_record(r) for r in replaced if r is not None],
+            payload = volumes_reported(
+                contract,
+                [_record(r) for r in chunk],
+                [_record(r) for r in replaced if r is not None],
             )
             uow.emit(wrap(topics.VOLUMES, payload, aggregate_id=contract_id, producer=PRODUCER))
+
+
+def volumes_reported(
+    contract: pb.Contract,
+    intervals: list[pb.VolumeRecord],
+    replaced: list[pb.VolumeRecord] | None = None,
+) -> events.VolumesReported:
+    """The event of a chunk of one contract's intervals, with its weekly sums."""
+    replaced = replaced or []
+    return events.VolumesReported(
+        contract_id=contract.contract_id,
+        ordering_party_id=contract.ordering_party_id,
+        centre_id=contract.centre_id,
+        intervals=intervals,
+        replaced=replaced,
+        weekly=[
+            events.WeeklyVolume(
+                site_id=site,
+                iso_year=year,
+                iso_week=week,
+                handled_contacts=handled,
+                forecast_contacts=forecast,
+                offered_contacts=offered,
+            )
+            for (site, year, week), (handled, forecast, offered) in net_weekly_sums(
+                intervals, replaced
+            ).items()
+        ],
+    )
 
 
 def _key(row: asyncpg.Record) -> tuple:

@@ -6,9 +6,15 @@ describe a real interval is refused; the figures themselves are the centre's to 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
+from services.common.clock import PARIS
+from services.rules.workload import iso_week
+
 INTERVAL_MINUTES = (15, 30)
+# (site, ISO year, ISO week) -> [handled, forecast, offered]
+WeeklySums = dict[tuple[str, int, int], list[int]]
 
 
 def interval_problems(
@@ -23,3 +29,45 @@ def interval_problems(
     if handled > offered:
         problems.append(("handled_contacts", f"{handled} handled is more than {offered} offered"))
     return problems
+
+
+def weekly_sums(records: Iterable, sign: int = 1) -> WeeklySums:
+    """The figures of interval records (VolumeRecord) summed per site and ISO week. The week
+    is that of the interval's day in France; it is computed once per UTC hour (the French
+    offset only changes on the hour), which keeps a million intervals fast."""
+    weeks: dict[int, tuple[int, int]] = {}
+    sums: WeeklySums = {}
+    for r in records:
+        hour = r.interval_start.seconds // 3600
+        week = weeks.get(hour)
+        if week is None:
+            instant = datetime.fromtimestamp(hour * 3600, PARIS)
+            week = weeks[hour] = iso_week(instant.date())
+        key = (r.site_id, *week)
+        figures = sums.get(key)
+        if figures is None:
+            sums[key] = [
+                sign * r.handled_contacts,
+                sign * r.forecast_contacts,
+                sign * r.offered_contacts,
+            ]
+        else:
+            figures[0] += sign * r.handled_contacts
+            figures[1] += sign * r.forecast_contacts
+            figures[2] += sign * r.offered_contacts
+    return sums
+
+
+def add_sums(into: dict[tuple, list[int]], more: dict[tuple, list[int]]) -> None:
+    for key, figures in more.items():
+        held = into.setdefault(key, [0, 0, 0])
+        for i, value in enumerate(figures):
+            held[i] += value
+
+
+def net_weekly_sums(intervals: Iterable, replaced: Iterable) -> WeeklySums:
+    """What a report adds to each site's week: its intervals less the figures they correct.
+    A week a correction touched stays, at zero if nothing changed in sum."""
+    sums = weekly_sums(intervals)
+    add_sums(sums, weekly_sums(replaced, sign=-1))
+    return sums

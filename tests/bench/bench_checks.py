@@ -59,6 +59,7 @@ from services.common.consumer import end_offsets, start_group_at
 from services.common.envelope import Event, decode, kafka_headers, wrap
 from services.common.settings import Settings, load
 from services.compliance.checks import CHECKED_TOPICS
+from services.contracts.volumes import volumes_reported
 from services.rules.workload import add_weeks, week_start
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -147,12 +148,7 @@ def intervals(c: cpb.Contract, day: date, count: int, handled: int) -> list[cpb.
 
 
 def reported(c: cpb.Contract, records: list[cpb.VolumeRecord]) -> Event:
-    payload = contract_events.VolumesReported(
-        contract_id=c.contract_id,
-        ordering_party_id=c.ordering_party_id,
-        centre_id=c.centre_id,
-        intervals=records,
-    )
+    payload = volumes_reported(c, records)
     return wrap(topics.VOLUMES, payload, aggregate_id=c.contract_id, producer=PRODUCER)
 
 

@@ -26,6 +26,7 @@ from services.common import topics
 from services.common.envelope import Event, decode, wrap
 from services.common.identity import Role
 from services.compliance.findings import finding_id
+from services.contracts.volumes import volumes_reported
 from services.rules import offshoring, workload
 from services.rules.workload import WeekVolume, week_label, week_start
 from tests.integration.conftest import publish_events
@@ -81,12 +82,7 @@ def volumes(c: cpb.Contract, weekly: dict[str, list[tuple[int, int]]]) -> Event:
                         forecast_contacts=forecast // 5,
                     )
                 )
-    payload = contract_events.VolumesReported(
-        contract_id=c.contract_id,
-        ordering_party_id=c.ordering_party_id,
-        centre_id=c.centre_id,
-        intervals=intervals,
-    )
+    payload = volumes_reported(c, intervals)
     return wrap(topics.VOLUMES, payload, aggregate_id=c.contract_id, producer="test")
 
 

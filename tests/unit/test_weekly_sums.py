@@ -1,6 +1,7 @@
-"""The weekly sums of the volume checks: each interval counted in the ISO week of its day in
-France (the week is looked up once per UTC hour), and a correction's replaced figures taking
-the old ones out exactly."""
+"""The weekly sums of volumes: each interval counted in the ISO week of its day in France (the
+week is looked up once per UTC hour), a correction's replaced figures taking the old ones out
+exactly, and the sums the contracts service publishes with a chunk being what the checks
+would have summed from its intervals."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from hypothesis import strategies as st
 from vigie.contracts.v1 import contracts_pb2 as cpb
 
 from services.common.clock import french_day
-from services.compliance.weekly import add_sums, weekly_sums
+from services.compliance.weekly import sums_of
+from services.contracts.volumes import volumes_reported
+from services.rules.volumes import add_sums, net_weekly_sums, weekly_sums
 from services.rules.workload import iso_week
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
@@ -70,3 +73,18 @@ def test_a_sunday_night_interval_belongs_to_the_week_of_its_day_in_france():
     minutes = [int((t - START).total_seconds() // 60) for t in (sunday, monday)]
     sums = weekly_sums([record(m, "paris", 10) for m in minutes])
     assert sums == {("paris", 2026, 13): [10, 0, 10], ("paris", 2026, 14): [10, 0, 10]}
+
+
+@given(records, records)
+def test_the_published_sums_are_the_intervals_less_what_they_replace(intervals, replaced):
+    contract = cpb.Contract(contract_id="c", ordering_party_id="p", centre_id="e")
+    published = volumes_reported(contract, intervals, replaced)
+    net = net_weekly_sums(intervals, replaced)
+    assert sums_of(published) == net
+    published.ClearField("weekly")  # as a producer that did not publish sums sent it
+    assert sums_of(published) == net
+    expected = weekly_sums(intervals)
+    for key, figures in weekly_sums(replaced).items():
+        held = expected.setdefault(key, [0, 0, 0])
+        expected[key] = [a - b for a, b in zip(held, figures, strict=True)]
+    assert net == expected
