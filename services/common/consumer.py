@@ -92,12 +92,13 @@ class EventConsumer:
         try:
             while True:
                 batches = await self._consumer.getmany(timeout_ms=500, max_records=500)
-                if batches and not await self._apply_batch(batches):
+                if not batches:
+                    continue
+                if not await self._apply_batch(batches):
                     for record in (r for records in batches.values() for r in records):
                         await self._process(record)  # one by one: dead letters, retries
-                if batches:
-                    await self._consumer.commit()
-                    self._record_lag(batches)
+                await self._consumer.commit()
+                self._record_lag(batches)
         finally:
             await self._consumer.stop()
             await self._dead_letters.stop()
@@ -197,7 +198,7 @@ class EventConsumer:
 
     async def _apply(self, record: ConsumerRecord, envelope: Envelope, payload: Message) -> None:
         async with unit_of_work(self._pool, self._schema) as uow:
-            await _store_offset(uow.conn, self.group, record)
+            await _store_offsets(uow.conn, self.group, [record])
             await self._apply_in(uow, envelope, payload)
 
     async def _apply_in(self, uow: UnitOfWork, envelope: Envelope, payload: Message) -> None:
@@ -216,7 +217,7 @@ class EventConsumer:
 
     async def _advance(self, record: ConsumerRecord) -> None:
         async with self._pool.acquire() as conn:
-            await _store_offset(conn, self.group, record)
+            await _store_offsets(conn, self.group, [record])
 
     async def stored_offsets(self, partitions: list[TopicPartition]) -> dict[TopicPartition, int]:
         rows = await self._pool.fetch(
@@ -247,10 +248,6 @@ class EventConsumer:
             topics.DEAD_LETTER, value=record.value, key=record.key, headers=headers
         )
         _dead.add(1, {"consumer": self.group, "topic": record.topic})
-
-
-async def _store_offset(conn: asyncpg.Connection, group: str, record: ConsumerRecord) -> None:
-    await _store_offsets(conn, group, [record])
 
 
 async def _store_offsets(
