@@ -19,3 +19,8 @@ def utc_now() -> datetime:
 def french_day(instant: datetime) -> date:
     """The calendar day in France at an instant."""
     return instant.astimezone(PARIS).date()
+
+
+def french_today() -> date:
+    """Today as a French calendar day (near midnight it is not the UTC day)."""
+    return french_day(utc_now())

@@ -17,6 +17,7 @@ from vigie.notices.v1 import notices_pb2 as npb
 from vigie.notices.v1.notices_pb2_grpc import NoticeServiceStub
 
 from services.common import topics
+from services.common.clock import french_today
 from services.common.envelope import decode, trace_carrier
 from services.common.identity import Role
 from services.compliance.findings import finding_id
@@ -30,7 +31,7 @@ from tests.integration.test_contracts_service import (
 from tests.integration.test_labels_service import day
 
 pytestmark = pytest.mark.integration
-TODAY = date.today()
+TODAY = french_today()
 
 
 class Watch(StreamReader):

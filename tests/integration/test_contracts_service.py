@@ -17,6 +17,7 @@ from vigie.contracts.v1 import contracts_pb2 as cpb
 
 from services.cli.samples import responsible_tender
 from services.common import topics
+from services.common.clock import french_today
 from services.common.envelope import decode
 from services.common.identity import Role
 from services.contracts.projections import GROUP
@@ -30,7 +31,7 @@ from tests.integration.test_labels_service import (
 )
 
 pytestmark = pytest.mark.integration
-TODAY = date.today()
+TODAY = french_today()
 
 
 def tender_terms(activity=cpb.ACTIVITY_TYPE_PERENNIAL, **changes) -> cpb.TenderTerms:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import grpc
 import pytest
@@ -25,6 +25,7 @@ from vigie.notices.v1 import notices_pb2 as npb
 from vigie.notices.v1.notices_pb2_grpc import NoticeServiceStub
 
 from services.common import topics
+from services.common.clock import french_today
 from services.common.envelope import kafka_headers, wrap
 from services.common.identity import Role
 from services.compliance.findings import finding_from_breach, finding_id
@@ -46,7 +47,7 @@ pytestmark = [
     pytest.mark.integration,
     pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
 ]
-TODAY = date.today()
+TODAY = french_today()
 WEEKS_ON_PARTY_PAGE = 13  # the current ISO week and the 12 before it
 
 

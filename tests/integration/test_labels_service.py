@@ -16,11 +16,12 @@ from vigie.labels.v1 import labels_pb2 as pb
 
 from services.cli.demo import SAMPLE_REFERENTIAL
 from services.common import topics
+from services.common.clock import french_today
 from services.common.envelope import decode, trace_carrier
 from services.common.identity import Role
 
 pytestmark = pytest.mark.integration
-TODAY = date.today()
+TODAY = french_today()
 
 
 def day(value: date) -> Date:

@@ -8,7 +8,7 @@ import asyncio
 import subprocess
 import time
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import grpc
 import pytest
@@ -17,6 +17,7 @@ from vigie.notices.v1 import notices_pb2 as npb
 from vigie.notices.v1.notices_pb2_grpc import NoticeServiceStub
 
 from services.common import topics
+from services.common.clock import french_today
 from services.common.envelope import decode
 from services.common.identity import Role
 from tests.integration.conftest import ROOT, ServiceProcess, StreamReader
@@ -24,7 +25,7 @@ from tests.integration.test_contracts_service import label, ordering_party, sign
 from tests.integration.test_labels_service import day
 
 pytestmark = pytest.mark.integration
-TODAY = date.today()
+TODAY = french_today()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import grpc
 import pytest
@@ -15,6 +15,7 @@ from vigie.labels.v1 import labels_pb2 as pb
 from vigie.labels.v1.labels_pb2_grpc import LabelRegistryStub
 
 from services.common import db, topics
+from services.common.clock import french_today
 from services.common.envelope import decode, wrap
 from services.common.identity import Role
 from services.common.uow import unit_of_work
@@ -30,7 +31,7 @@ from tests.integration.test_labels_service import (
 
 pytestmark = pytest.mark.integration
 KAFKA = ROOT / "infra" / "kafka" / "kafka.sh"
-TODAY = date.today()
+TODAY = french_today()
 
 
 def kafka(action: str) -> None:
