@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Hashable, Iterator
 from pathlib import Path
 
 import asyncpg
@@ -302,18 +302,23 @@ class TopicTail:
         count: int,
         timeout: float = 20.0,
         settle: float = 1.0,
+        distinct: Callable[[ConsumerRecord], Hashable] | None = None,
     ) -> list[ConsumerRecord]:
-        """Records matching predicate: waits for `count`, then `settle` more seconds so that
-        an extra (duplicate) record would be seen too."""
+        """Records matching predicate: waits for `count` (of `distinct` values when given: a
+        relay killed between sending and marking sent sends again), then `settle` more
+        seconds so that an extra (duplicate) record would be seen too."""
         found: list[ConsumerRecord] = []
+        seen: set[Hashable] = set()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         settle_until = None
         while loop.time() < (settle_until or deadline):
             batches = await self.consumer.getmany(timeout_ms=200)
             for records in batches.values():
-                found.extend(r for r in records if predicate(r))
-            if len(found) >= count and settle_until is None:
+                matching = [r for r in records if predicate(r)]
+                seen.update(map(distinct, matching) if distinct else map(id, matching))
+                found.extend(matching)
+            if len(seen) >= count and settle_until is None:
                 settle_until = loop.time() + settle
         return sorted(found, key=lambda r: (r.partition, r.offset))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from aiokafka import AIOKafkaProducer
@@ -16,6 +16,7 @@ from vigie.notices.v1 import events_pb2 as notice_events
 from vigie.notices.v1 import notices_pb2 as npb
 
 from services.common import topics
+from services.common.clock import french_today
 from services.common.envelope import decode, kafka_headers, wrap
 from services.common.identity import Role
 from services.compliance.findings import finding_id
@@ -35,7 +36,7 @@ def breach(party: str, i: int) -> tuple[str, bytes, list]:
         centre_id="ctr-recovery",
         change=npb.WorkloadChange(change_percent=-40),
         change_percent=-40,
-        effective_date=day(date.today() + timedelta(days=10)),
+        effective_date=day(french_today() + timedelta(days=10)),
         reason=f"mesure {i}",
         verdict=npb.LeadTimeVerdict(
             required=3,
@@ -138,6 +139,7 @@ async def test_a_worker_killed_mid_stream_loses_no_finding(
             count,
             timeout=180,
             settle=2,
+            distinct=lambda r: decode(r.value)[1].finding.finding_id,
         )
         assert raised_by(records, app_id) == expected, "the group lost findings in the kill"
         listed = await recorded(monitor, token, party, count)
