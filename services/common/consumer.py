@@ -20,8 +20,10 @@ from collections.abc import Awaitable, Callable, Sequence
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, ConsumerRecord
+from aiokafka.errors import KafkaError
 from aiokafka.structs import TopicPartition
 from google.protobuf.message import Message
+from opentelemetry import context as otel_context
 from opentelemetry import metrics, propagate, trace
 from vigie.events.v1.envelope_pb2 import Envelope
 
@@ -73,6 +75,9 @@ class EventConsumer:
         self._consumer: AIOKafkaConsumer | None = None
         self._dead_letters: AIOKafkaProducer | None = None
         self.started = asyncio.Event()
+        # Held while a fetch is applied: a rebalance waits for it (on_partitions_revoked), so
+        # a partition changes owner between two transactions, never during one.
+        self.applying = asyncio.Lock()
 
     async def run(self) -> None:
         self._consumer = AIOKafkaConsumer(
@@ -94,18 +99,32 @@ class EventConsumer:
                 batches = await self._consumer.getmany(timeout_ms=500, max_records=500)
                 if not batches:
                     continue
-                if not await self._apply_batch(batches):
-                    for record in (r for records in batches.values() for r in records):
-                        await self._process(record)  # one by one: dead letters, retries
-                await self._consumer.commit()
+                async with self.applying:
+                    if not await self._apply_batch(batches):
+                        for record in (r for records in batches.values() for r in records):
+                            await self._process(record)  # one by one: dead letters, retries
+                await self._commit_to_kafka()
                 self._record_lag(batches)
         finally:
             await self._consumer.stop()
             await self._dead_letters.stop()
 
+    async def _commit_to_kafka(self) -> None:
+        """Offsets for lag tools only: the position lives in PostgreSQL. A rebalance during
+        the fetch makes the commit fail; the new owner seeks to the stored offsets anyway."""
+        try:
+            await self._consumer.commit()
+        except KafkaError as exc:
+            log.info(
+                "%s: offsets not committed to Kafka (%r); PostgreSQL has them", self.group, exc
+            )
+
     def _record_lag(self, batches: dict) -> None:
         """Records between what this consumer has applied and the end of each partition."""
+        assigned = self._consumer.assignment()
         for tp, records in batches.items():
+            if tp not in assigned:
+                continue  # revoked by a rebalance since the fetch
             end = self._consumer.highwater(tp)
             if end is not None:
                 lag = max(0, end - records[-1].offset - 1)
@@ -147,22 +166,22 @@ class EventConsumer:
         one by one."""
         records = [r for batch in batches.values() for r in batch]
         try:
-            decoded = [(r, *decode(r.value)) for r in records]
+            decoded = [decode(r.value) for r in records]
         except UndecodableEvent:
             return False
         try:
-            async with unit_of_work(self._pool, self._schema) as uow:
-                first_time = await self._first_seen(uow.conn, [e for _, e, _ in decoded])
-                if self._prepare is not None:
-                    await self._prepare(uow, [p for _, _, p in decoded])
-                for record, envelope, payload in decoded:
-                    with self._span(record, envelope):
+            parents = [propagate.extract(trace_carrier(r.headers)) for r in records]
+            with self._batch_span(records, parents):
+                async with unit_of_work(self._pool, self._schema) as uow:
+                    first_time = await self._first_seen(uow.conn, [e for e, _ in decoded])
+                    if self._prepare is not None:
+                        await self._prepare(uow, [p for _, p in decoded])
+                    for (envelope, payload), parent in zip(decoded, parents, strict=True):
                         if first_time.pop(uuid.UUID(envelope.event_id), False):
-                            await self._handler(uow, envelope, payload)
-                            _applied.add(1, {"consumer": self.group, "type": envelope.event_type})
+                            await self._handle_in_trace(uow, envelope, payload, parent)
                         else:
                             _duplicates.add(1, {"consumer": self.group})
-                await _store_offsets(uow.conn, self.group, [b[-1] for b in batches.values()])
+                    await _store_offsets(uow.conn, self.group, [b[-1] for b in batches.values()])
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -170,17 +189,35 @@ class EventConsumer:
             return False
         return True
 
-    def _span(self, record: ConsumerRecord, envelope: Envelope):
-        span = _tracer.start_as_current_span(
-            f"{record.topic} process",
-            context=propagate.extract(trace_carrier(record.headers)),
+    def _batch_span(self, records: list[ConsumerRecord], parents: list[otel_context.Context]):
+        """One process span for a fetch, linked to each record's producer span (the messaging
+        conventions' batch processing): a span per record cost more than applying it."""
+        links = [
+            trace.Link(context)
+            for context in (trace.get_current_span(p).get_span_context() for p in parents)
+            if context.is_valid
+        ]
+        return _tracer.start_as_current_span(
+            f"{','.join(sorted({r.topic for r in records}))} process",
             kind=trace.SpanKind.CONSUMER,
+            links=links,
             attributes={
                 "messaging.consumer.group.name": self.group,
-                "messaging.message.id": envelope.event_id,
+                "messaging.batch.message_count": len(records),
             },
         )
-        return span
+
+    async def _handle_in_trace(
+        self, uow: UnitOfWork, envelope: Envelope, payload: Message, parent: otel_context.Context
+    ) -> None:
+        """Apply one event of a batch in its producer's trace: the events and findings it
+        raises continue that trace, from the gRPC call that caused it."""
+        token = otel_context.attach(parent)
+        try:
+            await self._handler(uow, envelope, payload)
+        finally:
+            otel_context.detach(token)
+        _applied.add(1, {"consumer": self.group, "type": envelope.event_type})
 
     async def _first_seen(
         self, conn: asyncpg.Connection, envelopes: list[Envelope]
@@ -273,7 +310,8 @@ class _SeekToStoredOffsets(ConsumerRebalanceListener):
         self._owner = owner
 
     async def on_partitions_revoked(self, revoked) -> None:
-        return None
+        async with self._owner.applying:
+            return None
 
     async def on_partitions_assigned(self, assigned) -> None:
         consumer = self._owner._consumer

@@ -82,7 +82,7 @@ async def serve_grpc(
     tasks = [asyncio.create_task(job(), name=name) for name, job in jobs.items()]
     log.info("%s serving on %s:%d", schema, settings.grpc_host, port)
     try:
-        await until_stopped()
+        failed = await until_stopped_or_failed(tasks)
     finally:
         log.info("%s stopping: draining calls, then the outbox", schema)
         await stop_server(server, health)
@@ -93,3 +93,20 @@ async def serve_grpc(
         except TimeoutError:
             log.warning("%s: database connections still busy at exit; closing them", schema)
             pool.terminate()
+    if failed:
+        raise SystemExit(f"{schema}: {', '.join(failed)} stopped")
+
+
+async def until_stopped_or_failed(tasks: list[asyncio.Task]) -> list[str]:
+    """Wait for SIGTERM or SIGINT, or for a background loop to end (they run forever: one
+    that ends has failed). A process whose consumer died would still answer its health
+    checks while consuming nothing, so it stops instead and its supervisor restarts it.
+    Returns the names of the loops that ended."""
+    stop = asyncio.create_task(until_stopped(), name="signals")
+    done, _ = await asyncio.wait([stop, *tasks], return_when=asyncio.FIRST_COMPLETED)
+    stop.cancel()
+    ended = [task for task in done if task is not stop]
+    for task in ended:
+        error = None if task.cancelled() else task.exception()
+        log.error("%s ended: %r", task.get_name(), error, exc_info=error)
+    return [task.get_name() for task in ended]

@@ -3,6 +3,7 @@ library instrumentations for gRPC, aiokafka and asyncpg."""
 
 from __future__ import annotations
 
+import aiokafka
 from opentelemetry import metrics, trace
 from opentelemetry.instrumentation.aiokafka import AIOKafkaInstrumentor
 from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
@@ -10,6 +11,7 @@ from opentelemetry.instrumentation.grpc import (
     GrpcAioInstrumentorClient,
     GrpcAioInstrumentorServer,
 )
+from opentelemetry.instrumentation.utils import unwrap
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import (
     ConsoleMetricExporter,
@@ -49,6 +51,10 @@ def setup(service: str, settings: Settings) -> None:
     GrpcAioInstrumentorServer().instrument()
     GrpcAioInstrumentorClient().instrument()
     AIOKafkaInstrumentor().instrument()
+    # A batch consumer (common/consumer.py) makes the process span of each record itself,
+    # parented on the producer's context; the instrumentation's receive span per record of a
+    # fetch would double it, and cost the volume checks a fifth of their time.
+    unwrap(aiokafka.AIOKafkaConsumer, "getmany")
     AsyncPGInstrumentor().instrument()
 
 

@@ -11,7 +11,7 @@ from aiokafka import AIOKafkaProducer
 from vigie.labels.v1 import events_pb2
 
 from services.common import db, topics
-from services.common.consumer import EventConsumer, RejectedEvent
+from services.common.consumer import EventConsumer, RejectedEvent, end_offsets, start_group_at
 from services.common.envelope import kafka_headers, wrap
 
 pytestmark = pytest.mark.integration
@@ -98,5 +98,77 @@ async def test_undecodable_and_rejected_records_go_to_dead_letters_and_duplicate
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
+        await producer.stop()
+        await pool.close()
+
+
+async def test_a_rebalance_while_a_fetch_is_applied_stops_no_consumer_and_repeats_nothing(
+    settings,
+):
+    run = uuid.uuid4().hex[:8]
+    group = f"test-rebalance-{run}"
+    applied: list[str] = []  # the event ids applied, by either consumer
+    holding = asyncio.Event()
+
+    async def handler(uow, envelope, payload):
+        if not payload.reason.startswith(run):
+            return
+        if not holding.is_set():
+            holding.set()
+            await asyncio.sleep(4)  # a long fetch: the second consumer joins meanwhile
+        applied.append(envelope.event_id)
+
+    pool = await db.connect(settings.database_url, "labels")
+    async with pool.acquire() as conn:  # both start at the end of the topic, not its history
+        await start_group_at(
+            conn, group, await end_offsets(settings.kafka_bootstrap, [topics.LABEL_EVENTS])
+        )
+
+    def consumer() -> EventConsumer:
+        return EventConsumer(
+            group=group,
+            topic_names=[topics.LABEL_EVENTS],
+            handler=handler,
+            pool=pool,
+            schema="labels",
+            bootstrap=settings.kafka_bootstrap,
+        )
+
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap)
+    await producer.start()
+    sent: list[str] = []
+
+    async def send(count: int) -> None:
+        for i in range(count):
+            centre = f"ctr-{run}-{i % 8}"  # eight keys: every partition has some
+            event = wrap(
+                topics.LABEL_EVENTS,
+                events_pb2.LabelWithdrawn(centre_id=centre, reason=f"{run}-{len(sent)}"),
+                aggregate_id=centre,
+                producer="test",
+            )
+            headers = kafka_headers(event.event_id, event.event_type)
+            await producer.send(event.topic, event.value, key=centre.encode(), headers=headers)
+            sent.append(event.event_id)
+        await producer.flush()
+
+    tasks = [asyncio.create_task(consumer().run())]
+    try:
+        await send(40)
+        await asyncio.wait_for(holding.wait(), 30)
+        tasks.append(asyncio.create_task(consumer().run()))  # a rebalance, mid-fetch
+        await asyncio.sleep(1.0)
+        await send(40)
+        for _ in range(600):
+            if len(applied) >= len(sent) or any(t.done() for t in tasks):
+                break
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(1.0)  # long enough for a repeat to show
+        assert [t for t in tasks if t.done()] == [], "a consumer stopped in the rebalance"
+        assert sorted(applied) == sorted(sent)  # each once, whichever consumer had it
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         await producer.stop()
         await pool.close()
