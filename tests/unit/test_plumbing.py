@@ -1,5 +1,6 @@
 """The shared plumbing's pure parts: tokens, field validation, the envelope, the topic list."""
 
+import asyncio
 import time
 
 import jwt
@@ -7,7 +8,7 @@ import pytest
 from vigie.events.v1.envelope_pb2 import Envelope
 from vigie.labels.v1 import events_pb2, labels_pb2
 
-from services.common import identity, topics
+from services.common import identity, runtime, topics
 from services.common.envelope import UndecodableEvent, decode, wrap
 from services.common.errors import InvalidArgument, PermissionDenied, Unauthenticated
 from services.common.validation import check
@@ -164,3 +165,20 @@ def test_every_topic_the_code_names_is_declared():
 
 def test_violation_is_the_one_shape_of_a_field_error():
     assert InvalidArgument.one("f", "r").violations == [Violation("f", "r")]
+
+
+async def test_a_background_loop_that_ends_ends_the_wait_for_a_stop_signal():
+    """A service whose consumer died would answer health checks while consuming nothing:
+    it stops instead, and says which loop ended."""
+
+    async def lost_for_good() -> None:
+        raise RuntimeError("the consumer gave up")
+
+    relay = asyncio.create_task(asyncio.Event().wait(), name="outbox-relay")
+    checks = asyncio.create_task(lost_for_good(), name="checks")
+    try:
+        ended = await asyncio.wait_for(runtime.until_stopped_or_failed([relay, checks]), 5)
+        assert ended == ["checks"]
+        assert not relay.done()
+    finally:
+        relay.cancel()
