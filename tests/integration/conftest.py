@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Callable, Hashable, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import asyncpg
@@ -25,6 +26,7 @@ from vigie.labels.v1.labels_pb2_grpc import LabelRegistryStub
 
 from services.cli.demo import SAMPLE_REFERENTIAL
 from services.common import identity, migrations
+from services.common.clock import PARIS
 from services.common.consumer import end_offsets, start_group_at
 from services.common.envelope import Event, kafka_headers
 from services.common.settings import Settings
@@ -32,6 +34,20 @@ from services.compliance.checks import CHECKED_TOPICS
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_DATABASE = "vigie_test"
+# Longer than a run of the suite: see pytest_configure.
+MIDNIGHT_MARGIN = timedelta(minutes=10)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The test modules fix their dates (TODAY, the French day) when imported; the services
+    take theirs at each call. A run that straddled midnight in France would see them a day
+    apart (a lead time one day short), so one that would starts after it."""
+    now = datetime.now(PARIS)
+    midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), PARIS)
+    if midnight - now < MIDNIGHT_MARGIN:
+        wait = (midnight - now).total_seconds() + 5
+        print(f"integration tests: waiting {wait:.0f} s for midnight in France", flush=True)
+        time.sleep(wait)
 
 
 def free_port() -> int:
