@@ -38,6 +38,7 @@ from services.cli.output import as_dict
 from services.cli.parsing import parse_date
 from services.cli.watch import describe, mentions, records
 from services.common import identity, topics
+from services.common.clock import french_today
 from services.common.settings import load
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -78,7 +79,7 @@ class Story:
         self.labelled = f"ctr-hauts-de-france-{stamp}"
         self.unlabelled = f"ctr-atlantique-{stamp}"
         self.bank = f"banque-exemple-{stamp}"
-        self.today = datetime.now(UTC).date()
+        self.today = french_today()  # the services count days in France
 
     def as_(self, role: identity.Role, org: str) -> list[tuple[str, str]]:
         return [("authorization", f"Bearer {identity.mint(self.key, role, org)}")]
