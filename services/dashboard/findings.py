@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from google.protobuf.timestamp_pb2 import Timestamp
 from vigie.compliance.v1 import compliance_pb2 as pb
 
+from services.common.clock import PARIS
 from services.dashboard import french
 from services.dashboard.markup import e, finding_url, party_url
 
@@ -66,7 +67,7 @@ class FindingQuery:
         if self.since is None:
             return None
         stamp = Timestamp()
-        stamp.FromDatetime(datetime(*self.since.timetuple()[:3], tzinfo=french.PARIS))
+        stamp.FromDatetime(datetime(*self.since.timetuple()[:3], tzinfo=PARIS))
         return stamp
 
     def query_string(self) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gettext
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import pycountry
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -15,7 +14,8 @@ from vigie.contracts.v1 import contracts_pb2 as kpb
 from vigie.labels.v1 import labels_pb2 as lpb
 from vigie.notices.v1 import notices_pb2 as npb
 
-PARIS = ZoneInfo("Europe/Paris")
+from services.common.clock import PARIS
+
 # French typography: a narrow no-break space between thousands, a no-break space before %.
 THOUSANDS = "\u202f"
 NBSP = "\u00a0"

@@ -8,12 +8,13 @@ The scorecard comes from ComplianceMonitor.GetScorecard; while that is not serve
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import grpc
 from aiohttp import web
 from vigie.compliance.v1 import compliance_pb2 as pb
 
+from services.common.clock import PARIS, french_today
 from services.dashboard import access, french
 from services.dashboard.backends import BackendError
 from services.dashboard.charts import Series, line_chart
@@ -41,7 +42,7 @@ async def party_page(request: web.Request) -> web.Response:
     except BackendError as error:
         scorecard_html = scorecard_unavailable(error)
 
-    today = datetime.now(french.PARIS).date()
+    today = french_today()
     since = _monday(today) - timedelta(weeks=WEEKS)
     try:
         listed = await backends.call(
@@ -106,7 +107,7 @@ def current_scorecard(card: pb.Scorecard) -> str:
         (
             "Constats ouverts",
             french.number(sum(c.count for c in card.open_findings)),
-            "au " + french.day(datetime.now(french.PARIS).date()),
+            "au " + french.day(french_today()),
         ),
     ]
     tiles_html = "".join(
@@ -161,9 +162,7 @@ def evolution(history: list[pb.Scorecard]) -> str:
 def findings_per_week(findings: list[pb.Finding], today: date) -> str:
     """How many findings were recorded each ISO week, over the same weeks as the scorecard."""
     weeks = [_monday(today) - timedelta(weeks=n) for n in range(WEEKS, -1, -1)]
-    counts = Counter(
-        _monday(f.recorded_at.ToDatetime(tzinfo=french.PARIS).date()) for f in findings
-    )
+    counts = Counter(_monday(f.recorded_at.ToDatetime(tzinfo=PARIS).date()) for f in findings)
     labels = [f"sem. {monday.isocalendar().week}" for monday in weeks]
     chart = line_chart(
         "Constats enregistrés par semaine",
