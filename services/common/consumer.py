@@ -214,9 +214,12 @@ class EventConsumer:
         raises continue that trace, from the gRPC call that caused it."""
         token = otel_context.attach(parent)
         try:
-            await self._handler(uow, envelope, payload)
+            await self._handle(uow, envelope, payload)
         finally:
             otel_context.detach(token)
+
+    async def _handle(self, uow: UnitOfWork, envelope: Envelope, payload: Message) -> None:
+        await self._handler(uow, envelope, payload)
         _applied.add(1, {"consumer": self.group, "type": envelope.event_type})
 
     async def _first_seen(
@@ -249,8 +252,7 @@ class EventConsumer:
         if not first_time:
             _duplicates.add(1, {"consumer": self.group})
             return
-        await self._handler(uow, envelope, payload)
-        _applied.add(1, {"consumer": self.group, "type": envelope.event_type})
+        await self._handle(uow, envelope, payload)
 
     async def _advance(self, record: ConsumerRecord) -> None:
         async with self._pool.acquire() as conn:

@@ -108,7 +108,7 @@ async def until_stopped_or_failed(tasks: list[asyncio.Task]) -> list[str]:
     Returns the names of the loops that ended."""
     stop = asyncio.create_task(until_stopped(), name="signals")
     done, _ = await asyncio.wait([stop, *tasks], return_when=asyncio.FIRST_COMPLETED)
-    stop.cancel()
+    await cancel([stop])  # its signal handlers removed before the shutdown starts
     ended = [task for task in done if task is not stop]
     for task in ended:
         error = None if task.cancelled() else task.exception()
