@@ -12,9 +12,19 @@ from vigie.labels.v1 import events_pb2
 
 from services.common import db, topics
 from services.common.consumer import EventConsumer, RejectedEvent, end_offsets, start_group_at
-from services.common.envelope import kafka_headers, wrap
+from services.common.envelope import Event, kafka_headers, wrap
+from tests.integration.conftest import publish_events
 
 pytestmark = pytest.mark.integration
+
+
+def withdrawal(centre: str, reason: str) -> Event:
+    return wrap(
+        topics.LABEL_EVENTS,
+        events_pb2.LabelWithdrawn(centre_id=centre, reason=reason),
+        aggregate_id=centre,
+        producer="test",
+    )
 
 
 async def test_undecodable_and_rejected_records_go_to_dead_letters_and_duplicates_are_skipped(
@@ -30,15 +40,7 @@ async def test_undecodable_and_rejected_records_go_to_dead_letters_and_duplicate
             raise RejectedEvent("withdrawal reason 'poison' can never be applied")
         applied.append(payload.reason)
 
-    def event(reason: str):
-        return wrap(
-            topics.LABEL_EVENTS,
-            events_pb2.LabelWithdrawn(centre_id=key, reason=reason),
-            aggregate_id=key,
-            producer="test",
-        )
-
-    first, second, poison = event("first"), event("second"), event("poison")
+    first, second, poison = (withdrawal(key, r) for r in ("first", "second", "poison"))
     dead_letters = await tail(topics.DEAD_LETTER)
     producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap)
     await producer.start()
@@ -134,23 +136,13 @@ async def test_a_rebalance_while_a_fetch_is_applied_stops_no_consumer_and_repeat
             bootstrap=settings.kafka_bootstrap,
         )
 
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap)
-    await producer.start()
     sent: list[str] = []
 
     async def send(count: int) -> None:
-        for i in range(count):
-            centre = f"ctr-{run}-{i % 8}"  # eight keys: every partition has some
-            event = wrap(
-                topics.LABEL_EVENTS,
-                events_pb2.LabelWithdrawn(centre_id=centre, reason=f"{run}-{len(sent)}"),
-                aggregate_id=centre,
-                producer="test",
-            )
-            headers = kafka_headers(event.event_id, event.event_type)
-            await producer.send(event.topic, event.value, key=centre.encode(), headers=headers)
-            sent.append(event.event_id)
-        await producer.flush()
+        # Eight keys: every partition has some.
+        events = [withdrawal(f"ctr-{run}-{i % 8}", f"{run}-{len(sent) + i}") for i in range(count)]
+        await publish_events(settings.kafka_bootstrap, events)
+        sent.extend(e.event_id for e in events)
 
     tasks = [asyncio.create_task(consumer().run())]
     try:
@@ -170,5 +162,4 @@ async def test_a_rebalance_while_a_fetch_is_applied_stops_no_consumer_and_repeat
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        await producer.stop()
         await pool.close()
