@@ -5,6 +5,8 @@
     vigie --as centre:ctr-lille centre register --id ctr-lille --name "..." --kind outsourced \\
           --site lille-1:Lille 1:FR:Lille
     vigie events watch --from-beginning
+    vigie deadletters list --consumer compliance.checks
+    vigie deadletters replay --offset 12
     vigie demo
 
     vigie --as ordering_party:banque tender register services/cli/samples/tender-perennial.json
@@ -26,7 +28,7 @@ import asyncio
 import os
 import sys
 
-from services.cli import compliance, contracts, labels, notices
+from services.cli import compliance, contracts, deadletters, labels, notices
 from services.common import identity
 from services.common.settings import load
 
@@ -63,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     watch.add_argument("--from-beginning", action="store_true")
     watch.add_argument("--seconds", type=float, default=0, help="stop after this long")
 
+    deadletters.add_commands(sub)
     sub.add_parser("demo", help="walk the story against the running services")
     return parser
 
@@ -96,6 +99,8 @@ def main(argv: list[str] | None = None) -> None:
 
         asyncio.run(watch(load().kafka_bootstrap, args.topic, args.from_beginning, args.seconds))
         return
+    if args.command == "deadletters":
+        sys.exit(deadletters.run(load().kafka_bootstrap, args))
     if args.command == "demo":
         from services.cli.demo import demo
 

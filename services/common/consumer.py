@@ -1,4 +1,4 @@
-"""Consuming Vigie events: idempotent by event id, dead letters for what cannot be decoded.
+"""Consuming Vigie events: idempotent by event id, dead letters for what cannot be applied.
 
 Each record is applied in one PostgreSQL transaction together with the row that marks its
 event id as processed and the consumer's next offset in that partition, so a redelivery
@@ -7,14 +7,20 @@ position lives with the state it produced: on assignment the consumer seeks to t
 stored in PostgreSQL (from the beginning when there are none, which rebuilds a projection
 that was emptied with its offsets). Offsets are committed to Kafka too, for lag tools.
 
-A record that is not a Vigie envelope, or that the handler rejects as permanently invalid,
-goes to the dead-letter topic with the reason and the consumer moves on: it never blocks its
-partition. Other failures (database down) are retried."""
+No record can stop a consumer. One that is not an event its topic carries, breaks the
+protos' field rules, is rejected by its handler, or fails the same way a few times in a row
+(a value the database refuses, say) goes to the dead-letter topic, once, and the consumer
+moves on: the dead letter is written to the outbox in the transaction that advances the
+offset past the record. Failures of the world rather than the record (database or broker
+down, a lost race) are retried with backoff until they pass; meanwhile `stalled_for()` grows
+and the process's health check turns NOT_SERVING (services/common/runtime.py), as it does for
+a fetch stuck on a lock or a hang."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 
@@ -27,8 +33,8 @@ from opentelemetry import context as otel_context
 from opentelemetry import metrics, propagate, trace
 from vigie.events.v1.envelope_pb2 import Envelope
 
-from services.common import topics
-from services.common.envelope import UndecodableEvent, decode, trace_carrier
+from services.common import failures, topics
+from services.common.envelope import Event, UndecodableEvent, read, trace_carrier
 from services.common.uow import UnitOfWork, unit_of_work
 
 log = logging.getLogger(__name__)
@@ -51,6 +57,13 @@ class RejectedEvent(Exception):
     """Raised by a handler for an event that decodes but can never be applied."""
 
 
+# A dead letter's own id: one per consumer and record, so it is written once however often
+# the record is read again.
+_DEAD_LETTERS = uuid.UUID("5f0c4b8e-2d1a-4c57-9a43-7de0d1e7a9b1")
+# How much of a failure a dead letter's reason keeps.
+_REASON_LENGTH = 1000
+
+
 class EventConsumer:
     def __init__(
         self,
@@ -63,6 +76,7 @@ class EventConsumer:
         schema: str,
         bootstrap: str,
         retry_backoff: float = 1.0,
+        attempts: int = 3,
     ) -> None:
         self.group = group
         self._topics = topic_names
@@ -72,9 +86,13 @@ class EventConsumer:
         self._schema = schema
         self._bootstrap = bootstrap
         self._retry_backoff = retry_backoff
+        # How often a record that fails for its own sake is tried before it is set aside.
+        self._attempts = attempts
         self._consumer: AIOKafkaConsumer | None = None
-        self._dead_letters: AIOKafkaProducer | None = None
         self.started = asyncio.Event()
+        # Since when the consumer has been applying the current fetch (monotonic), or None
+        # between fetches: a fetch that takes long is stuck (retries, a lock, a hang).
+        self._busy_since: float | None = None
         # Held while a fetch is applied: a rebalance waits for it (on_partitions_revoked), so
         # a partition changes owner between two transactions, never during one.
         self.applying = asyncio.Lock()
@@ -87,12 +105,8 @@ class EventConsumer:
             auto_offset_reset="earliest",
             isolation_level="read_committed",
         )
-        self._dead_letters = AIOKafkaProducer(
-            bootstrap_servers=self._bootstrap, enable_idempotence=True
-        )
         await self._consumer.start()
         self._consumer.subscribe(self._topics, listener=_SeekToStoredOffsets(self))
-        await self._dead_letters.start()
         self.started.set()
         try:
             while True:
@@ -100,14 +114,26 @@ class EventConsumer:
                 if not batches:
                     continue
                 async with self.applying:
-                    if not await self._apply_batch(batches):
-                        for record in (r for records in batches.values() for r in records):
-                            await self._process(record)  # one by one: dead letters, retries
+                    self._busy_since = time.monotonic()
+                    try:
+                        await self._apply_fetch(batches)
+                    finally:
+                        self._busy_since = None
                 await self._commit_to_kafka()
                 self._record_lag(batches)
         finally:
             await self._consumer.stop()
-            await self._dead_letters.stop()
+
+    def stalled_for(self) -> float:
+        """Seconds this consumer has spent on the fetch it is applying (0 between fetches):
+        retrying a record while the database is down, waiting for a lock, or hung."""
+        since = self._busy_since
+        return 0.0 if since is None else time.monotonic() - since
+
+    async def _apply_fetch(self, batches: dict[TopicPartition, list[ConsumerRecord]]) -> None:
+        if not await self._apply_batch(batches):
+            for record in (r for records in batches.values() for r in records):
+                await self._process(record)  # one by one: dead letters, retries
 
     async def _commit_to_kafka(self) -> None:
         """Offsets for lag tools only: the position lives in PostgreSQL. A rebalance during
@@ -138,25 +164,45 @@ class EventConsumer:
         ) as span:
             span.set_attribute("messaging.consumer.group.name", self.group)
             try:
-                envelope, payload = decode(record.value)
+                envelope, payload = read(record.topic, record.value)
             except UndecodableEvent as exc:
-                await self._dead_letter(record, str(exc))
-                await self._advance(record)
+                await self._set_aside(record, str(exc))
                 return
             span.set_attribute("messaging.message.id", envelope.event_id)
-            while True:
-                try:
-                    await self._apply(record, envelope, payload)
-                    return
-                except RejectedEvent as exc:
-                    await self._dead_letter(record, f"rejected: {exc}")
-                    await self._advance(record)
-                    return
-                except asyncio.CancelledError:
-                    raise
-                except Exception:
-                    log.exception("%s: applying %s failed; retrying", self.group, envelope.event_id)
-                    await asyncio.sleep(self._retry_backoff)
+            reason = await self._until_applied(record, envelope, payload)
+            if reason is not None:
+                await self._set_aside(record, reason)
+
+    async def _until_applied(
+        self, record: ConsumerRecord, envelope: Envelope, payload: Message
+    ) -> str | None:
+        """Apply one record, retrying what may pass later; None once applied, else why it
+        never will be."""
+        attempt = 0
+        while True:
+            try:
+                await self._apply(record, envelope, payload)
+                return None
+            except RejectedEvent as exc:
+                return f"rejected: {exc}"
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                attempt += 1
+                transient = failures.is_transient(exc)
+                if not transient and attempt >= self._attempts:
+                    log.exception(
+                        "%s: %s failed %d times; set aside", self.group, envelope.event_id, attempt
+                    )
+                    return f"failed {attempt} times: {exc!r}"
+                await self._wait_before_retry(attempt, f"applying {envelope.event_id}", exc)
+
+    async def _wait_before_retry(self, attempt: int, what: str, error: Exception) -> None:
+        delay = min(self._retry_backoff * 2 ** (attempt - 1), 30.0)
+        log.warning(
+            "%s: %s failed (%r); retry %d in %.1fs", self.group, what, error, attempt, delay
+        )
+        await asyncio.sleep(delay)
 
     async def _apply_batch(self, batches: dict[TopicPartition, list[ConsumerRecord]]) -> bool:
         """The fast path: what one fetch brought, every partition's records in order, in one
@@ -166,7 +212,7 @@ class EventConsumer:
         one by one."""
         records = [r for batch in batches.values() for r in batch]
         try:
-            decoded = [decode(r.value) for r in records]
+            decoded = [read(r.topic, r.value) for r in records]
         except UndecodableEvent:
             return False
         try:
@@ -254,10 +300,6 @@ class EventConsumer:
             return
         await self._handle(uow, envelope, payload)
 
-    async def _advance(self, record: ConsumerRecord) -> None:
-        async with self._pool.acquire() as conn:
-            await _store_offsets(conn, self.group, [record])
-
     async def stored_offsets(self, partitions: list[TopicPartition]) -> dict[TopicPartition, int]:
         rows = await self._pool.fetch(
             "SELECT topic, partition, next_offset FROM consumer_offsets WHERE consumer = $1",
@@ -266,7 +308,10 @@ class EventConsumer:
         stored = {TopicPartition(r["topic"], r["partition"]): r["next_offset"] for r in rows}
         return {tp: stored[tp] for tp in partitions if tp in stored}
 
-    async def _dead_letter(self, record: ConsumerRecord, reason: str) -> None:
+    async def _set_aside(self, record: ConsumerRecord, reason: str) -> None:
+        """The record to the dead letters and the offset past it, in one transaction: it is
+        set aside exactly once, and the partition moves on."""
+        reason = reason[:_REASON_LENGTH]
         log.warning(
             "%s: dead letter %s[%d]@%d: %s",
             self.group,
@@ -275,18 +320,43 @@ class EventConsumer:
             record.offset,
             reason,
         )
-        headers = [
-            *(record.headers or []),
-            ("dead-letter-reason", reason.encode()),
-            ("dead-letter-topic", record.topic.encode()),
-            ("dead-letter-partition", str(record.partition).encode()),
-            ("dead-letter-offset", str(record.offset).encode()),
-            ("dead-letter-consumer", self.group.encode()),
-        ]
-        await self._dead_letters.send_and_wait(
-            topics.DEAD_LETTER, value=record.value, key=record.key, headers=headers
-        )
+        attempt = 0
+        while True:
+            try:
+                async with unit_of_work(self._pool, self._schema) as uow:
+                    await _store_offsets(uow.conn, self.group, [record])
+                    uow.emit(dead_letter(self.group, record, reason))
+                break
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the database is away: nothing else can fail here
+                attempt += 1
+                await self._wait_before_retry(attempt, "setting a record aside", exc)
         _dead.add(1, {"consumer": self.group, "topic": record.topic})
+
+
+def dead_letter(group: str, record: ConsumerRecord, reason: str) -> Event:
+    """The record as it came (key, value, headers but the trace context), with why it was
+    set aside and where it came from; published in the record's own trace."""
+    trace_headers = ("traceparent", "tracestate")
+    headers = [(k, v or b"") for k, v in (record.headers or []) if k not in trace_headers]
+    headers += [
+        ("dead-letter-reason", reason.encode()),
+        ("dead-letter-topic", record.topic.encode()),
+        ("dead-letter-partition", str(record.partition).encode()),
+        ("dead-letter-offset", str(record.offset).encode()),
+        ("dead-letter-consumer", group.encode()),
+    ]
+    where = f"{group}|{record.topic}|{record.partition}|{record.offset}"
+    return Event(
+        topic=topics.DEAD_LETTER,
+        key=(record.key or b"").decode(errors="replace"),
+        event_id=str(uuid.uuid5(_DEAD_LETTERS, where)),
+        event_type="dead-letter",
+        value=record.value or b"",
+        headers=trace_carrier(record.headers),
+        record_headers=headers,
+    )
 
 
 async def _store_offsets(

@@ -7,8 +7,9 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import protovalidate
 from google.protobuf import any_pb2, symbol_database
-from google.protobuf.message import DecodeError, Message
+from google.protobuf.message import Message
 from opentelemetry import propagate
 from opentelemetry.context import Context
 from vigie.compliance.v1 import events_pb2 as _compliance_events  # noqa: F401
@@ -18,6 +19,9 @@ from vigie.events.v1.envelope_pb2 import Envelope
 # Imported for their side effect: every payload type Vigie publishes is known to decode().
 from vigie.labels.v1 import events_pb2 as _labels_events  # noqa: F401
 from vigie.notices.v1 import events_pb2 as _notices_events  # noqa: F401
+
+from services.common import topics
+from services.common.validation import field_path
 
 Headers = list[tuple[str, bytes]]
 
@@ -32,7 +36,10 @@ class Event:
     event_id: str
     event_type: str
     value: bytes
+    # The trace context to publish in (W3C carrier).
     headers: dict[str, str] = field(default_factory=dict)
+    # Kafka headers of its own; empty: the relay sets event-id and event-type (kafka_headers).
+    record_headers: Headers = field(default_factory=list)
 
 
 def wrap(
@@ -72,35 +79,75 @@ def wrap(
 
 
 class UndecodableEvent(Exception):
-    """A record that is not an envelope Vigie can read; the reason goes to the dead letters."""
+    """A record that is not an event Vigie can apply: not an envelope, a payload that does
+    not parse, a type its topic does not carry, or fields that break their rules. The reason
+    goes to the dead letters; the same record would fail the same way every time."""
+
+
+# How much of a bad value a reason quotes: enough to find it, never the whole of it.
+_QUOTE = 80
+_validator = protovalidate.Validator()
+
+
+def read(topic: str, value: bytes | None) -> tuple[Envelope, Message]:
+    """Decode a record of `topic` and check it as the API checks a request: a type the topic
+    carries (infra/topics.toml) and every field within its protovalidate rules."""
+    envelope, payload = decode(value)
+    carried = topics.carried_events().get(topic)
+    if carried and envelope.event_type not in carried:
+        raise UndecodableEvent(f"{_quoted(envelope.event_type)} is not carried by {topic}")
+    try:
+        _validator.validate(payload)
+    except protovalidate.ValidationError as exc:
+        broken = "; ".join(f"{_path(v.proto)}: {v.proto.message}" for v in exc.violations[:5])
+        raise UndecodableEvent(f"invalid {envelope.event_type}: {broken}"[:500]) from None
+    return envelope, payload
 
 
 def decode(value: bytes | None) -> tuple[Envelope, Message]:
-    """Parse an envelope and its payload with the project's own protobuf types."""
+    """Parse an envelope and its payload with the project's own protobuf types. Whatever the
+    bytes, the only exception is UndecodableEvent."""
     if not value:
         raise UndecodableEvent("empty record value")
     envelope = Envelope()
     try:
         envelope.ParseFromString(value)
-    except DecodeError as exc:
-        raise UndecodableEvent(f"not an envelope: {exc}") from exc
+    except Exception as exc:  # DecodeError, and whatever else the parser meets in garbage
+        raise UndecodableEvent(f"not an envelope: {_quoted(exc)}") from exc
     if not envelope.event_type:
         raise UndecodableEvent("envelope without event_type")
     try:
         uuid.UUID(envelope.event_id)
     except ValueError:
-        raise UndecodableEvent(f"event_id {envelope.event_id!r} is not a UUID") from None
+        raise UndecodableEvent(f"event_id {_quoted(envelope.event_id)} is not a UUID") from None
     type_name = envelope.payload.TypeName()
     if type_name != envelope.event_type:
-        raise UndecodableEvent(f"payload is {type_name!r}, envelope says {envelope.event_type!r}")
+        raise UndecodableEvent(
+            f"payload is {_quoted(type_name)}, envelope says {_quoted(envelope.event_type)}"
+        )
     try:
         payload_class = symbol_database.Default().GetSymbol(type_name)
     except KeyError as exc:
-        raise UndecodableEvent(f"unknown event type {type_name!r}") from exc
+        raise UndecodableEvent(f"unknown event type {_quoted(type_name)}") from exc
     payload = payload_class()
-    if not envelope.payload.Unpack(payload):
+    try:
+        parsed = envelope.payload.Unpack(payload)
+    except Exception as exc:  # a payload of the right name with bytes that do not parse
+        raise UndecodableEvent(f"payload does not parse as {type_name}: {_quoted(exc)}") from exc
+    if not parsed:
         raise UndecodableEvent(f"payload does not parse as {type_name}")
     return envelope, payload
+
+
+def _path(violation: object) -> str:
+    """The field a protovalidate violation names, or its rule id for a message-level rule."""
+    path = field_path(violation.field) if violation.field is not None else ""
+    return path or violation.rule_id
+
+
+def _quoted(value: object) -> str:
+    text = repr(str(value))
+    return text if len(text) <= _QUOTE else text[:_QUOTE] + "…"
 
 
 def kafka_headers(event_id: str, event_type: str) -> Headers:

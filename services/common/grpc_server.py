@@ -158,19 +158,36 @@ class _errors:
         return False
 
 
+class Health(health.aio.HealthServicer):
+    """The health service, and the names it answers for: the server ("") and each service."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        super().__init__()
+        self.names = ["", *names]
+
+    async def set_all(self, serving: bool) -> None:
+        status = (
+            health_pb2.HealthCheckResponse.SERVING
+            if serving
+            else health_pb2.HealthCheckResponse.NOT_SERVING
+        )
+        for name in self.names:
+            await self.set(name, status)
+
+
 async def start_server(
     host: str,
     port: int,
     token_key: str,
     register: Callable[[grpc.aio.Server], Iterable[ServiceSpec]],
-) -> tuple[grpc.aio.Server, health.aio.HealthServicer, int]:
+) -> tuple[grpc.aio.Server, Health, int]:
     """Build and start a server; `register` adds the servicers and returns their specs.
     Returns the server, its health servicer and the bound port (useful when port is 0)."""
     specs: list[ServiceSpec] = []
     server = grpc.aio.server(interceptors=[ServiceInterceptor(token_key, specs)])
     specs.extend(register(server))
     names = [spec.name for spec in specs]
-    health_servicer = health.aio.HealthServicer()
+    health_servicer = Health(names)
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection(
         [
@@ -182,8 +199,7 @@ async def start_server(
     )
     bound = server.add_insecure_port(f"{host}:{port}")
     await server.start()
-    for name in ["", *names]:
-        await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    await health_servicer.set_all(serving=True)
     return server, health_servicer, bound
 
 

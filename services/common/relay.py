@@ -11,6 +11,7 @@ order, with an idempotent producer; marks them published only once Kafka acknowl
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import json
 import logging
@@ -115,7 +116,8 @@ class OutboxRelay:
             if not await conn.fetchval("SELECT pg_try_advisory_xact_lock($1)", self._lock_id):
                 return 0
             rows = await conn.fetch(
-                "SELECT id, event_id, event_type, topic, key, value, headers FROM outbox"
+                "SELECT id, event_id, event_type, topic, key, value, headers, record_headers"
+                " FROM outbox"
                 " WHERE published_at IS NULL ORDER BY id LIMIT $1",
                 self._batch_size,
             )
@@ -153,7 +155,7 @@ class OutboxRelay:
                 row["topic"],
                 value=bytes(row["value"]),
                 key=row["key"].encode(),
-                headers=kafka_headers(str(row["event_id"]), row["event_type"]),
+                headers=_record_headers(row),
             )
         finally:
             context.detach(token)
@@ -186,3 +188,10 @@ class OutboxRelay:
 
     def _observe_backlog(self, _options: metrics.CallbackOptions):
         yield metrics.Observation(self._backlog, {"schema": self._schema})
+
+
+def _record_headers(row: asyncpg.Record) -> list[tuple[str, bytes]]:
+    own = json.loads(row["record_headers"])
+    if own:
+        return [(name, base64.b64decode(value)) for name, value in own]
+    return kafka_headers(str(row["event_id"]), row["event_type"])

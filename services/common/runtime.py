@@ -1,5 +1,6 @@
 """Running a service process: logs and telemetry set up once, a clean stop on SIGTERM or
-SIGINT, and background loops that log and carry on rather than die."""
+SIGINT, background loops that log and carry on rather than die, and a health check that
+turns NOT_SERVING while a consumer is stuck on a record."""
 
 from __future__ import annotations
 
@@ -7,16 +8,21 @@ import asyncio
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from functools import partial
 
 import asyncpg
 import grpc
 
 from services.common import logs, telemetry
-from services.common.grpc_server import ServiceSpec, start_server, stop_server
+from services.common.consumer import EventConsumer
+from services.common.grpc_server import Health, ServiceSpec, start_server, stop_server
 from services.common.relay import OutboxRelay, producer_factory
 from services.common.settings import Settings, load
 
 log = logging.getLogger(__name__)
+
+# A background job: a loop that runs until cancelled, or a consumer (run and watched).
+Background = Callable[[], Awaitable[None]] | EventConsumer
 
 
 def run(service: str, main: Callable[[Settings], Awaitable[None]]) -> None:
@@ -65,12 +71,14 @@ async def serve_grpc(
     pool: asyncpg.Pool,
     schema: str,
     register: Callable[[grpc.aio.Server], Iterable[ServiceSpec]],
-    background: Mapping[str, Callable[[], Awaitable[None]]] | None = None,
+    background: Mapping[str, Background] | None = None,
     process: str | None = None,
 ) -> None:
     """Run a gRPC service until SIGTERM: its outbox relay, its server and its background
     loops (consumers, sweeps); then drain calls, stop the loops, flush the outbox. `process`
-    names the port setting when a schema has several kinds of process (default: schema)."""
+    names the port setting when a schema has several kinds of process (default: schema).
+    The health check says NOT_SERVING while a consumer has been stuck on one fetch for
+    longer than `settings.consumer_stall_seconds`."""
     relay = OutboxRelay(
         pool,
         schema,
@@ -82,7 +90,16 @@ async def serve_grpc(
     server, health, port = await start_server(
         settings.grpc_host, settings.port_for(process or schema), settings.token_key, register
     )
-    jobs = {"outbox-relay": relay.run, **(background or {})}
+    background = dict(background or {})
+    consumers = [job for job in background.values() if isinstance(job, EventConsumer)]
+    jobs = {
+        "outbox-relay": relay.run,
+        **{name: _runner(job) for name, job in background.items()},
+    }
+    if consumers:
+        jobs["consumer-watch"] = partial(
+            watch_consumers, health, consumers, settings.consumer_stall_seconds
+        )
     tasks = [asyncio.create_task(job(), name=name) for name, job in jobs.items()]
     log.info("%s serving on %s:%d", schema, settings.grpc_host, port)
     try:
@@ -99,6 +116,30 @@ async def serve_grpc(
             pool.terminate()
     if failed:
         raise SystemExit(f"{schema}: {', '.join(failed)} stopped")
+
+
+def _runner(job: Background) -> Callable[[], Awaitable[None]]:
+    return job.run if isinstance(job, EventConsumer) else job
+
+
+async def watch_consumers(
+    health: Health, consumers: list[EventConsumer], threshold: float, period: float = 1.0
+) -> None:
+    """NOT_SERVING while any consumer has been stuck on one fetch for over `threshold` seconds
+    (the database down, a lock never released: records that fail for their own sake are set
+    aside long before), SERVING again once it moves: the container turns unhealthy, and load
+    balancers and ops see it."""
+    serving = True
+    while True:
+        stuck = [c.group for c in consumers if c.stalled_for() > threshold]
+        if serving == bool(stuck):
+            serving = not stuck
+            if stuck:
+                log.error("consumers stuck for over %.0fs: %s", threshold, ", ".join(stuck))
+            else:
+                log.info("consumers moving again")
+            await health.set_all(serving)
+        await asyncio.sleep(period)
 
 
 async def until_stopped_or_failed(tasks: list[asyncio.Task]) -> list[str]:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from aiokafka.admin import AIOKafkaAdminClient, NewPartitions, NewTopic
@@ -37,6 +38,8 @@ class TopicSpec:
     partitions: int
     replication_factor: int
     configs: dict[str, str]
+    # The payload types the topic carries (full protobuf names); empty: any.
+    events: frozenset[str] = field(default_factory=frozenset)
 
 
 def declared(path: Path = DECLARATION) -> list[TopicSpec]:
@@ -51,10 +54,20 @@ def declared(path: Path = DECLARATION) -> list[TopicSpec]:
             configs["retention.ms"] = str(spec["retention_ms"])
         specs.append(
             TopicSpec(
-                name, spec["partitions"], spec.get("replication_factor", replication), configs
+                name,
+                spec["partitions"],
+                spec.get("replication_factor", replication),
+                configs,
+                frozenset(spec.get("events", ())),
             )
         )
     return specs
+
+
+@cache
+def carried_events() -> dict[str, frozenset[str]]:
+    """The payload types each declared topic carries: anything else on it is a dead letter."""
+    return {spec.name: spec.events for spec in declared()}
 
 
 async def ensure(bootstrap: str, specs: list[TopicSpec]) -> list[str]:

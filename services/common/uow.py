@@ -4,6 +4,7 @@ and only if the change committed."""
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from contextlib import asynccontextmanager
@@ -46,13 +47,27 @@ async def unit_of_work(pool: asyncpg.Pool, schema: str) -> AsyncIterator[UnitOfW
         for job in uow.deferred.values():
             await job()
         if uow.events:
+            # An event id already in the outbox is the same event: written once.
             await conn.executemany(
-                "INSERT INTO outbox (event_id, event_type, topic, key, value, headers)"
-                " VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO outbox"
+                " (event_id, event_type, topic, key, value, headers, record_headers)"
+                " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_id) DO NOTHING",
                 [
-                    (e.event_id, e.event_type, e.topic, e.key, e.value, json.dumps(e.headers))
+                    (
+                        e.event_id,
+                        e.event_type,
+                        e.topic,
+                        e.key,
+                        e.value,
+                        json.dumps(e.headers),
+                        json.dumps(_encoded(e.record_headers)),
+                    )
                     for e in uow.events
                 ],
             )
             # Delivered at commit only; wakes the relay without waiting for its next poll.
             await conn.execute("SELECT pg_notify($1, '')", outbox_channel(schema))
+
+
+def _encoded(headers: list[tuple[str, bytes]]) -> list[list[str]]:
+    return [[name, base64.b64encode(value).decode()] for name, value in headers]

@@ -19,7 +19,7 @@ async def serve(settings: Settings) -> None:
         SCHEMA,
         lambda server: api.register(server, monitor),
         {
-            "findings": monitor.consumer(settings.kafka_bootstrap).run,
+            "findings": monitor.consumer(settings.kafka_bootstrap),
             "live": monitor.notifications.run,
         },
     )

@@ -19,7 +19,7 @@ async def serve(settings: Settings) -> None:
         pool,
         SCHEMA,
         lambda server: [],
-        {"checks": checks.consumer(pool, settings.kafka_bootstrap).run},
+        {"checks": checks.consumer(pool, settings.kafka_bootstrap)},
         process="compliance-worker",
     )
 

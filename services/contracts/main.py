@@ -20,7 +20,7 @@ async def serve(settings: Settings) -> None:
         pool,
         SCHEMA,
         lambda server: api.register(server, contracts, volumes),
-        {"label-status": labels.run},
+        {"label-status": labels},
     )
 
 

@@ -20,7 +20,7 @@ async def serve(settings: Settings) -> None:
         pool,
         SCHEMA,
         lambda server: api.register(server, notices, hub),
-        {"alert-hub": hub.run, "projections": consumer.run},
+        {"alert-hub": hub.run, "projections": consumer},
     )
 
 

@@ -53,6 +53,7 @@ from google.type.date_pb2 import Date
 from vigie.contracts.v1 import contracts_pb2 as cpb
 from vigie.contracts.v1 import events_pb2 as contract_events
 
+from services.cli.samples import perennial_terms
 from services.common import topics
 from services.common.clock import PARIS
 from services.common.consumer import end_offsets, start_group_at
@@ -104,13 +105,7 @@ def contract(i: int, stamp: str) -> cpb.Contract:
         ordering_party_id=party,
         centre_id=f"ctr-{party}",
         status=cpb.CONTRACT_STATUS_ACTIVE,
-        terms=cpb.TenderTerms(
-            activity_type=cpb.ACTIVITY_TYPE_PERENNIAL,
-            scope="customer care",
-            forecast=cpb.ForecastVolume(contacts_per_month=BASELINE, productive_hours_per_month=1),
-            start_date=_day(monday - timedelta(days=90)),
-            end_date=_day(monday + timedelta(days=3 * 365)),
-        ),
+        terms=perennial_terms(monday - timedelta(days=90), BASELINE),
         sites=[cpb.ProposedSite(site_id="lille", country="FR")],
         version=1,
         centre_labelled=True,

@@ -197,7 +197,7 @@ class Run:
 
     async def restart_later(self, service: str, delay: float) -> None:
         await asyncio.sleep(delay)
-        print(f"  compose starts {service} again", flush=True)
+        print(f"  docker-compose start {service} (a killed container stays down)", flush=True)
         await asyncio.to_thread(self.stack.compose, "start", service)
 
     def stop_cleanly(self) -> None:

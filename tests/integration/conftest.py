@@ -183,11 +183,16 @@ compliance_service = session_service("services.compliance")
 
 
 def start_worker(
-    settings: Settings, folder: Path, group: str = "compliance.checks"
+    settings: Settings,
+    folder: Path,
+    group: str = "compliance.checks",
+    port: int | None = None,
+    env: dict[str, str] | None = None,
 ) -> subprocess.Popen:
-    """A worker of the compliance checks, as its own process, in consumer group `group`."""
+    """A worker of the compliance checks, as its own process, in consumer group `group`,
+    serving its health on `port` (any free one by default)."""
     folder.mkdir(parents=True, exist_ok=True)
-    env = service_env(settings, free_port()) | {"VIGIE_CHECKS_GROUP": group}
+    env = service_env(settings, port or free_port()) | {"VIGIE_CHECKS_GROUP": group} | (env or {})
     with open(folder / "worker.log", "ab") as log:
         return subprocess.Popen(
             [sys.executable, "-m", "services.compliance.worker"],

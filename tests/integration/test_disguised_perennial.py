@@ -14,6 +14,7 @@ from vigie.compliance.v1 import compliance_pb2 as fpb
 from vigie.contracts.v1 import contracts_pb2 as cpb
 from vigie.contracts.v1 import events_pb2 as contract_events
 
+from services.cli.samples import responsible_tender
 from services.common import topics
 from services.common.envelope import Event, decode, wrap
 from services.compliance.findings import finding_id
@@ -23,6 +24,16 @@ from tests.integration.test_labels_service import day
 pytestmark = pytest.mark.integration
 
 
+def terms(activity: int, scope: str, start: date, end: date) -> cpb.TenderTerms:
+    """Whole terms, as a signed contract carries them (the checks' consumer validates each
+    event with the protos' field rules)."""
+    whole = responsible_tender(start)
+    whole.activity_type = activity
+    whole.scope = scope
+    whole.end_date.CopyFrom(day(end))
+    return whole
+
+
 def contract(party: str, activity: int, start: date, end: date, scope: str) -> cpb.Contract:
     return cpb.Contract(
         contract_id=str(uuid.uuid4()),
@@ -30,12 +41,7 @@ def contract(party: str, activity: int, start: date, end: date, scope: str) -> c
         ordering_party_id=party,
         centre_id=f"ctr-{uuid.uuid4().hex[:8]}",
         status=cpb.CONTRACT_STATUS_ACTIVE,
-        terms=cpb.TenderTerms(
-            activity_type=activity,
-            scope=scope,
-            start_date=day(start),
-            end_date=day(end),
-        ),
+        terms=terms(activity, scope, start, end),
         version=1,
         version_effective_from=day(start),
     )

@@ -22,6 +22,7 @@ from vigie.notices.v1 import events_pb2 as notice_events
 from vigie.notices.v1 import notices_pb2 as npb
 from vigie.notices.v1.notices_pb2_grpc import NoticeServiceStub
 
+from services.cli.samples import perennial_terms
 from services.common import topics
 from services.common.envelope import Event, decode, wrap
 from services.common.identity import Role
@@ -46,13 +47,7 @@ def contract(party: str, centre: str, sites: dict[str, str]) -> cpb.Contract:
         ordering_party_id=party,
         centre_id=centre,
         status=cpb.CONTRACT_STATUS_ACTIVE,
-        terms=cpb.TenderTerms(
-            activity_type=cpb.ACTIVITY_TYPE_PERENNIAL,
-            scope="customer care",
-            forecast=cpb.ForecastVolume(contacts_per_month=BASELINE, productive_hours_per_month=1),
-            start_date=day(date(2025, 12, 1)),
-            end_date=day(date(2028, 11, 30)),
-        ),
+        terms=perennial_terms(date(2025, 12, 1), BASELINE),
         sites=[cpb.ProposedSite(site_id=s, country=c) for s, c in sites.items()],
         version=1,
         centre_labelled=True,

@@ -21,3 +21,11 @@ def responsible_tender(start: date, years: int = 3) -> cpb.TenderTerms:
     terms.start_date.CopyFrom(Date(year=start.year, month=start.month, day=start.day))
     terms.end_date.CopyFrom(Date(year=end.year, month=end.month, day=end.day))
     return terms
+
+
+def perennial_terms(start: date, contacts_per_month: int) -> cpb.TenderTerms:
+    """Responsible perennial terms with a baseline volume, as a signed contract carries them:
+    what tests and benchmarks that publish contract events straight to Kafka sign."""
+    terms = responsible_tender(start)
+    terms.forecast.contacts_per_month = contacts_per_month
+    return terms
