@@ -79,7 +79,13 @@ class Story:
         self.labelled = f"ctr-hauts-de-france-{stamp}"
         self.unlabelled = f"ctr-atlantique-{stamp}"
         self.bank = f"banque-exemple-{stamp}"
+        self.stamp = stamp
         self.today = french_today()  # the services count days in France
+
+    def site(self, town: str) -> str:
+        """The story's site in a town: site ids are unique across centres, and every run of
+        the story registers centres of its own."""
+        return f"{town}-{self.stamp}"
 
     def as_(self, role: identity.Role, org: str) -> list[tuple[str, str]]:
         return [("authorization", f"Bearer {identity.mint(self.key, role, org)}")]
@@ -167,7 +173,7 @@ async def labels_story(story: Story) -> pb.Referential:
 
     await step(f"{story.labelled} registers itself: an outsourcer with sites in France and Morocco")
     registered = await registry.RegisterCentre(
-        centre_request(story.labelled, "Relation Client Hauts-de-France", "lille", "rabat"),
+        centre_request(story, story.labelled, "Relation Client Hauts-de-France", "lille", "rabat"),
         metadata=story.as_(identity.Role.CENTRE, story.labelled),
     )
     show(registered, "centre_id", "kind", "label")
@@ -234,7 +240,7 @@ async def labels_story(story: Story) -> pb.Referential:
 
     await step(f"{story.unlabelled}, an outsourcer without the label, registers too")
     await registry.RegisterCentre(
-        centre_request(story.unlabelled, "Atlantique Contact", "nantes", "casablanca"),
+        centre_request(story, story.unlabelled, "Atlantique Contact", "nantes", "casablanca"),
         metadata=story.as_(identity.Role.CENTRE, story.unlabelled),
     )
     return referential
@@ -260,8 +266,8 @@ async def contracts_story(story: Story, referential: pb.Referential) -> cpb.Cont
     await step("Both centres bid: the labelled one 4 % dearer")
     bids = {}
     for centre, price, site in (
-        (story.labelled, 2_600, "lille"),
-        (story.unlabelled, 2_500, "nantes"),
+        (story.labelled, 2_600, story.site("lille")),
+        (story.unlabelled, 2_500, story.site("nantes")),
     ):
         bids[centre] = await submit_when_known(story, tender_id, centre, price, site)
         print(f"  {centre}: {price / 100:.2f} EUR per productive hour")
@@ -392,7 +398,7 @@ async def submit_when_known(story: Story, tender_id: str, centre: str, price: in
     raise RuntimeError(f"{centre} never reached the contracts service")
 
 
-def centre_request(centre_id: str, name: str, onshore: str, offshore: str):
+def centre_request(story: Story, centre_id: str, name: str, onshore: str, offshore: str):
     cities = {"lille": "Lille", "rabat": "Rabat", "nantes": "Nantes", "casablanca": "Casablanca"}
     countries = {"lille": "FR", "nantes": "FR", "rabat": "MA", "casablanca": "MA"}
     return pb.RegisterCentreRequest(
@@ -400,7 +406,12 @@ def centre_request(centre_id: str, name: str, onshore: str, offshore: str):
         name=name,
         kind=pb.CENTRE_KIND_OUTSOURCED,
         sites=[
-            pb.Site(site_id=s, name=f"{name} {cities[s]}", country=countries[s], city=cities[s])
+            pb.Site(
+                site_id=story.site(s),
+                name=f"{name} {cities[s]}",
+                country=countries[s],
+                city=cities[s],
+            )
             for s in (onshore, offshore)
         ],
     )

@@ -56,7 +56,7 @@ async def campaign_contract(story, start: date) -> cpb.Contract:
         cpb.SubmitBidRequest(
             tender_id=tender.tender.tender_id,
             price_cents=2_500,
-            sites=[cpb.ProposedSite(site_id="casablanca")],
+            sites=[cpb.ProposedSite(site_id=story.site("casablanca"))],
         ),
         metadata=story.as_(identity.Role.CENTRE, story.unlabelled),
     )
@@ -96,8 +96,8 @@ def chunks(records: list[cpb.VolumeRecord]) -> Iterator[cpb.ReportVolumesRequest
 
 async def report_volumes(story, onshore: cpb.Contract, offshore: cpb.Contract, monday: date):
     records = [
-        *intervals(onshore, "nantes", ONSHORE, monday),
-        *intervals(offshore, "casablanca", OFFSHORE, monday),
+        *intervals(onshore, story.site("nantes"), ONSHORE, monday),
+        *intervals(offshore, story.site("casablanca"), OFFSHORE, monday),
     ]
     centre = story.as_(identity.Role.CENTRE, story.unlabelled)
     report = await story.contracts.ReportVolumes(chunks(records), metadata=centre)

@@ -52,7 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
     token = sub.add_parser("token", help="mint a development token")
     token.add_argument("--role", choices=[r.value for r in identity.Role], required=True)
     token.add_argument("--org", required=True)
-    token.add_argument("--ttl", type=int, default=3600)
+    token.add_argument(
+        "--ttl",
+        type=int,
+        default=3600,
+        help=f"seconds; the services refuse more than {identity.MAX_LIFETIME_SECONDS}",
+    )
 
     labels.add_commands(sub)
     contracts.add_commands(sub)

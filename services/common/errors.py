@@ -1,6 +1,11 @@
 """Errors a use case raises, and how they reach a gRPC caller: a status code plus rich error
 details (google.rpc.BadRequest with one violation per field, PreconditionFailure,
-ResourceInfo, ErrorInfo) that grpcurl and every gRPC client can read."""
+ResourceInfo, ErrorInfo) that grpcurl and every gRPC client can read.
+
+An error never echoes unbounded input: a quoted value is cut to a short prefix, a refusal
+lists at most MAX_VIOLATIONS fields (and says how many more), and every text is clipped, so
+the whole status stays a few kilobytes, well under the 16 KB of trailing metadata standard
+clients accept (beyond it they see RESOURCE_EXHAUSTED instead of the real code)."""
 
 from __future__ import annotations
 
@@ -12,6 +17,24 @@ from grpc_status import rpc_status
 from services.rules import RuleBroken, Violation
 
 DOMAIN = "vigie"
+# A value quoted in an error: enough to recognise it, never the whole of a huge input.
+QUOTE_CHARS = 64
+# Field violations listed in one refusal; the rest are counted in one more.
+MAX_VIOLATIONS = 20
+# Longest field path, violation description and status message sent back: 21 violations
+# at most stay under 8 KB even base64-encoded in grpc-status-details-bin.
+FIELD_CHARS, REASON_CHARS, MESSAGE_CHARS = 128, 200, 1024
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, with "…" when something was cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def quote(value: object, limit: int = QUOTE_CHARS) -> str:
+    """A caller's value for an error message: its repr, cut to a short prefix."""
+    text = value if isinstance(value, str) else str(value)
+    return repr(clip(text, limit))
 
 
 class ServiceError(Exception):
@@ -25,8 +48,8 @@ class InvalidArgument(ServiceError):
     code = grpc.StatusCode.INVALID_ARGUMENT
 
     def __init__(self, violations: list[Violation]) -> None:
-        self.violations = violations
-        super().__init__("; ".join(f"{v.field}: {v.reason}" for v in violations))
+        self.violations = capped(violations)
+        super().__init__("; ".join(f"{v.field}: {v.reason}" for v in self.violations))
 
     @classmethod
     def one(cls, field: str, reason: str) -> InvalidArgument:
@@ -47,11 +70,13 @@ class NotFound(ServiceError):
 
     def __init__(self, resource_type: str, name: str) -> None:
         self.resource_type, self.name = resource_type, name
-        super().__init__(f"{resource_type} {name!r} not found")
+        super().__init__(f"{resource_type} {quote(name)} not found")
 
     def details(self) -> list[any_pb2.Any]:
         info = error_details_pb2.ResourceInfo(
-            resource_type=self.resource_type, resource_name=self.name, description=str(self)
+            resource_type=self.resource_type,
+            resource_name=clip(self.name, QUOTE_CHARS),
+            description=str(self),
         )
         return [_pack(info)]
 
@@ -69,7 +94,9 @@ class FailedPrecondition(ServiceError):
         failure = error_details_pb2.PreconditionFailure(
             violations=[
                 error_details_pb2.PreconditionFailure.Violation(
-                    type=self.type_, subject=self.subject, description=self.reason
+                    type=self.type_,
+                    subject=clip(self.subject, FIELD_CHARS),
+                    description=clip(self.reason, MESSAGE_CHARS),
                 )
             ]
         )
@@ -81,11 +108,11 @@ class AlreadyExists(ServiceError):
 
     def __init__(self, resource_type: str, name: str) -> None:
         self.resource_type, self.name = resource_type, name
-        super().__init__(f"{resource_type} {name!r} already exists")
+        super().__init__(f"{resource_type} {quote(name)} already exists")
 
     def details(self) -> list[any_pb2.Any]:
         info = error_details_pb2.ResourceInfo(
-            resource_type=self.resource_type, resource_name=self.name
+            resource_type=self.resource_type, resource_name=clip(self.name, QUOTE_CHARS)
         )
         return [_pack(info)]
 
@@ -111,6 +138,20 @@ class Unavailable(_Reasoned):
     code = grpc.StatusCode.UNAVAILABLE
 
 
+def capped(violations: list[Violation]) -> list[Violation]:
+    """The first MAX_VIOLATIONS violations, each clipped, plus one counting the others (it
+    names the first field left out, so the path stays a real one)."""
+    kept = [
+        Violation(clip(v.field, FIELD_CHARS), clip(v.reason, REASON_CHARS))
+        for v in violations[:MAX_VIOLATIONS]
+    ]
+    more = len(violations) - len(kept)
+    if more > 0:
+        first = clip(violations[MAX_VIOLATIONS].field, FIELD_CHARS)
+        kept.append(Violation(first, f"and {more} more violations not listed"))
+    return kept
+
+
 def _pack(message) -> any_pb2.Any:
     packed = any_pb2.Any()
     packed.Pack(message)
@@ -124,7 +165,8 @@ def from_rule(error: RuleBroken) -> FailedPrecondition:
 
 def to_trailers(error: ServiceError) -> tuple[grpc.StatusCode, str, tuple]:
     """The code, message and trailing metadata (grpc-status-details-bin) for an error."""
+    message = clip(str(error), MESSAGE_CHARS)
     status = status_pb2.Status(
-        code=getattr(code_pb2, error.code.name), message=str(error), details=error.details()
+        code=getattr(code_pb2, error.code.name), message=message, details=error.details()
     )
-    return error.code, str(error), rpc_status.to_status(status).trailing_metadata
+    return error.code, message, rpc_status.to_status(status).trailing_metadata

@@ -22,12 +22,16 @@ log = logging.getLogger(__name__)
 # Open to anyone: load balancers and grpcurl must not need a token.
 PUBLIC_PREFIXES = ("/grpc.health.v1.", "/grpc.reflection.")
 
-# A dependency that is down: the caller may retry later.
+# A dependency that is down: the caller may retry later. When PostgreSQL restarts (or an
+# administrator ends a session), a call in flight sees the server's shutdown notice (57P01
+# and the other 57xxx operator interventions), a connection that no longer exists, or
+# asyncpg's own protocol state error ("cannot switch to state 15") on the lost connection.
 UNAVAILABLE_ERRORS = (
     asyncpg.PostgresConnectionError,
-    asyncpg.CannotConnectNowError,
+    asyncpg.exceptions.OperatorInterventionError,
     asyncpg.TooManyConnectionsError,
     asyncpg.InterfaceError,
+    asyncpg.exceptions.InternalClientError,
     ConnectionError,
     OSError,
     TimeoutError,
@@ -79,8 +83,12 @@ class ServiceInterceptor(grpc.aio.ServerInterceptor):
 
 def _wrap(handler: grpc.RpcMethodHandler, enter: Callable[[], None]):
     async def validated(requests: AsyncIterator) -> AsyncIterator:
+        # Items of a repeated field are numbered across the whole stream (records[i]).
+        seen: dict[str, int] = {}
         async for request in requests:
-            validation.check(request)
+            validation.check(request, offsets=seen)
+            for name, count in validation.repeated_counts(request).items():
+                seen[name] = seen.get(name, 0) + count
             yield request
 
     if handler.unary_unary:

@@ -11,10 +11,15 @@ from typing import Any
 
 import jwt
 
-from services.common.errors import PermissionDenied, Unauthenticated
+from services.common.errors import QUOTE_CHARS, PermissionDenied, Unauthenticated, clip
 
 ISSUER = "vigie"
 ALGORITHM = "HS256"
+# The longest life a token may claim: a leaked token must not outlive a day, whatever `exp`
+# its minter wrote (a token "valid until the year 3000" is refused, not trusted).
+MAX_LIFETIME_SECONDS = 24 * 3600
+# Organisation ids are register ids (centres: 63 characters at most) or ordering-party ids.
+MAX_ORGANISATION_CHARS = 128
 
 
 class Role(StrEnum):
@@ -71,6 +76,7 @@ def set_current(caller: Caller) -> contextvars.Token:
 
 
 def mint(key: str, role: Role, organisation_id: str, *, subject: str = "", ttl: int = 3600) -> str:
+    """A signed token; `ttl` beyond MAX_LIFETIME_SECONDS makes one that verify refuses."""
     now = int(time.time())
     claims = {
         "iss": ISSUER,
@@ -83,7 +89,7 @@ def mint(key: str, role: Role, organisation_id: str, *, subject: str = "", ttl: 
     return jwt.encode(claims, key, algorithm=ALGORITHM)
 
 
-def verify(key: str, token: str) -> Caller:
+def verify(key: str, token: str, now: float | None = None) -> Caller:
     try:
         claims = jwt.decode(
             token,
@@ -92,11 +98,30 @@ def verify(key: str, token: str) -> Caller:
             issuer=ISSUER,
             options={"require": ["exp", "iss", "sub"]},
         )
-        return Caller(Role(claims["role"]), str(claims["org"]), claims["sub"])
+        _check_lifetime(claims, time.time() if now is None else now)
+        return Caller(Role(claims["role"]), _organisation(claims["org"]), claims["sub"])
     except jwt.ExpiredSignatureError as exc:
         raise Unauthenticated("TOKEN_EXPIRED", "the bearer token has expired") from exc
-    except (jwt.InvalidTokenError, KeyError, ValueError) as exc:
-        raise Unauthenticated("TOKEN_INVALID", f"the bearer token is not valid: {exc}") from exc
+    except (jwt.InvalidTokenError, KeyError, ValueError, TypeError) as exc:
+        reason = clip(str(exc), QUOTE_CHARS)
+        raise Unauthenticated("TOKEN_INVALID", f"the bearer token is not valid: {reason}") from exc
+
+
+def _organisation(value: object) -> str:
+    """The organisation id a token names: a short, printable id like the register's."""
+    text = str(value)
+    if not 1 <= len(text) <= MAX_ORGANISATION_CHARS or not text.isprintable():
+        raise ValueError(f"org must be 1 to {MAX_ORGANISATION_CHARS} printable characters")
+    return text
+
+
+def _check_lifetime(claims: dict, now: float) -> None:
+    """`exp` at most MAX_LIFETIME_SECONDS after `iat` (when given) and after now."""
+    expires = claims["exp"]
+    issued = claims.get("iat", now)
+    if expires - min(issued, now) > MAX_LIFETIME_SECONDS:
+        hours = MAX_LIFETIME_SECONDS // 3600
+        raise jwt.InvalidTokenError(f"a token may live at most {hours} hours")
 
 
 def from_metadata(key: str, metadata: tuple | None) -> Caller:

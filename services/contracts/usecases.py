@@ -20,13 +20,19 @@ from vigie.labels.v1 import labels_pb2
 from services.common import topics
 from services.common.clock import french_day, utc_now
 from services.common.envelope import wrap
-from services.common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
+from services.common.errors import (
+    AlreadyExists,
+    FailedPrecondition,
+    InvalidArgument,
+    NotFound,
+    quote,
+)
 from services.common.identity import Caller, Role
 from services.common.labels import rule_label
 from services.common.protos import timestamp, to_date
 from services.common.schedules import rule_schedule
 from services.common.uow import UnitOfWork, unit_of_work
-from services.common.validation import calendar_date
+from services.common.validation import calendar_date, date_problem
 from services.contracts import store
 from services.rules import (
     Violation,
@@ -38,6 +44,7 @@ from services.rules import (
 )
 
 SCHEMA = PRODUCER = "contracts"
+DATE_FIELDS = ("start_date", "end_date")
 
 
 @dataclass
@@ -375,12 +382,8 @@ def rule_terms(terms: pb.TenderTerms, price_cents: int | None) -> purchasing.Ten
 
 def terms_problems(terms: pb.TenderTerms) -> list[Violation]:
     """What makes the terms invalid (not merely ill-advised): refused with INVALID_ARGUMENT."""
-    problems = []
-    for name in ("start_date", "end_date"):
-        try:
-            to_date(getattr(terms, name))
-        except ValueError as exc:
-            problems.append(Violation(f"terms.{name}", f"not a calendar date: {exc}"))
+    found = (date_problem(getattr(terms, name), f"terms.{name}") for name in DATE_FIELDS)
+    problems = [problem for problem in found if problem is not None]
     if problems:
         return problems
     # The rules speak of the ceiling in euros per hour; the caller sent cents.
@@ -411,7 +414,8 @@ def site_problems(
     for i, site in enumerate(sites):
         where = f"{prefix}[{i}].site_id"
         if site.site_id not in known:
-            problems.append(Violation(where, f"{site.site_id} is not a site of {centre.centre_id}"))
+            reason = f"{quote(site.site_id)} is not a site of {centre.centre_id}"
+            problems.append(Violation(where, reason))
         elif allowed_countries and known[site.site_id] not in allowed_countries:
             allowed = ", ".join(allowed_countries)
             problems.append(

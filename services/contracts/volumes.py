@@ -21,7 +21,7 @@ from vigie.contracts.v1 import events_pb2 as events
 from services.common import topics
 from services.common.clock import french_day
 from services.common.envelope import wrap
-from services.common.errors import InvalidArgument, NotFound
+from services.common.errors import InvalidArgument, NotFound, quote
 from services.common.identity import Caller
 from services.common.protos import optional_date, to_date
 from services.common.uow import UnitOfWork, unit_of_work
@@ -68,7 +68,7 @@ def _rows(records: list[pb.VolumeRecord]) -> list[tuple]:
         if not r.site_id or not r.HasField("interval_start"):
             found.append(("site_id", "site_id and interval_start are required"))
         if not _is_uuid(r.contract_id):
-            found.append(("contract_id", f"{r.contract_id!r} is not a contract id"))
+            found.append(("contract_id", f"{quote(r.contract_id)} is not a contract id"))
         problems += [Violation(f"records[{i}].{field}", reason) for field, reason in found]
         if len(problems) >= MAX_PROBLEMS:
             break

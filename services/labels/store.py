@@ -41,6 +41,18 @@ async def insert_centre(
     return bool(inserted)
 
 
+async def sites_of_other_centres(
+    conn: asyncpg.Connection, centre_id: str, site_ids: list[str]
+) -> set[str]:
+    """Which of these site ids another centre already registered."""
+    rows = await conn.fetch(
+        "SELECT site_id FROM sites WHERE site_id = ANY($1::text[]) AND centre_id <> $2",
+        site_ids,
+        centre_id,
+    )
+    return {row["site_id"] for row in rows}
+
+
 async def get_centre(
     conn: asyncpg.Connection, centre_id: str, *, lock: bool = False
 ) -> pb.Centre | None:

@@ -59,7 +59,17 @@ class LabelRegistry:
             registered_at=timestamp(now),
         )
         async with unit_of_work(self.pool, SCHEMA) as uow:
-            if not await store.insert_centre(uow.conn, centre, now):
+            taken = await store.sites_of_other_centres(
+                uow.conn, centre.centre_id, [s.site_id for s in centre.sites]
+            )
+            if taken:
+                raise InvalidArgument(taken_site_problems(centre.sites, taken))
+            try:
+                inserted = await store.insert_centre(uow.conn, centre, now)
+            except asyncpg.UniqueViolationError:
+                # Another centre took one of the sites since the check: the index decides.
+                raise AlreadyExists("site", ", ".join(s.site_id for s in centre.sites)) from None
+            if not inserted:
                 raise AlreadyExists("centre", request.centre_id)
             _emit(uow, request.centre_id, events.CentreRegistered(centre=centre))
             _emit_status(uow, centre)
@@ -254,6 +264,15 @@ def site_problems(sites: list[pb.Site]) -> list[Violation]:
             problems.append(Violation(f"sites[{i}].site_id", f"{site.site_id} is used twice"))
         seen.add(site.site_id)
     return problems
+
+
+def taken_site_problems(sites: list[pb.Site], taken: set[str]) -> list[Violation]:
+    """Each site whose id another centre already registered."""
+    return [
+        Violation(f"sites[{i}].site_id", f"{site.site_id} is already a site of another centre")
+        for i, site in enumerate(sites)
+        if site.site_id in taken
+    ]
 
 
 def _emit(uow: UnitOfWork, key: str, payload: Message) -> None:

@@ -51,6 +51,7 @@ async def retry(call, *, until: grpc.StatusCode, attempts: int = 200):
 
 async def contract(args, key: str, stamp: str) -> cpb.Contract:
     centre_id, bank = f"ctr-bench-{stamp}", f"bench-bank-{stamp}"
+    site_id = f"lille-{stamp}"  # site ids are unique across centres
     async with (
         grpc.aio.insecure_channel(args.labels) as labels,
         grpc.aio.insecure_channel(args.contracts) as contracts,
@@ -62,7 +63,7 @@ async def contract(args, key: str, stamp: str) -> cpb.Contract:
                 centre_id=centre_id,
                 name="Centre de mesure",
                 kind=lpb.CENTRE_KIND_OUTSOURCED,
-                sites=[lpb.Site(site_id="lille", name="Lille", country="FR", city="Lille")],
+                sites=[lpb.Site(site_id=site_id, name="Lille", country="FR", city="Lille")],
             ),
             metadata=meta(key, identity.Role.CENTRE, centre_id),
         )
@@ -75,7 +76,7 @@ async def contract(args, key: str, stamp: str) -> cpb.Contract:
             await tenders.RegisterTender(cpb.RegisterTenderRequest(terms=terms), metadata=owner)
         ).tender
         bid_request = cpb.SubmitBidRequest(
-            tender_id=tender.tender_id, price_cents=2_500, sites=[cpb.ProposedSite(site_id="lille")]
+            tender_id=tender.tender_id, price_cents=2_500, sites=[cpb.ProposedSite(site_id=site_id)]
         )
         bid = await retry(
             lambda: tenders.SubmitBid(

@@ -171,6 +171,12 @@ def token(settings: Settings) -> Callable[[identity.Role, str], list[tuple[str, 
 
 
 @pytest.fixture
+def committee(token) -> list[tuple[str, str]]:
+    """The label committee's call metadata."""
+    return token(identity.Role.COMMITTEE, "committee")
+
+
+@pytest.fixture
 async def channel(labels_service: ServiceProcess) -> AsyncIterator[grpc.aio.Channel]:
     async with grpc.aio.insecure_channel(labels_service.address) as channel:
         yield channel

@@ -28,7 +28,7 @@ from tests.integration.test_contracts_service import (
     ordering_party,
     tender_terms,
 )
-from tests.integration.test_labels_service import day
+from tests.integration.test_labels_service import day, site
 
 pytestmark = pytest.mark.integration
 TODAY = french_today()
@@ -180,7 +180,7 @@ async def test_terms_that_open_the_door_offshore_are_findings(
             contract_id=contract.contract_id,
             effective_from=day(date(start.year, start.month, start.day) + timedelta(days=90)),
             amendment=cpb.ContractAmendment(
-                sites=cpb.SiteList(sites=[cpb.ProposedSite(site_id="tunis")])
+                sites=cpb.SiteList(sites=[cpb.ProposedSite(site_id=site(centre, "tunis"))])
             ),
             reason="bascule vers Tunis",
         ),

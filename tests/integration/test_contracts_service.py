@@ -28,6 +28,7 @@ from tests.integration.test_labels_service import (
     day,
     grant_request,
     new_centre_id,
+    site,
 )
 
 pytestmark = pytest.mark.integration
@@ -67,11 +68,14 @@ async def label(registry, token, referential, centre_id: str) -> None:
 
 
 async def bid(
-    tenders, token, tender_id: str, centre_id: str, price_cents: int, site: str = "roubaix"
+    tenders, token, tender_id: str, centre_id: str, price_cents: int, town: str = "roubaix"
 ) -> cpb.Bid:
-    """Bid as soon as the contracts service knows the centre from the label-status topic."""
+    """Bid (from the centre's site in `town`) as soon as the contracts service knows the
+    centre from the label-status topic."""
     request = cpb.SubmitBidRequest(
-        tender_id=tender_id, price_cents=price_cents, sites=[cpb.ProposedSite(site_id=site)]
+        tender_id=tender_id,
+        price_cents=price_cents,
+        sites=[cpb.ProposedSite(site_id=site(centre_id, town))],
     )
     for _ in range(100):
         try:
@@ -301,11 +305,11 @@ async def test_invalid_tenders_and_bids_are_refused_with_the_field(
     ).tender
     centre = await new_centre(registry, token, referential, labelled=False)
     with pytest.raises(grpc.aio.AioRpcError) as refused:
-        await bid(tenders, token, tender.tender_id, centre, 2_000, site="tunis")
+        await bid(tenders, token, tender.tender_id, centre, 2_000, town="tunis")
     assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "the tender allows FR" in refused.value.details()
     with pytest.raises(grpc.aio.AioRpcError) as refused:
-        await bid(tenders, token, tender.tender_id, centre, 2_000, site="nowhere")
+        await bid(tenders, token, tender.tender_id, centre, 2_000, town="nowhere")
     assert "is not a site of" in refused.value.details()
     assert (
         await pool.fetchval("SELECT count(*) FROM contracts.bids WHERE centre_id = $1", centre) == 0
@@ -350,8 +354,10 @@ async def signed_contract(registry, tenders, referential, token) -> tuple[cpb.Co
     return awarded.contract, party
 
 
-def intervals(contract: cpb.Contract, count: int, *, sites=("roubaix",), offset: int = 0):
-    """`count` consecutive 15-minute intervals from the contract's start, round robin on sites."""
+def intervals(contract: cpb.Contract, count: int, *, sites=None, offset: int = 0):
+    """`count` consecutive 15-minute intervals from the contract's start, round robin on sites
+    (the centre's site in Roubaix by default)."""
+    sites = sites or (site(contract.centre_id, "roubaix"),)
     start = datetime.combine(
         date(
             contract.terms.start_date.year,
@@ -449,7 +455,7 @@ async def test_a_malformed_record_refuses_the_whole_stream(
     assert count == 0
 
     records = intervals(contract, 3, offset=500)
-    records[1].site_id = "tunis"  # a site of the centre, but not on this contract
+    records[1].site_id = site(contract.centre_id, "tunis")  # the centre's, not the contract's
     with pytest.raises(grpc.aio.AioRpcError) as refused:
         await contracts.ReportVolumes(stream(records), metadata=centre)
     assert "records[1].site_id" in refused.value.details()
@@ -467,6 +473,7 @@ async def test_amendments_are_versioned_and_rechecked(
     contract, party = await signed_contract(registry, tenders, referential, token)
     events = await tail(topics.CONTRACT_EVENTS)
     start = contract.terms.start_date
+    tunis = site(contract.centre_id, "tunis")
     amended = await contracts.AmendContract(
         cpb.AmendContractRequest(
             contract_id=contract.contract_id,
@@ -476,7 +483,7 @@ async def test_amendments_are_versioned_and_rechecked(
                     contacts_per_month=30_000, productive_hours_per_month=4_500
                 ),
                 notice_schedule=cpb.NoticeSchedule(),
-                sites=cpb.SiteList(sites=[cpb.ProposedSite(site_id="tunis")]),
+                sites=cpb.SiteList(sites=[cpb.ProposedSite(site_id=tunis)]),
             ),
             reason="baisse d'activité, bascule vers Tunis",
         ),
@@ -485,7 +492,7 @@ async def test_amendments_are_versioned_and_rechecked(
     new = amended.contract
     assert new.version == 2
     assert new.terms.forecast.contacts_per_month == 30_000
-    assert [(s.site_id, s.country) for s in new.sites] == [("tunis", "TN")]
+    assert [(s.site_id, s.country) for s in new.sites] == [(tunis, "TN")]
     assert [a.rule for a in amended.advisories] == ["no_notice_schedule"]
     versions = await pool.fetch(
         "SELECT version FROM contracts.contract_versions WHERE contract_id = $1 ORDER BY version",
@@ -574,8 +581,9 @@ async def test_the_cli_imports_a_workforce_management_csv(
     start = contract.terms.start_date
     day_text = f"{start.day:02d}/{start.month:02d}/{start.year}"
     lines = ["Date;Time;Site;Offered;Handled;Forecast;Handle_Time_s"]
+    roubaix = site(contract.centre_id, "roubaix")
     lines += [
-        f"{day_text};{8 + q // 4:02d}:{q % 4 * 15:02d};roubaix;60;55;58;9900" for q in range(40)
+        f"{day_text};{8 + q // 4:02d}:{q % 4 * 15:02d};{roubaix};60;55;58;9900" for q in range(40)
     ]
     export = tmp_path / "export.csv"
     export.write_text("\n".join(lines) + "\n")

@@ -32,14 +32,21 @@ def new_centre_id() -> str:
     return f"ctr-{uuid.uuid4().hex[:12]}"
 
 
+def site(centre_id: str, town: str) -> str:
+    """A test centre's site id in a town: site ids are unique across centres."""
+    return f"{town}-{centre_id}"
+
+
 def centre_request(centre_id: str, **changes) -> pb.RegisterCentreRequest:
     request = pb.RegisterCentreRequest(
         centre_id=centre_id,
         name="Centre de Roubaix",
         kind=pb.CENTRE_KIND_OUTSOURCED,
         sites=[
-            pb.Site(site_id="roubaix", name="Roubaix", country="FR", city="Roubaix"),
-            pb.Site(site_id="tunis", name="Tunis Lac", country="TN", city="Tunis"),
+            pb.Site(
+                site_id=site(centre_id, "roubaix"), name="Roubaix", country="FR", city="Roubaix"
+            ),
+            pb.Site(site_id=site(centre_id, "tunis"), name="Tunis Lac", country="TN", city="Tunis"),
         ],
     )
     for name, value in changes.items():
@@ -113,11 +120,6 @@ def bad_fields(error: grpc.aio.AioRpcError) -> dict[str, str]:
         if isinstance(d, error_details_pb2.BadRequest)
         for v in d.field_violations
     }
-
-
-@pytest.fixture
-def committee(token):
-    return token(Role.COMMITTEE, "committee")
 
 
 async def count_rows(pool, table: str, centre_id: str) -> int:
