@@ -11,14 +11,16 @@ from __future__ import annotations
 import asyncpg
 from aiokafka.errors import KafkaError
 
+# When PostgreSQL restarts (or an administrator ends a session), work in flight sees the
+# server's shutdown notice (57P01 and the other 57xxx operator interventions), a connection
+# that no longer exists, or asyncpg's own protocol state error ("cannot switch to state 15")
+# on the lost connection.
 DEPENDENCY_DOWN: tuple[type[BaseException], ...] = (
     asyncpg.PostgresConnectionError,
     asyncpg.InterfaceError,
-    # asyncpg's "cannot switch to state N": a connection lost in the middle of a query.
     asyncpg.InternalClientError,
-    # The server shutting down or starting (admin shutdown, cannot connect now) and out of
-    # connections, memory or disk.
     asyncpg.OperatorInterventionError,
+    # Out of connections, memory or disk.
     asyncpg.InsufficientResourcesError,
     ConnectionError,
     OSError,

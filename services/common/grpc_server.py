@@ -8,12 +8,11 @@ import logging
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-import asyncpg
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from services.common import identity, validation
+from services.common import failures, identity, validation
 from services.common.errors import ServiceError, Unavailable, from_rule, to_trailers
 from services.rules import RuleBroken
 
@@ -21,21 +20,6 @@ log = logging.getLogger(__name__)
 
 # Open to anyone: load balancers and grpcurl must not need a token.
 PUBLIC_PREFIXES = ("/grpc.health.v1.", "/grpc.reflection.")
-
-# A dependency that is down: the caller may retry later. When PostgreSQL restarts (or an
-# administrator ends a session), a call in flight sees the server's shutdown notice (57P01
-# and the other 57xxx operator interventions), a connection that no longer exists, or
-# asyncpg's own protocol state error ("cannot switch to state 15") on the lost connection.
-UNAVAILABLE_ERRORS = (
-    asyncpg.PostgresConnectionError,
-    asyncpg.exceptions.OperatorInterventionError,
-    asyncpg.TooManyConnectionsError,
-    asyncpg.InterfaceError,
-    asyncpg.exceptions.InternalClientError,
-    ConnectionError,
-    OSError,
-    TimeoutError,
-)
 
 
 @dataclass(frozen=True)
@@ -153,7 +137,7 @@ class _errors:
             return False
         if isinstance(exc, RuleBroken):
             exc = from_rule(exc)
-        elif isinstance(exc, UNAVAILABLE_ERRORS):
+        elif isinstance(exc, failures.DEPENDENCY_DOWN):
             log.warning("dependency unavailable: %r", exc)
             exc = Unavailable(
                 "DEPENDENCY_DOWN", "a dependency of the service is unavailable; retry later"
