@@ -11,7 +11,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 
 import asyncpg
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -19,7 +19,7 @@ from vigie.contracts.v1 import contracts_pb2 as pb
 from vigie.contracts.v1 import events_pb2 as events
 
 from services.common import topics
-from services.common.clock import french_day
+from services.common.clock import Clock, french_day, utc_now
 from services.common.envelope import wrap
 from services.common.errors import InvalidArgument, NotFound, quote
 from services.common.identity import Caller
@@ -27,7 +27,7 @@ from services.common.protos import optional_date, to_date
 from services.common.uow import UnitOfWork, unit_of_work
 from services.contracts import store
 from services.rules import Violation
-from services.rules.volumes import interval_problems, net_weekly_sums
+from services.rules.volumes import from_the_future, interval_problems, net_weekly_sums
 
 SCHEMA = PRODUCER = "contracts"
 # Intervals per VolumesReported event: well under Kafka's default 1 MB record limit.
@@ -39,12 +39,13 @@ MAX_PROBLEMS = 20
 @dataclass
 class VolumeReports:
     pool: asyncpg.Pool
+    now: Clock = utc_now
 
     async def report(
         self, caller: Caller, chunks: AsyncIterator[pb.ReportVolumesRequest]
     ) -> pb.ReportVolumesResponse:
         records = [record async for chunk in chunks for record in chunk.records]
-        rows = _rows(records)
+        rows = _rows(records, self.now())
         async with unit_of_work(self.pool, SCHEMA) as uow:
             contracts = await store.get_contracts(uow.conn, sorted({r[0] for r in rows}))
             _check_against_contracts(caller, rows, contracts)
@@ -59,12 +60,14 @@ class VolumeReports:
         )
 
 
-def _rows(records: list[pb.VolumeRecord]) -> list[tuple]:
+def _rows(records: list[pb.VolumeRecord], now: datetime) -> list[tuple]:
     """Records as table rows (store.VOLUME_COLUMNS), or InvalidArgument naming each bad one."""
     rows, problems = [], []
     for i, r in enumerate(records):
         start = r.interval_start.ToDatetime(tzinfo=UTC)
         found = interval_problems(start, r.interval_minutes, r.offered_contacts, r.handled_contacts)
+        if (too_late := from_the_future(start, now)) is not None:
+            found.append(("interval_start", too_late))
         if not r.site_id or not r.HasField("interval_start"):
             found.append(("site_id", "site_id and interval_start are required"))
         if not _is_uuid(r.contract_id):

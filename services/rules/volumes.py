@@ -7,7 +7,7 @@ describe a real interval is refused; the figures themselves are the centre's to 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from services.common.clock import PARIS
 from services.rules.workload import iso_week
@@ -29,6 +29,22 @@ def interval_problems(
     if handled > offered:
         problems.append(("handled_contacts", f"{handled} handled is more than {offered} offered"))
     return problems
+
+
+# How far ahead of the receiving service's clock a centre's clock may be: an interval that
+# starts later than now plus this has not happened yet, whatever the centre's export says.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def from_the_future(interval_start: datetime, now: datetime) -> str | None:
+    """Why an interval cannot be reported yet, or None: volumes are facts, and a week with
+    figures from days to come would look complete (or cut) before it has happened."""
+    if interval_start > now + CLOCK_SKEW:
+        return (
+            f"starts at {interval_start:%Y-%m-%dT%H:%M}Z, after now ({now:%Y-%m-%dT%H:%M}Z,"
+            f" {int(CLOCK_SKEW.total_seconds() // 60)} minutes of clock difference allowed)"
+        )
+    return None
 
 
 def weekly_sums(records: Iterable, sign: int = 1) -> WeeklySums:

@@ -336,13 +336,25 @@ def of_type(key: str, name: str):
     return matches
 
 
-async def signed_contract(registry, tenders, referential, token) -> tuple[cpb.Contract, str]:
-    """A perennial contract with an unlabelled centre; returns it and the ordering party."""
+# A contract that started this long ago has three years of past intervals to report (a
+# contract starting next month has none: volumes from the future are refused).
+STARTED = timedelta(days=1100)
+
+
+async def signed_contract(
+    registry, tenders, referential, token, start: date | None = None
+) -> tuple[cpb.Contract, str]:
+    """A perennial contract with an unlabelled centre, for three years from `start` (next
+    month by default); returns it and the ordering party."""
     party = ordering_party()
     centre = await new_centre(registry, token, referential, labelled=False)
+    terms = tender_terms()
+    if start is not None:
+        terms.start_date.CopyFrom(day(start))
+        terms.end_date.CopyFrom(day(start + timedelta(days=3 * 365)))
     tender = (
         await tenders.RegisterTender(
-            cpb.RegisterTenderRequest(terms=tender_terms()),
+            cpb.RegisterTenderRequest(terms=terms),
             metadata=token(Role.ORDERING_PARTY, party),
         )
     ).tender
@@ -394,7 +406,7 @@ async def stream(records, size: int = 5_000):
 async def test_report_volumes_stores_each_interval_once_and_publishes_it(
     registry, tenders, contracts, referential, token, tail, pool
 ):
-    contract, _ = await signed_contract(registry, tenders, referential, token)
+    contract, _ = await signed_contract(registry, tenders, referential, token, TODAY - STARTED)
     centre = token(Role.CENTRE, contract.centre_id)
     volumes = await tail(topics.VOLUMES)
     records = intervals(contract, 100_000)
@@ -438,7 +450,7 @@ async def test_report_volumes_stores_each_interval_once_and_publishes_it(
 async def test_a_malformed_record_refuses_the_whole_stream(
     registry, tenders, contracts, referential, token, pool
 ):
-    contract, _ = await signed_contract(registry, tenders, referential, token)
+    contract, _ = await signed_contract(registry, tenders, referential, token, TODAY - STARTED)
     centre = token(Role.CENTRE, contract.centre_id)
     records = intervals(contract, 10, offset=500)
     records[7].interval_minutes = 20
@@ -460,11 +472,48 @@ async def test_a_malformed_record_refuses_the_whole_stream(
         await contracts.ReportVolumes(stream(records), metadata=centre)
     assert "records[1].site_id" in refused.value.details()
 
-    other, _ = await signed_contract(registry, tenders, referential, token)
+    other, _ = await signed_contract(registry, tenders, referential, token, TODAY - STARTED)
     with pytest.raises(grpc.aio.AioRpcError) as refused:
         await contracts.ReportVolumes(stream(intervals(other, 2)), metadata=centre)
     assert refused.value.code() == grpc.StatusCode.NOT_FOUND
     assert "records[0]" in refused.value.details()
+
+
+async def test_intervals_that_have_not_started_yet_are_refused_with_their_index(
+    registry, tenders, contracts, referential, token, pool
+):
+    """Volumes are facts: an interval starting after now (five minutes of clock difference
+    allowed) refuses the stream, whatever the centre's export says; one that has started is
+    taken."""
+    contract, _ = await signed_contract(
+        registry, tenders, referential, token, TODAY - timedelta(days=400)
+    )
+    centre = token(Role.CENTRE, contract.centre_id)
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    quarter = now - timedelta(minutes=now.minute % 15)
+    starts = [
+        quarter - timedelta(minutes=15),
+        quarter + timedelta(minutes=30),
+        now + timedelta(days=200),
+    ]
+    records = intervals(contract, 3)
+    for record, start in zip(records, starts, strict=True):
+        record.interval_start.FromDatetime(start)
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await contracts.ReportVolumes(stream(records), metadata=centre)
+    assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    details = refused.value.details()
+    assert "records[1].interval_start" in details and "records[2].interval_start" in details
+    assert "records[0]" not in details and "after now" in details
+    assert (
+        await pool.fetchval(
+            "SELECT count(*) FROM contracts.volumes WHERE contract_id = $1",
+            uuid.UUID(contract.contract_id),
+        )
+        == 0
+    )
+    taken = await contracts.ReportVolumes(stream(records[:1]), metadata=centre)
+    assert taken.stored == 1
 
 
 async def test_amendments_are_versioned_and_rechecked(
@@ -577,7 +626,7 @@ async def test_the_cli_imports_a_workforce_management_csv(
     registry, tenders, referential, token, contracts_service, settings, tmp_path
 ):
     """The centre's own command line, as a separate process, over real gRPC."""
-    contract, _ = await signed_contract(registry, tenders, referential, token)
+    contract, _ = await signed_contract(registry, tenders, referential, token, TODAY - STARTED)
     start = contract.terms.start_date
     day_text = f"{start.day:02d}/{start.month:02d}/{start.year}"
     lines = ["Date;Time;Site;Offered;Handled;Forecast;Handle_Time_s"]
