@@ -25,21 +25,22 @@ from services.common import identity
 from services.common.clock import PARIS
 
 SAMPLE_CAMPAIGN = Path(__file__).parent / "samples" / "tender-campaign.json"
-WEEKS = 9  # nine weeks checked: one interval of a tenth closes the ninth
+WEEKS = 9  # nine weeks, each over (and judged) before the story runs
 DROP_FROM = 4  # the fifth week
 INTERVALS = [time(9 + h // 2, 30 * (h % 2)) for h in range(8)]  # 9:00 to 12:30, Paris
 # Contacts a week, divisible by the 40 intervals of a week: (before, after the drop).
 ONSHORE = (9_720, 3_880)
 OFFSHORE = (3_440, 9_280)
-# Per contract, 5 unannounced changes (weeks 5 to 9) and 3 forecast runs (to weeks 7, 8, 9);
-# 3 offshoring shifts for the bank and 3 for the outsourcer (weeks 7, 8, 9), each an alert for
-# the outsourcer's French centre.
-EXPECTED_FINDINGS = 22
-EXPECTED_ALERTS = 6
+# One finding per episode: per contract, an unannounced change (weeks 5 to 9) and a forecast off
+# its band (from week 7); an offshoring shift for the bank and one for the outsourcer (from week
+# 7), each an alert for the outsourcer's French centre.
+EXPECTED_FINDINGS = 6
+EXPECTED_ALERTS = 2
 
 
 def first_monday(today: date) -> date:
-    """Monday of the story's first week: nine full weeks, and one more, before this week."""
+    """Monday of the story's first week: nine full weeks, and one more, before this week (the
+    last of the nine is over, with its grace for late reports, whatever day it is)."""
     this_monday = today - timedelta(days=today.weekday())
     return this_monday - timedelta(weeks=WEEKS + 1)
 
@@ -70,11 +71,10 @@ async def campaign_contract(story, start: date) -> cpb.Contract:
 def intervals(contract: cpb.Contract, site: str, weekly: tuple[int, int], monday: date):
     """Forty half-hours a week, Monday to Friday mornings; the forecast stays at the level
     before the drop."""
-    for week in range(WEEKS + 1):
+    for week in range(WEEKS):
         handled = weekly[0] if week < DROP_FROM else weekly[1]
-        days = range(5) if week < WEEKS else range(1)  # one interval closes the last week
-        for day in days:
-            for start in INTERVALS if week < WEEKS else INTERVALS[:1]:
+        for day in range(5):
+            for start in INTERVALS:
                 at = datetime.combine(monday + timedelta(weeks=week, days=day), start, PARIS)
                 stamp = Timestamp()
                 stamp.FromDatetime(at.astimezone(UTC))

@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     # The consumer group of the compliance checks' workers. Another group checks every input
     # topic again from the start, with state of its own (a replay).
     checks_group: str = "compliance.checks"
+    # How often a worker of the checks judges the weeks the clock closed (seconds).
+    checks_sweep_seconds: float = 300.0
     # A consumer stuck on one fetch for longer than this (seconds: the database down, a lock
     # never released) turns its process's health check NOT_SERVING until it moves again.
     consumer_stall_seconds: float = 30.0

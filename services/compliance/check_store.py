@@ -13,6 +13,7 @@ import asyncpg
 from vigie.contracts.v1 import contracts_pb2 as cpb
 
 from services.common.protos import optional_date, to_date
+from services.rules.findings import Breach, Severity
 
 Week = tuple[int, int]  # (ISO year, ISO week)
 
@@ -180,20 +181,6 @@ async def notices_in_force(
     return notices
 
 
-async def latest_weeks(
-    conn: asyncpg.Connection, group: str, contract_ids: Sequence[str]
-) -> dict[str, Week]:
-    """The latest week with volumes of each contract that has one, its row locked until the
-    transaction ends (a week closes once: two workers must not both see it open)."""
-    rows = await conn.fetch(
-        "SELECT contract_id, latest_year, latest_week FROM check_volume_progress"
-        " WHERE check_group = $1 AND contract_id = ANY($2::text[]) FOR UPDATE",
-        group,
-        list(contract_ids),
-    )
-    return {r["contract_id"]: (r["latest_year"], r["latest_week"]) for r in rows}
-
-
 async def add_weekly_volumes(
     conn: asyncpg.Connection, group: str, sums: dict[tuple, list[int]]
 ) -> None:
@@ -217,102 +204,11 @@ async def add_weekly_volumes(
     )
 
 
-async def advance_latest_weeks(
-    conn: asyncpg.Connection, group: str, latest: dict[str, Week]
-) -> None:
-    """Record each contract's latest week with volumes, where later than the one held."""
-    if not latest:
-        return
-    years, weeks = zip(*latest.values(), strict=True)
-    await conn.execute(
-        "INSERT INTO check_volume_progress (check_group, contract_id, latest_year, latest_week)"
-        " SELECT $1, s.* FROM unnest($2::text[], $3::int[], $4::int[]) AS s"
-        " ON CONFLICT (check_group, contract_id) DO UPDATE SET"
-        "   latest_year = EXCLUDED.latest_year, latest_week = EXCLUDED.latest_week"
-        " WHERE (check_volume_progress.latest_year, check_volume_progress.latest_week)"
-        "   < (EXCLUDED.latest_year, EXCLUDED.latest_week)",
-        group,
-        list(latest),
-        list(years),
-        list(weeks),
-    )
-
-
-async def latest_week(conn: asyncpg.Connection, group: str, contract_id: str) -> Week | None:
-    row = await conn.fetchrow(
-        "SELECT latest_year, latest_week FROM check_volume_progress"
-        " WHERE check_group = $1 AND contract_id = $2",
-        group,
-        contract_id,
-    )
-    return (row["latest_year"], row["latest_week"]) if row else None
-
-
-async def contract_weeks(
-    conn: asyncpg.Connection, group: str, contract_ids: Sequence[str], weeks: Iterable[Week]
-) -> dict[str, list[asyncpg.Record]]:
-    """Per contract, per site and week of `weeks`: its handled, forecast and offered sums."""
-    rows = await conn.fetch(
-        "SELECT contract_id, site_id, iso_year, iso_week, handled, forecast, offered"
-        " FROM check_weekly_volumes WHERE check_group = $1 AND contract_id = ANY($2::text[])"
-        "   AND iso_year * 100 + iso_week = ANY($3::int[])"
-        " ORDER BY contract_id, iso_year, iso_week, site_id",
-        group,
-        list(contract_ids),
-        sorted({y * 100 + w for y, w in weeks}),
-    )
-    return _by(rows, "contract_id", contract_ids)
-
-
 def _by(rows: list[asyncpg.Record], column: str, keys: Iterable[str]) -> dict:
     grouped: dict[str, list[asyncpg.Record]] = {k: [] for k in keys}
     for r in rows:
         grouped[r[column]].append(r)
     return grouped
-
-
-async def weeks_with_volumes(
-    conn: asyncpg.Connection, group: str, contract_id: str, before: Week
-) -> list[Week]:
-    rows = await conn.fetch(
-        "SELECT DISTINCT iso_year, iso_week FROM check_weekly_volumes"
-        " WHERE check_group = $1 AND contract_id = $2 AND (iso_year, iso_week) < ($3, $4)",
-        group,
-        contract_id,
-        *before,
-    )
-    return sorted((r["iso_year"], r["iso_week"]) for r in rows)
-
-
-async def volumes_by_country(
-    conn: asyncpg.Connection,
-    group: str,
-    column: str,
-    keys: Sequence[str],
-    weeks: Iterable[Week],
-) -> dict[str, list[asyncpg.Record]]:
-    """Per key, handled contacts per centre, country and week of `weeks` for the contracts
-    whose `column` (ordering_party_id or centre_id) is that key."""
-    assert column in ("ordering_party_id", "centre_id")
-    # LATERAL: from the keys' contracts to their weeks by primary key, whatever the
-    # statistics say (a new group's rows are unknown to them, and a plan that scans the
-    # group's volumes grows with every contract it checks).
-    rows = await conn.fetch(
-        f"SELECT c.{column} AS key, c.centre_id, coalesce(c.sites ->> v.site_id, '')"
-        "   AS country, v.iso_year, v.iso_week, sum(v.handled)::bigint AS handled"
-        " FROM check_contracts c CROSS JOIN LATERAL ("
-        "   SELECT site_id, iso_year, iso_week, handled FROM check_weekly_volumes"
-        "   WHERE check_group = c.check_group AND contract_id = c.contract_id"
-        "     AND iso_year * 100 + iso_week = ANY($3::int[])"
-        "   OFFSET 0"  # kept a subquery: the planner may not flatten it into a join
-        " ) v"
-        f" WHERE c.check_group = $1 AND c.{column} = ANY($2::text[])"
-        " GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5",
-        group,
-        list(keys),
-        sorted({y * 100 + w for y, w in weeks}),
-    )
-    return _by(rows, "key", keys)
 
 
 async def lock(conn: asyncpg.Connection, *what: str) -> None:
@@ -323,4 +219,155 @@ async def lock(conn: asyncpg.Connection, *what: str) -> None:
         "SELECT pg_advisory_xact_lock(hashtext(k))"
         " FROM (SELECT DISTINCT k FROM unnest($1::text[]) AS k ORDER BY k) AS keys",
         list(what),
+    )
+
+
+# -- episodes of the volume checks (migrations/0005-check-episodes.sql) ---------------------
+
+
+@dataclass(frozen=True)
+class HeldEpisode:
+    """An episode's finding as the checks last published it."""
+
+    finding_id: str
+    scope: str
+    breach: Breach
+    state: str  # "open" or "withdrawn"
+    revision: int
+
+
+async def held_episodes(
+    conn: asyncpg.Connection, group: str, scopes: Sequence[str]
+) -> list[HeldEpisode]:
+    rows = await conn.fetch(
+        "SELECT finding_id::text, scope, rule, subject, state, revision, breach"
+        " FROM check_episodes WHERE check_group = $1 AND scope = ANY($2::text[])",
+        group,
+        list(scopes),
+    )
+    return [
+        HeldEpisode(r["finding_id"], r["scope"], _breach(r), r["state"], r["revision"])
+        for r in rows
+    ]
+
+
+async def save_episodes(conn: asyncpg.Connection, group: str, held: list[HeldEpisode]) -> None:
+    if not held:
+        return
+    await conn.executemany(
+        "INSERT INTO check_episodes (check_group, finding_id, scope, rule, subject, state,"
+        " revision, breach) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        " ON CONFLICT (check_group, finding_id) DO UPDATE SET state = EXCLUDED.state,"
+        "   revision = EXCLUDED.revision, breach = EXCLUDED.breach",
+        [
+            (
+                group,
+                h.finding_id,
+                h.scope,
+                h.breach.rule,
+                h.breach.subject,
+                h.state,
+                h.revision,
+                json.dumps(_breach_fields(h.breach)),
+            )
+            for h in held
+        ],
+    )
+
+
+def _breach_fields(breach: Breach) -> dict:
+    return {
+        "severity": int(breach.severity),
+        "summary": breach.summary,
+        "explanation": breach.explanation,
+        "reference": breach.reference,
+        "evidence": dict(breach.evidence),
+    }
+
+
+def _breach(row: asyncpg.Record) -> Breach:
+    fields = json.loads(row["breach"])
+    return Breach(
+        rule=row["rule"],
+        subject=row["subject"],
+        severity=Severity(fields["severity"]),
+        summary=fields["summary"],
+        explanation=fields["explanation"],
+        reference=fields["reference"],
+        evidence=fields["evidence"],
+    )
+
+
+async def weeks_through(
+    conn: asyncpg.Connection, group: str, contract_ids: Sequence[str], through: Week
+) -> dict[str, list[asyncpg.Record]]:
+    """Per contract, per site and week up to `through`: its handled, forecast and offered."""
+    rows = await conn.fetch(
+        "SELECT contract_id, site_id, iso_year, iso_week, handled, forecast, offered"
+        " FROM check_weekly_volumes WHERE check_group = $1 AND contract_id = ANY($2::text[])"
+        "   AND (iso_year, iso_week) <= ($3, $4)"
+        " ORDER BY contract_id, iso_year, iso_week, site_id",
+        group,
+        list(contract_ids),
+        *through,
+    )
+    return _by(rows, "contract_id", contract_ids)
+
+
+async def country_volumes_through(
+    conn: asyncpg.Connection, group: str, column: str, keys: Sequence[str], through: Week
+) -> dict[str, list[asyncpg.Record]]:
+    """Per key, handled contacts per centre, country and week up to `through`, for every
+    contract whose `column` (ordering_party_id or centre_id) is that key: whichever ordering
+    party's they are."""
+    assert column in ("ordering_party_id", "centre_id")
+    rows = await conn.fetch(
+        f"SELECT c.{column} AS key, c.centre_id, coalesce(c.sites ->> v.site_id, '')"
+        "   AS country, v.iso_year, v.iso_week, sum(v.handled)::bigint AS handled"
+        " FROM check_contracts c CROSS JOIN LATERAL ("
+        "   SELECT site_id, iso_year, iso_week, handled FROM check_weekly_volumes"
+        "   WHERE check_group = c.check_group AND contract_id = c.contract_id"
+        "     AND (iso_year, iso_week) <= ($3, $4)"
+        "   OFFSET 0"  # kept a subquery: the planner may not flatten it into a join
+        " ) v"
+        f" WHERE c.check_group = $1 AND c.{column} = ANY($2::text[])"
+        " GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5",
+        group,
+        list(keys),
+        *through,
+    )
+    return _by(rows, "key", keys)
+
+
+async def contracts_with_weeks_in(
+    conn: asyncpg.Connection, group: str, after: Week, through: Week
+) -> list[str]:
+    """The contracts with volumes in the weeks after `after`, up to `through`."""
+    rows = await conn.fetch(
+        "SELECT DISTINCT contract_id FROM check_weekly_volumes WHERE check_group = $1"
+        "   AND (iso_year, iso_week) > ($2, $3) AND (iso_year, iso_week) <= ($4, $5)"
+        " ORDER BY contract_id",
+        group,
+        *after,
+        *through,
+    )
+    return [r["contract_id"] for r in rows]
+
+
+async def judged_through(conn: asyncpg.Connection, group: str) -> Week | None:
+    """The last week the group's sweep judged, its row locked: one sweep at a time."""
+    row = await conn.fetchrow(
+        "SELECT judged_year, judged_week FROM check_clock WHERE check_group = $1 FOR UPDATE",
+        group,
+    )
+    return (row["judged_year"], row["judged_week"]) if row else None
+
+
+async def set_judged_through(conn: asyncpg.Connection, group: str, week: Week) -> None:
+    await conn.execute(
+        "INSERT INTO check_clock (check_group, judged_year, judged_week) VALUES ($1, $2, $3)"
+        " ON CONFLICT (check_group) DO UPDATE SET judged_year = EXCLUDED.judged_year,"
+        "   judged_week = EXCLUDED.judged_week",
+        group,
+        *week,
     )

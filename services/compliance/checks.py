@@ -8,7 +8,8 @@ in one PostgreSQL transaction. So a worker killed at any point loses nothing and
 nothing: its partitions resume, on whichever worker, from the offsets stored with the state.
 
 The checks that need one event only are in findings.py; those that need state across events
-are here (disguised perennial activity, offshore amendments) and in weekly.py (volumes)."""
+are here (disguised perennial activity, offshore amendments) and in weekly.py (volumes, whose
+findings are episodes evaluated again whenever the figures or the plan change)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from vigie.events.v1.envelope_pb2 import Envelope
 from vigie.notices.v1 import events_pb2 as notice_events
 
 from services.common import topics
-from services.common.clock import french_day
+from services.common.clock import Clock, french_day, utc_now
 from services.common.consumer import EventConsumer
 from services.common.envelope import wrap
 from services.common.protos import to_date
@@ -36,7 +37,7 @@ from services.compliance import scorecards
 from services.compliance.check_store import ContractState, Week
 from services.compliance.findings import contract_finding, findings_for
 from services.compliance.monitor import SCHEMA
-from services.compliance.weekly import Found, Policies, VolumeChecks
+from services.compliance.weekly import Policies, VolumeChecks
 from services.rules import offshoring, perennial
 from services.rules.perennial import CHAINED_TYPES, ContractSpan
 from services.rules.purchasing import ActivityType
@@ -62,9 +63,10 @@ class Checks:
     group: str
     policies: Policies = field(default_factory=Policies)
     perennial_policy: perennial.PerennialPolicy = perennial.DEFAULT_POLICY
+    now: Clock = utc_now
 
     def __post_init__(self) -> None:
-        self.volumes = VolumeChecks(self.group, self._raise, self.policies)
+        self.volumes = VolumeChecks(self.group, self.policies, self.now)
 
     async def apply(self, uow: UnitOfWork, envelope: Envelope, payload: Message) -> None:
         found = findings_for(envelope, payload)
@@ -74,26 +76,19 @@ class Checks:
                 weeks = await self.volumes.on_volumes(uow, envelope, payload)
                 scorecard_weeks |= {(payload.ordering_party_id, w) for w in weeks}
             case _ if isinstance(payload, CONTRACT_CHANGES):
-                await self.volumes.settle(uow)  # the weeks waiting read the contract as it was
                 found += await self._on_contract(uow, envelope, payload)
             case notice_events.NoticeIssued(notice=notice):
-                await self.volumes.settle(uow)  # and the notices as they were
                 await self._on_notice(uow, notice)
+                self.volumes.changed(uow, envelope, notice.contract_id)  # its plan moved
                 week = iso_week(french_day(notice.issued_at.ToDatetime(tzinfo=UTC)))
                 scorecard_weeks.add((notice.ordering_party_id, week))
-        await self._raise(uow, [Found(finding, envelope) for finding in found])
+        await self._raise(uow, envelope, found)
         # A scorecard is a projection of the transaction's final state: a batch of events
         # computes those it touched at the end, together, each once.
         if scorecard_weeks:
             touched = uow.state.setdefault(("scorecards", self.group), set())
             touched |= scorecard_weeks
             uow.defer(("scorecards", self.group), partial(self._scorecards, uow))
-
-    async def prepare(self, uow: UnitOfWork, payloads: list[Message]) -> None:
-        """Before a batch: what its events will read, fetched in one go."""
-        await self.volumes.prefetch(
-            uow, [p.contract_id for p in payloads if isinstance(p, contract_events.VolumesReported)]
-        )
 
     async def _scorecards(self, uow: UnitOfWork) -> None:
         await self.volumes.settle(uow)  # the scorecards read the volumes
@@ -108,25 +103,25 @@ class Checks:
                 )
             )
 
-    async def _raise(self, uow: UnitOfWork, found: list[Found]) -> None:
+    async def _raise(self, uow: UnitOfWork, source: Envelope, found: list[pb.Finding]) -> None:
         """Publish each finding the first time this group finds it, in the trace of the event
-        that caused it. The envelope gets an id of its own; consumers keep each finding id
-        once."""
+        that caused it (the current one). The envelope gets an id of its own; consumers keep
+        each finding id once."""
         if not found:
             return
-        first = await state.mark_raised(uow.conn, self.group, [f.finding.finding_id for f in found])
-        for f in found:
-            if f.finding.finding_id not in first:
+        first = await state.mark_raised(uow.conn, self.group, [f.finding_id for f in found])
+        for finding in found:
+            if finding.finding_id not in first:
                 continue
-            first.discard(f.finding.finding_id)
+            first.discard(finding.finding_id)
+            finding.state, finding.revision = pb.FINDING_STATE_OPEN, 1
             uow.emit(
                 wrap(
                     topics.FINDINGS,
-                    events.FindingRaised(finding=f.finding),
-                    aggregate_id=f.finding.ordering_party_id,
+                    events.FindingRaised(finding=finding),
+                    aggregate_id=finding.ordering_party_id,
                     producer=self.group,  # which group of workers raised it
-                    occurred_at=f.source.occurred_at.ToDatetime(),
-                    trace=f.trace,
+                    occurred_at=source.occurred_at.ToDatetime(),
                 )
             )
 
@@ -147,7 +142,7 @@ class Checks:
             found += self._offshore_amendment(envelope, before, now)
         if ActivityType(now.activity_type) in CHAINED_TYPES:
             found += await self._disguised_perennial(uow, envelope, now.ordering_party_id)
-        await self.volumes.on_contract(uow, envelope, now.contract_id)
+        self.volumes.changed(uow, envelope, now.contract_id)  # its plan, sites or dates
         return found
 
     def _offshore_amendment(
@@ -201,7 +196,6 @@ class Checks:
             group=self.group,
             topic_names=CHECKED_TOPICS,
             handler=self.apply,
-            prepare=self.prepare,
             pool=pool,
             schema=SCHEMA,
             bootstrap=bootstrap,

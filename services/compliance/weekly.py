@@ -1,36 +1,63 @@
-"""The volume checks: interval volumes summed per contract, site and ISO week, and each week
-checked once a later week shows up for the contract (its figures are then in), again when
-corrected:
-- unannounced change (rules/workload.py): the week's handled volume against the plan, the
+"""The volume checks: interval volumes summed per contract, site and ISO week, and the findings
+the figures show, as episodes (rules/episodes.py):
+- unannounced change (rules/workload.py): a week's handled volume against the plan, the
   baseline moved by the notices in force;
-- forecast accuracy (rules/workload.py): the latest weeks' forecasts off the band;
-- offshoring (rules/offshoring.py): per ordering party and per outsourcer (the centre), onshore
-  volume falling while offshore volume rises over two windows of weeks.
+- forecast accuracy (rules/workload.py): forecasts off the band several weeks running;
+- offshoring (rules/offshoring.py): per ordering party and per outsourcer (the centre, with
+  every ordering party's contracts there), onshore volume falling while offshore volume rises
+  over two windows of weeks.
 
-The weeks that close in a transaction are checked together, a few statements for all of them
-rather than several per week, and as late as the result allows: before the commit, or
-before an event that changes what a waiting check reads (volumes of a week it covers, a
-contract, a notice). So each check sees exactly what it would have seen at once."""
+Findings are a function of the figures, never of the order they came in. A week is judged
+once it is over in France, plus a grace for late reports (`last_judged_week`); a contract
+whose volumes, plan (contract, notices) or closed weeks changed is evaluated again over every
+judged week, once per transaction, at its end; and what that shows is reconciled with what the
+group published before: new episodes raised, changed ones revised, those the figures no
+longer show withdrawn (FindingStateChanged), each with the trace of the event that changed
+the figures last. The sweep (`judge_closed_weeks`) evaluates the contracts whose weeks the
+clock closed while no event came."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, timedelta
 from functools import partial
 
 import asyncpg
+from google.protobuf.timestamp_pb2 import Timestamp
 from opentelemetry import context as otel_context
 from vigie.compliance.v1 import compliance_pb2 as pb
+from vigie.compliance.v1 import events_pb2 as events
 from vigie.contracts.v1 import events_pb2 as contract_events
 from vigie.events.v1.envelope_pb2 import Envelope
 
+from services.common import topics
+from services.common.clock import Clock, utc_now
+from services.common.envelope import wrap
 from services.common.uow import UnitOfWork
 from services.compliance import check_store as state
-from services.compliance.check_store import ContractState, Week
-from services.compliance.findings import contract_finding
+from services.compliance.check_store import ContractState, HeldEpisode, Week
+from services.compliance.findings import contract_finding, finding_id
 from services.rules import offshoring, workload
+from services.rules.episodes import (
+    REPORTING_GRACE,
+    Episode,
+    change_direction,
+    fold,
+    forecast_direction,
+    last_judged_week,
+    reconcile,
+)
+from services.rules.findings import Breach
 from services.rules.volumes import WeeklySums, add_sums, net_weekly_sums
 from services.rules.workload import WeekVolume, add_weeks, week_label
+
+TYPES = {
+    "unannounced_change": pb.FINDING_TYPE_UNANNOUNCED_CHANGE,
+    "forecast_accuracy": pb.FINDING_TYPE_FORECAST_ACCURACY,
+    "offshoring_shift": pb.FINDING_TYPE_OFFSHORING,
+}
+KEY_COLUMNS = ("ordering_party_id", "centre_id")  # the offshoring check's two levels
 
 
 def sums_of(event: contract_events.VolumesReported) -> WeeklySums:
@@ -49,23 +76,11 @@ def sums_of(event: contract_events.VolumesReported) -> WeeklySums:
 
 
 @dataclass(frozen=True)
-class Found:
-    """A finding and the event that caused it, with that event's trace context when the
-    finding is raised later than the event is applied."""
+class Cause:
+    """The event that changed a contract's figures last, and its trace: what a finding the
+    evaluation raises, revises or withdraws is attributed to."""
 
-    finding: pb.Finding
-    source: Envelope
-    trace: otel_context.Context | None = None
-
-
-RaiseFindings = Callable[[UnitOfWork, list[Found]], Awaitable[None]]
-
-
-@dataclass(frozen=True, eq=False)  # one per closing: keyed by identity
-class _WeekToCheck:
-    contract_id: str
-    week: Week
-    source: Envelope
+    envelope: Envelope
     trace: otel_context.Context | None
 
 
@@ -73,29 +88,43 @@ class _WeekToCheck:
 class Policies:
     workload: workload.WorkloadPolicy = workload.DEFAULT_POLICY
     offshoring: offshoring.OffshoringPolicy = offshoring.DEFAULT_POLICY
+    grace: timedelta = REPORTING_GRACE
 
 
 @dataclass
 class _Pending:
-    """A transaction's volume writes not yet sent to PostgreSQL, and the weeks it closed not
-    yet checked: the checks apply a batch of events in one transaction, and one statement
-    for the batch costs what one per event would. The writes go before anything reads the
-    volumes (a check, a scorecard) and before the commit, so every read sees exactly the
-    events applied before it."""
+    """A transaction's volume writes not yet sent to PostgreSQL, and the contracts to evaluate
+    again at its end (with what changed them last)."""
 
-    latest: dict[str, Week | None] = field(default_factory=dict)  # as of the events so far
-    advanced: dict[str, Week] = field(default_factory=dict)  # latest weeks to record
     sums: dict[tuple, list[int]] = field(default_factory=dict)  # (contract, site, year, week)
-    to_check: list[_WeekToCheck] = field(default_factory=list)
+    changed: dict[str, Cause] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """An episode the figures show, with what its finding carries besides the breach."""
+
+    episode: Episode
+    series: list[tuple[Week, str, int]]  # (week, site or country, handled), for charts
+    onshore_centres: tuple[str, ...] = ()
+    key_kind: str = ""
+
+
+@dataclass
+class _Scope:
+    """One evaluation's findings for what it is about ('contract|<id>', ...)."""
+
+    name: str
+    shown: list[_Shown]
+    contract: ContractState  # whose party and centre a finding names
+    cause: Cause
 
 
 class VolumeChecks:
-    def __init__(
-        self, group: str, raise_findings: RaiseFindings, policies: Policies = Policies()
-    ) -> None:
+    def __init__(self, group: str, policies: Policies = Policies(), now: Clock = utc_now) -> None:
         self.group = group
         self.policies = policies
-        self._raise = raise_findings
+        self.now = now
 
     def _pending(self, uow: UnitOfWork) -> _Pending:
         key = ("volumes", self.group)
@@ -104,190 +133,274 @@ class VolumeChecks:
             uow.defer(key, partial(self.settle, uow))
         return uow.state[key]
 
-    async def prefetch(self, uow: UnitOfWork, contract_ids: Iterable[str]) -> None:
-        """Load (and lock) the latest weeks of the contracts a batch reports volumes for,
-        in one statement rather than one per event."""
-        pending = self._pending(uow)
-        missing = sorted({c for c in contract_ids if c not in pending.latest})
-        if missing:
-            held = await state.latest_weeks(uow.conn, self.group, missing)
-            pending.latest.update({c: held.get(c) for c in missing})
-
     async def flush(self, uow: UnitOfWork) -> None:
+        """Write the volumes added so far: before anything reads them."""
         pending = uow.state.get(("volumes", self.group))
-        if pending is None:
-            return
-        await state.add_weekly_volumes(uow.conn, self.group, pending.sums)
-        await state.advance_latest_weeks(uow.conn, self.group, pending.advanced)
-        pending.sums, pending.advanced = {}, {}
+        if pending is not None and pending.sums:
+            await state.add_weekly_volumes(uow.conn, self.group, pending.sums)
+            pending.sums = {}
 
     async def settle(self, uow: UnitOfWork) -> None:
-        """Write what is pending and check the weeks waiting to be checked; their findings
-        are raised."""
+        """Write what is pending and evaluate the contracts it changed."""
         await self.flush(uow)
         pending = uow.state.get(("volumes", self.group))
-        if pending is None or not pending.to_check:
+        if pending is None or not pending.changed:
             return
-        waiting, pending.to_check = pending.to_check, []
-        await self._raise(uow, await self._check(uow.conn, waiting))
+        changed, pending.changed = pending.changed, {}
+        await self.evaluate(uow, changed)
 
     async def on_volumes(
         self, uow: UnitOfWork, envelope: Envelope, event: contract_events.VolumesReported
     ) -> set[Week]:
-        """Add the event's weekly sums and have the weeks it closes or corrects checked.
-        Returns the weeks whose figures changed."""
+        """Add the event's weekly sums; the contract is evaluated again at the end of the
+        transaction. Returns the weeks whose figures changed."""
         sums = sums_of(event)
         if not sums:
             return set()
-        touched = {(year, week) for _, year, week in sums}
         pending = self._pending(uow)
-        if pending.to_check and min(touched) <= max(t.week for t in pending.to_check):
-            await self.settle(uow)  # a waiting check reads weeks up to its own only
-        contract_id = event.contract_id
-        await self.prefetch(uow, [contract_id])
-        add_sums(pending.sums, {(contract_id, *key): figures for key, figures in sums.items()})
-        latest = max(touched)
-        held = pending.latest[contract_id]
-        if held is None or latest > held:
-            pending.latest[contract_id] = pending.advanced[contract_id] = latest
-        newest = max(latest, held) if held else latest
-        closed = {w for w in touched if w < newest}
-        if held is not None and held < newest:
-            closed.add(held)
-        trace = otel_context.get_current()
-        pending.to_check += [_WeekToCheck(contract_id, w, envelope, trace) for w in sorted(closed)]
-        return touched
+        add_sums(pending.sums, {(event.contract_id, *key): f for key, f in sums.items()})
+        self.changed(uow, envelope, event.contract_id)
+        return {(year, week) for _, year, week in sums}
 
-    async def on_contract(self, uow: UnitOfWork, envelope: Envelope, contract_id: str) -> None:
-        """A contract known late (its volumes came first, as a replay may deliver them):
-        check the weeks already closed."""
-        await self.settle(uow)
+    def changed(self, uow: UnitOfWork, envelope: Envelope, contract_id: str) -> None:
+        """The contract's figures or plan changed (volumes, a new version, a notice, or the
+        contract known at last): evaluate it again at the end of the transaction."""
+        cause = Cause(envelope, otel_context.get_current())
+        self._pending(uow).changed[contract_id] = cause
+
+    async def evaluate(self, uow: UnitOfWork, changed: dict[str, Cause]) -> None:
+        """Evaluate the contracts again over every judged week, and the ordering parties and
+        outsourcers they belong to; publish what changed."""
         conn = uow.conn
-        latest = await state.latest_week(conn, self.group, contract_id)
-        if latest is None:
-            return
-        weeks = await state.weeks_with_volumes(conn, self.group, contract_id, latest)
-        waiting = [_WeekToCheck(contract_id, w, envelope, None) for w in weeks]
-        await self._raise(uow, await self._check(conn, waiting))
-
-    async def _check(self, conn: asyncpg.Connection, waiting: list[_WeekToCheck]) -> list[Found]:
-        """The checks of closed weeks, whatever their contracts, in a few statements."""
-        ids = sorted({t.contract_id for t in waiting})
-        contracts = await state.contracts(conn, self.group, ids)
-        waiting = [t for t in waiting if t.contract_id in contracts]  # the rest: on_contract
-        if not waiting:
-            return []
-        ids = sorted(contracts)  # known contracts only
-        notices = await state.notices_in_force(conn, self.group, ids)
-        history = {t: self._workload_weeks(t.week) for t in waiting}
-        weeks = await state.contract_weeks(
-            conn, self.group, ids, {w for span in history.values() for w in span}
+        known = await state.contracts(conn, self.group, sorted(changed))
+        if not known:
+            return  # volumes before their contract: evaluated once it is known
+        through = last_judged_week(self.now(), self.policies.grace)
+        keys = {c: sorted({getattr(k, c) for k in known.values()}) for c in KEY_COLUMNS}
+        await state.lock(
+            conn,
+            *(f"episodes|contract|{c}" for c in known),
+            *(f"episodes|{c}|{k}" for c in KEY_COLUMNS for k in keys[c]),
         )
-        found = []
-        for t in waiting:
-            rows = _in_weeks(weeks[t.contract_id], history[t])
-            found += self._workload(contracts[t.contract_id], notices[t.contract_id], t, rows)
-        found += await self._offshoring(conn, contracts, waiting)
-        return found
+        scopes = await self._workload_scopes(conn, known, changed, through)
+        scopes += await self._offshoring_scopes(conn, known, changed, keys, through)
+        await self._publish(uow, scopes)
 
-    def _workload_weeks(self, week: Week) -> list[Week]:
-        span = max(self.policies.workload.forecast_weeks_in_a_row, 4)
-        return [add_weeks(*week, -i) for i in range(span - 1, -1, -1)]
-
-    def _workload(
-        self,
-        contract: ContractState,
-        notices: list,
-        checked: _WeekToCheck,
-        rows: list[asyncpg.Record],
-    ) -> list[Found]:
-        policy = self.policies.workload
-        week = checked.week
-        totals = _week_totals(contract.contract_id, rows)
-        found = []
-        this = totals.get(week)
-        if this is not None:
-            plan = workload.weekly_plan(contract.baseline_contacts, notices, *week)
-            breach = workload.unannounced_change(this, plan, policy)
-            if breach:
-                finding = contract_finding(
-                    breach, pb.FINDING_TYPE_UNANNOUNCED_CHANGE, contract, checked.source
-                )
-                _add_series(finding, "weekly_handled_by_site", rows)
-                found.append(Found(finding, checked.source, checked.trace))
-        history = self._workload_weeks(week)
-        breach = workload.forecast_accuracy([totals[w] for w in history if w in totals], policy)
-        if breach:
-            finding = contract_finding(
-                breach, pb.FINDING_TYPE_FORECAST_ACCURACY, contract, checked.source
-            )
-            found.append(Found(finding, checked.source, checked.trace))
-        return found
-
-    async def _offshoring(
+    async def _workload_scopes(
         self,
         conn: asyncpg.Connection,
-        contracts: dict[str, ContractState],
-        waiting: list[_WeekToCheck],
-    ) -> list[Found]:
-        """Per ordering party and per centre of the contracts, their volumes by country over
-        two windows before each week checked."""
-        policy = self.policies.offshoring
-        columns = ("ordering_party_id", "centre_id")
-        keys = {c: sorted({getattr(contracts[t.contract_id], c) for t in waiting}) for c in columns}
-        await state.lock(conn, *(f"offshoring|{k}" for c in columns for k in keys[c]))
-        windows = {
-            t.week: [add_weeks(*t.week, -i) for i in range(2 * policy.window_weeks - 1, -1, -1)]
-            for t in waiting
-        }
-        every_week = {w for window in windows.values() for w in window}
-        found = []
-        for column in columns:
-            volumes = await state.volumes_by_country(
-                conn, self.group, column, keys[column], every_week
-            )
-            for t in waiting:
-                contract = contracts[t.contract_id]
-                key = getattr(contract, column)
-                rows = _in_weeks(volumes[key], windows[t.week])
-                finding = self._offshoring_finding(contract, column, key, t, rows)
-                if finding is not None:
-                    found.append(Found(finding, t.source, t.trace))
-        return found
+        known: dict[str, ContractState],
+        changed: dict[str, Cause],
+        through: Week,
+    ) -> list[_Scope]:
+        ids = sorted(known)
+        notices = await state.notices_in_force(conn, self.group, ids)
+        weeks = await state.weeks_through(conn, self.group, ids, through)
+        scopes = []
+        for contract_id in ids:
+            contract = known[contract_id]
+            rows = weeks[contract_id]
+            totals = _week_totals(contract_id, rows)
+            shown = [
+                _Shown(e, _series_of(rows, "site_id", e))
+                for e in self._workload_episodes(contract, notices[contract_id], totals)
+            ]
+            scopes.append(_Scope(f"contract|{contract_id}", shown, contract, changed[contract_id]))
+        return scopes
 
-    def _offshoring_finding(
+    def _workload_episodes(
+        self, contract: ContractState, notices: list, totals: dict[Week, WeekVolume]
+    ) -> list[Episode]:
+        policy = self.policies.workload
+        changes = [
+            (
+                week,
+                workload.unannounced_change(
+                    volume, workload.weekly_plan(contract.baseline_contacts, notices, *week), policy
+                ),
+            )
+            for week, volume in sorted(totals.items())
+        ]
+        ordered = [totals[w] for w in sorted(totals)]
+        forecasts = [
+            ((v.year, v.week), workload.forecast_accuracy(ordered[max(0, i - 52) : i + 1], policy))
+            for i, v in enumerate(ordered)
+        ]
+        cid = contract.contract_id
+        return fold("unannounced_change", cid, changes, change_direction) + fold(
+            "forecast_accuracy", cid, forecasts, forecast_direction
+        )
+
+    async def _offshoring_scopes(
         self,
-        contract: ContractState,
-        column: str,
-        key: str,
-        checked: _WeekToCheck,
-        rows: list[asyncpg.Record],
-    ) -> pb.Finding | None:
+        conn: asyncpg.Connection,
+        known: dict[str, ContractState],
+        changed: dict[str, Cause],
+        keys: dict[str, list[str]],
+        through: Week,
+    ) -> list[_Scope]:
         policy = self.policies.offshoring
-        history = [
+        scopes = []
+        for column in KEY_COLUMNS:
+            volumes = await state.country_volumes_through(
+                conn, self.group, column, keys[column], through
+            )
+            for key in keys[column]:
+                contract = min(
+                    (c for c in known.values() if getattr(c, column) == key),
+                    key=lambda c: c.contract_id,
+                )
+                rows = volumes[key]
+                onshore = tuple(
+                    sorted({r["centre_id"] for r in rows if r["country"].upper() in policy.onshore})
+                )
+                kind = column.removesuffix("_id")
+                shown = [
+                    _Shown(
+                        e, _series_of(rows, "country", e, 2 * policy.window_weeks), onshore, kind
+                    )
+                    for e in fold("offshoring_shift", key, _shifts(rows, key, through, policy))
+                ]
+                cause = changed[contract.contract_id]
+                scopes.append(_Scope(f"{kind}|{key}", shown, contract, cause))
+        return scopes
+
+    async def _publish(self, uow: UnitOfWork, scopes: list[_Scope]) -> None:
+        """Reconcile each scope's episodes with those held, publish the differences, hold
+        the new state."""
+        held = await state.held_episodes(uow.conn, self.group, [s.name for s in scopes])
+        by_scope: dict[str, list[HeldEpisode]] = {}
+        for h in held:
+            by_scope.setdefault(h.scope, []).append(h)
+        saved: list[HeldEpisode] = []
+        for scope in scopes:
+            saved += self._reconcile(uow, scope, by_scope.get(scope.name, []))
+        await state.save_episodes(uow.conn, self.group, saved)
+
+    def _reconcile(
+        self, uow: UnitOfWork, scope: _Scope, held: list[HeldEpisode]
+    ) -> list[HeldEpisode]:
+        open_ = {(h.breach.rule, h.breach.subject): h for h in held if h.state == "open"}
+        every = {h.finding_id: h for h in held}
+        shown = {(s.episode.rule, s.episode.subject): s for s in scope.shown}
+        result = reconcile(
+            {k: h.breach for k, h in open_.items()}, [s.episode.breach() for s in scope.shown]
+        )
+        saved = []
+        for breach in [*result.raised, *result.updated]:
+            fid = finding_id(breach.rule, breach.subject)
+            before = every.get(fid)
+            revision = before.revision + 1 if before else 1
+            finding = self._finding(scope, shown[(breach.rule, breach.subject)], breach)
+            finding.revision = revision
+            finding.state = pb.FINDING_STATE_OPEN
+            payload = (
+                events.FindingRevised(finding=finding)
+                if breach in result.updated
+                else events.FindingRaised(finding=finding)
+            )
+            self._emit(uow, payload, finding.ordering_party_id, scope.cause)
+            saved.append(HeldEpisode(fid, scope.name, breach, "open", revision))
+        for breach in result.withdrawn:
+            before = open_[(breach.rule, breach.subject)]
+            self._emit(
+                uow,
+                events.FindingStateChanged(transition=self._withdrawal(scope, before)),
+                scope.contract.ordering_party_id,
+                scope.cause,
+            )
+            saved.append(
+                HeldEpisode(before.finding_id, scope.name, breach, "withdrawn", before.revision)
+            )
+        return saved
+
+    def _finding(self, scope: _Scope, shown: _Shown, breach: Breach) -> pb.Finding:
+        finding = contract_finding(breach, TYPES[breach.rule], scope.contract, scope.cause.envelope)
+        if breach.rule == "offshoring_shift":
+            finding.evidence.update(
+                {"key_kind": shown.key_kind, "onshore_centres": ",".join(shown.onshore_centres)}
+            )
+            _add_series(finding, "weekly_handled_by_country", shown.series, by="country")
+        else:
+            _add_series(finding, "weekly_handled_by_site", shown.series)
+        return finding
+
+    def _withdrawal(self, scope: _Scope, held: HeldEpisode) -> pb.FindingTransition:
+        at = Timestamp()
+        at.FromDatetime(self.now().astimezone(UTC))
+        return pb.FindingTransition(
+            finding_id=held.finding_id,
+            ordering_party_id=scope.contract.ordering_party_id,
+            from_state=pb.FINDING_STATE_OPEN,
+            to_state=pb.FINDING_STATE_WITHDRAWN,
+            actor=pb.Actor(role="checks", subject=self.group),
+            at=at,
+            reason=(
+                f"The weekly volumes as now reported no longer show this episode "
+                f"({held.breach.subject}): a correction or a late report changed the figures "
+                f"(event {scope.cause.envelope.event_id})."
+            ),
+        )
+
+    def _emit(self, uow: UnitOfWork, payload, party: str, cause: Cause) -> None:
+        uow.emit(
+            wrap(
+                topics.FINDINGS,
+                payload,
+                aggregate_id=party,
+                producer=self.group,
+                occurred_at=cause.envelope.occurred_at.ToDatetime(),
+                trace=cause.trace,
+            )
+        )
+
+    async def judge_closed_weeks(self, uow: UnitOfWork) -> int:
+        """The sweep: evaluate the contracts with volumes in the weeks the clock closed since
+        the last sweep (no event may come to close them). Returns how many."""
+        through = last_judged_week(self.now(), self.policies.grace)
+        # A group's first sweep looks back one week: events applied before it were judged with
+        # the clock of their time.
+        before = await state.judged_through(uow.conn, self.group) or add_weeks(*through, -1)
+        if before >= through:
+            return 0
+        ids = await state.contracts_with_weeks_in(uow.conn, self.group, before, through)
+        await state.set_judged_through(uow.conn, self.group, through)
+        if ids:
+            sweep = Envelope(event_id="", producer=self.group, event_type="sweep")
+            sweep.occurred_at.FromDatetime(self.now().astimezone(UTC).replace(tzinfo=None))
+            await self.evaluate(uow, dict.fromkeys(ids, Cause(sweep, None)))
+        return len(ids)
+
+
+def _shifts(
+    rows: Sequence[asyncpg.Record], key: str, through: Week, policy: offshoring.OffshoringPolicy
+) -> list[tuple[Week, Breach | None]]:
+    """The offshoring judgement of each judged week with figures (a week without any is not
+    judged, as for the workload checks), over the two windows ending there."""
+    by_week: dict[Week, list[offshoring.CountryVolume]] = {}
+    for r in rows:
+        by_week.setdefault((r["iso_year"], r["iso_week"]), []).append(
             offshoring.CountryVolume(
                 key, r["country"] or "??", r["iso_year"], r["iso_week"], r["handled"]
             )
-            for r in rows
-        ]
-        breach = offshoring.offshoring_shift(history, key, *checked.week, policy)
-        if breach is None:
-            return None
-        finding = contract_finding(breach, pb.FINDING_TYPE_OFFSHORING, contract, checked.source)
-        onshore = sorted({r["centre_id"] for r in rows if r["country"].upper() in policy.onshore})
-        finding.evidence.update(
-            {"key_kind": column.removesuffix("_id"), "onshore_centres": ",".join(onshore)}
         )
-        _add_series(finding, "weekly_handled_by_country", rows, by="country")
-        return finding
+    span = 2 * policy.window_weeks
+    return [
+        (
+            week,
+            offshoring.offshoring_shift(
+                [v for i in range(span) for v in by_week.get(add_weeks(*week, -i), [])],
+                key,
+                *week,
+                policy,
+            ),
+        )
+        for week in sorted(by_week)
+        if week <= through
+    ]
 
 
-def _in_weeks(rows: list[asyncpg.Record], weeks: Sequence[Week]) -> list[asyncpg.Record]:
-    wanted = set(weeks)
-    return [r for r in rows if (r["iso_year"], r["iso_week"]) in wanted]
-
-
-def _week_totals(contract_id: str, rows: list[asyncpg.Record]) -> dict[Week, WeekVolume]:
+def _week_totals(contract_id: str, rows: Iterable[asyncpg.Record]) -> dict[Week, WeekVolume]:
     totals: dict[Week, list[int]] = {}
     for r in rows:
         held = totals.setdefault((r["iso_year"], r["iso_week"]), [0, 0, 0])
@@ -301,10 +414,24 @@ def _week_totals(contract_id: str, rows: list[asyncpg.Record]) -> dict[Week, Wee
     }
 
 
-def _add_series(finding: pb.Finding, name: str, rows: list[asyncpg.Record], by: str = "site_id"):
-    """The weekly volumes the finding rests on, for a chart: [{week, <by>, handled}]."""
-    series = finding.evidence.get_or_create_list(name)
+def _series_of(
+    rows: Sequence[asyncpg.Record], by: str, episode: Episode, window: int = 4
+) -> list[tuple[Week, str, int]]:
+    """The weekly figures an episode rests on, for a chart: from `window` weeks before it
+    began to its last week, by site or country."""
+    first = add_weeks(*episode.first_week, 1 - window)
+    series: dict[tuple[Week, str], int] = {}
     for r in rows:
-        series.add_struct().update(
-            {"week": week_label(r["iso_year"], r["iso_week"]), by: r[by], "handled": r["handled"]}
-        )
+        week = (r["iso_year"], r["iso_week"])
+        if first <= week <= episode.last_week:
+            series[(week, r[by])] = series.get((week, r[by]), 0) + r["handled"]
+    return [(week, name, handled) for (week, name), handled in sorted(series.items())]
+
+
+def _add_series(
+    finding: pb.Finding, name: str, series: list[tuple[Week, str, int]], by: str = "site_id"
+) -> None:
+    """The weekly volumes the finding rests on, for a chart: [{week, <by>, handled}]."""
+    out = finding.evidence.get_or_create_list(name)
+    for week, what, handled in series:
+        out.add_struct().update({"week": week_label(*week), by: what, "handled": handled})

@@ -5,23 +5,46 @@ as many as the input topics have partitions to share; they form one consumer gro
 
 from __future__ import annotations
 
+import logging
+from functools import partial
+
+import asyncpg
+
 from services.common import db, runtime
 from services.common.settings import Settings
+from services.common.uow import unit_of_work
 from services.compliance.checks import Checks
 from services.compliance.monitor import SCHEMA
+
+log = logging.getLogger(__name__)
 
 
 async def serve(settings: Settings) -> None:
     pool = await db.connect(settings.database_url, SCHEMA)
     checks = Checks(settings.checks_group)
+    sweep = partial(judge_closed_weeks, checks, pool)
     await runtime.serve_grpc(
         settings,
         pool,
         SCHEMA,
         lambda server: [],
-        {"checks": checks.consumer(pool, settings.kafka_bootstrap)},
+        {
+            "checks": checks.consumer(pool, settings.kafka_bootstrap),
+            "sweep": partial(runtime.every, settings.checks_sweep_seconds, sweep, "sweep"),
+        },
         process="compliance-worker",
     )
+
+
+async def judge_closed_weeks(checks: Checks, pool: asyncpg.Pool) -> None:
+    """The weeks the clock closed since the last sweep, judged though no event came (any
+    worker of the group may do it; one at a time)."""
+    async with unit_of_work(pool, SCHEMA) as uow:
+        count = await checks.volumes.judge_closed_weeks(uow)
+    if count:
+        log.info(
+            "%s: %d contracts judged for the weeks closed since the last sweep", checks.group, count
+        )
 
 
 def main() -> None:

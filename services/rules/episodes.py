@@ -21,15 +21,32 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 
+from services.common.clock import PARIS
 from services.rules.findings import Breach
-from services.rules.workload import week_label
+from services.rules.workload import add_weeks, iso_week, week_label
 
 Week = tuple[int, int]  # (ISO year, ISO week)
 # Which way a weekly breach goes ("rise", "cut", "over", "under"): an episode holds the weeks
 # that go one way.
 Direction = Callable[[Breach], str]
+
+
+# How long after a week is over in France its figures may still come in before it is judged:
+# a centre's workforce-management export of Sunday evening reaches Vigie on Monday or Tuesday.
+# A report later still is a correction like any other: the week is judged again.
+REPORTING_GRACE = timedelta(days=2)
+
+
+def last_judged_week(now: datetime, grace: timedelta = REPORTING_GRACE) -> Week:
+    """The latest ISO week that is over in France, with `grace` more for late reports: on
+    Wednesday 1 April 2026 at 00:00 in Paris, with two days' grace, week 13 (23–29 March). A
+    week is never judged while it runs, whatever stray figure of a later day exists."""
+    if now.tzinfo is None:
+        raise ValueError("an aware instant is needed")
+    return add_weeks(*iso_week((now - grace).astimezone(PARIS).date()), -1)
 
 
 def change_direction(breach: Breach) -> str:

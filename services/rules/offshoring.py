@@ -19,8 +19,10 @@ do not reflect social responsibility.
 - `offshore_allowed_perennial`: a perennial tender that allows sites outside it (a tender
   that names no country allows any).
 Countries are ISO 3166-1 alpha-2 codes, compared in upper case. The onshore set is a
-parameter: {"FR"} by default, so the overseas departments, which have codes of their own (GP,
-MQ, GF, RE, YT), count as offshore unless the committee adds them.
+parameter: by default France and its overseas departments and regions (Guadeloupe, Martinique,
+French Guiana, Réunion, Mayotte: GP, MQ, GF, RE, YT), which have codes of their own but where
+French labour law, the label and its committee apply as in mainland France (Constitution,
+art. 73): a call centre in Saint-Denis de La Réunion is onshore.
 """
 
 from __future__ import annotations
@@ -75,9 +77,13 @@ class CountryVolume:
             raise ValueError("volumes must not be negative")
 
 
+# France and its overseas departments and regions (départements et régions d'outre-mer).
+FRANCE = frozenset({"FR", "GP", "MQ", "GF", "RE", "YT"})
+
+
 @dataclass(frozen=True)
 class OffshoringPolicy:
-    onshore: frozenset[str] = frozenset({"FR"})
+    onshore: frozenset[str] = FRANCE
     window_weeks: int = 4
     # The onshore fall, in percent of the earlier window's onshore volume, that counts.
     min_shift_percent: Decimal = Decimal("10")
@@ -149,8 +155,8 @@ def offshoring_shift(
             f"{rise} contacts ({', '.join(risers)}), {window_after} against {window_before}."
         ),
         explanation=(
-            f"Over {window_after}, {key} handled {on_after} contacts onshore ({onshore}) against "
-            f"{on_before} over {window_before}, {fall} fewer ({fall_percent}%), while its "
+            f"Over {window_after}, {key} handled {on_after} contacts onshore ({_where(policy)})"
+            f" against {on_before} over {window_before}, {fall} fewer ({fall_percent}%), while its "
             f"offshore sites handled {off_after} against {off_before}, {rise} more "
             f"({', '.join(risers)}): volume leaving onshore centres for offshore sites. The "
             f"committee's thresholds: an onshore fall of at least "
@@ -175,6 +181,13 @@ def offshoring_shift(
             "comparable_ratio": _percent_text(policy.comparable_ratio),
         },
     )
+
+
+def _where(policy: OffshoringPolicy) -> str:
+    """The onshore set as a reader names it."""
+    if policy.onshore == FRANCE:
+        return "France, overseas departments included"
+    return ",".join(sorted(policy.onshore))
 
 
 def offshore_amendment(

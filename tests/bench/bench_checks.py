@@ -12,18 +12,19 @@ One run, against the Kafka broker and the database of the settings (VIGIE_ varia
    topic from the start).
 2. ContractSigned for --contracts perennial contracts (ten per ordering party); the bench's
    own worker processes (services.compliance.worker, the new group) apply them, then stop.
-3. The volumes of ISO week 2026-W10, 96 fifteen-minute intervals a day for 7 days per
-   contract, as VolumesReported events of one day (or one week) of one contract, then one
-   interval in the following week per contract, which closes week W10 and has it checked.
-   A --drop share of the contracts handle half their baseline that week (no notice): one
-   unannounced-change finding each. Their closing events are held back for step 6.
+3. The volumes of ISO week 2026-W10 (long over: judged as soon as its figures come), 96
+   fifteen-minute intervals a day for 7 days per contract, as VolumesReported events of one
+   day (or one week) of one contract. A --drop share of the contracts handle half their
+   baseline that week (no notice): one unannounced-change finding each; their week is held
+   back for step 6, as one event each. Reported day by day, a steady contract's week shows a
+   cut until most of its days are in: raised, then withdrawn (the churn is counted).
 4. Bare consumer: reads those volume records from the noted offsets to the end, decoding
    nothing, then again decoding each envelope and payload (services.common.envelope.decode).
 5. The checks: the workers again, from the stored offsets. Their rate is read from
    compliance.consumer_offsets, polled every 50 ms: intervals applied after the first poll
    that saw progress, over the time from that poll to the one that saw the end.
-6. Latency: the workers caught up, the held-back closing events are published at --pace per
-   second; each one's latency runs from just before its send to the arrival of its finding on
+6. Latency: the workers caught up, the held-back weeks are published at --pace per second;
+   each one's latency runs from just before its send to the arrival of its finding on
    vigie.findings (a consumer tailing the topic in this process, one clock).
 
 The contracts, volumes, findings and scorecards stay on the topics and in the database under
@@ -61,7 +62,7 @@ from services.common.envelope import Event, decode, kafka_headers, wrap
 from services.common.settings import Settings, load
 from services.compliance.checks import CHECKED_TOPICS
 from services.contracts.volumes import volumes_reported
-from services.rules.workload import add_weeks, week_start
+from services.rules.workload import week_start
 
 ROOT = Path(__file__).resolve().parents[2]
 WEEK = (2026, 10)  # 2 to 8 March 2026: one UTC offset in France all week
@@ -85,12 +86,12 @@ class Published:
 
 @dataclass
 class Volumes:
-    """The run's volume events: the backlog (every day, and the closing interval of the steady
-    contracts) and the held-back closing events of the contracts whose volume drops."""
+    """The run's volume events: the backlog (the steady contracts' days) and the held-back
+    weeks of the contracts whose volume drops."""
 
     backlog: list[Event] = field(default_factory=list)
     intervals: dict[str, int] = field(default_factory=dict)  # event id -> intervals
-    closing: dict[str, Event] = field(default_factory=dict)  # dropping contract id -> event
+    held_back: dict[str, Event] = field(default_factory=dict)  # dropping contract -> its week
 
 
 # -- the run's events --------------------------------------------------------------------
@@ -148,23 +149,22 @@ def reported(c: cpb.Contract, records: list[cpb.VolumeRecord]) -> Event:
 
 
 def volumes(contracts: Sequence[cpb.Contract], dropping: set[str], chunk: str) -> Volumes:
-    """Each contract's week in chunks of a day (96 intervals) or of the week (672), then one
-    interval of the next week. Day by day across contracts, as centres report."""
+    """Each steady contract's week in chunks of a day (96 intervals) or of the week (672),
+    day by day across contracts, as centres report; each dropping contract's week held back
+    as one event."""
     monday = week_start(*WEEK)
     week = [monday + timedelta(days=d) for d in range(7)]
     chunks = [[d] for d in week] if chunk == "day" else [week]
     out = Volumes()
     for days in chunks:
         for c in contracts:
-            handled = PER_INTERVAL // 2 if c.contract_id in dropping else PER_INTERVAL
-            records = [r for d in days for r in intervals(c, d, INTERVALS_A_DAY, handled)]
-            _add(out, reported(c, records), len(records))
+            if c.contract_id not in dropping:
+                records = [r for d in days for r in intervals(c, d, INTERVALS_A_DAY, PER_INTERVAL)]
+                _add(out, reported(c, records), len(records))
     for c in contracts:
-        closing = reported(c, intervals(c, week_start(*add_weeks(*WEEK, 1)), 1, PER_INTERVAL))
         if c.contract_id in dropping:
-            out.closing[c.contract_id] = closing
-        else:
-            _add(out, closing, 1)
+            records = [r for d in week for r in intervals(c, d, INTERVALS_A_DAY, PER_INTERVAL // 2)]
+            out.held_back[c.contract_id] = reported(c, records)
     return out
 
 
@@ -261,7 +261,8 @@ class FindingsTail:
         )
         self._start, self._group = start, group
         self.arrivals: dict[str, float] = {}  # contract id -> first finding's arrival
-        self.ids: dict[str, int] = {}  # finding id -> times seen
+        self.ids: dict[str, int] = {}  # finding id -> times raised
+        self.kinds: dict[str, int] = {}  # event type -> records (raised, revised, withdrawn)
         self._task: asyncio.Task | None = None
 
     async def start(self) -> None:
@@ -279,9 +280,12 @@ class FindingsTail:
                 envelope, payload = decode(record.value)
                 if envelope.producer != self._group:
                     continue
-                finding = payload.finding
-                self.ids[finding.finding_id] = self.ids.get(finding.finding_id, 0) + 1
-                self.arrivals.setdefault(finding.contract_id, now)
+                kind = envelope.event_type.rsplit(".", 1)[-1]
+                self.kinds[kind] = self.kinds.get(kind, 0) + 1
+                if kind == "FindingRaised":
+                    finding = payload.finding
+                    self.ids[finding.finding_id] = self.ids.get(finding.finding_id, 0) + 1
+                    self.arrivals.setdefault(finding.contract_id, now)
 
     async def stop(self) -> None:
         if self._task:
@@ -430,9 +434,9 @@ async def run(args: argparse.Namespace) -> None:
         total_intervals = sum(load_.intervals.values())
         print(
             f"{len(load_.backlog)} VolumesReported of {args.chunk} chunks"
-            f" ({INTERVALS_A_DAY if args.chunk == 'day' else 7 * INTERVALS_A_DAY} intervals,"
-            f" and 1 closing the week), {total_intervals} intervals;"
-            f" {len(load_.closing)} closing events held back for the latency\n"
+            f" ({INTERVALS_A_DAY if args.chunk == 'day' else 7 * INTERVALS_A_DAY} intervals),"
+            f" {total_intervals} intervals; {len(load_.held_back)} weeks of the dropping"
+            " contracts held back for the latency\n"
         )
 
         rates = [
@@ -481,15 +485,15 @@ async def latency(
     load_: Volumes,
     pace: float,
 ) -> tuple[list[float], FindingsTail]:
-    """Publish the held-back closing events at `pace` a second; seconds from each send to
-    its contract's finding."""
+    """Publish the held-back weeks at `pace` a second; seconds from each send to its
+    contract's finding."""
     tail = FindingsTail(bootstrap, findings_start, group)
     await tail.start()
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
     await producer.start()
     sent: dict[str, float] = {}
     try:
-        for contract_id, event in load_.closing.items():
+        for contract_id, event in load_.held_back.items():
             sent[contract_id] = time.perf_counter()
             await (await _send(producer, event))
             await asyncio.sleep(max(0.0, sent[contract_id] + 1 / pace - time.perf_counter()))
@@ -530,15 +534,17 @@ def report(
         " the bare consumer without decoding, in intervals/s (first line)"
     )
     print(
-        f"latency, closing event to its finding on {topics.FINDINGS}: {len(latencies)} events,"
+        f"latency, a week's volume event to its finding on {topics.FINDINGS}:"
+        f" {len(latencies)} events,"
         f" p50 {percentile(latencies, 50) * 1000:.0f} ms,"
         f" p99 {percentile(latencies, 99) * 1000:.0f} ms,"
         f" max {max(latencies, default=math.nan) * 1000:.0f} ms"
     )
     twice = sum(1 for n in tail.ids.values() if n > 1)
     print(
-        f"findings: {len(tail.ids)} raised (expected {expected}, one unannounced change per"
-        f" dropping contract), {twice} seen more than once"
+        f"findings after the catch-up: {len(tail.arrivals)} contracts with a finding raised"
+        f" (expected {expected}, one unannounced change per dropping contract), {twice} raised"
+        f" more than once; on the topic during the latency step: {tail.kinds}"
     )
 
 
@@ -548,7 +554,7 @@ def main() -> None:
     parser.add_argument("--chunk", choices=["day", "week"], default="day")
     parser.add_argument("--drop", type=float, default=0.1, help="share of dropping contracts")
     parser.add_argument("--workers", type=int, default=1, help="worker processes of the checks")
-    parser.add_argument("--pace", type=float, default=20, help="closing events a second")
+    parser.add_argument("--pace", type=float, default=20, help="held-back weeks a second")
     parser.add_argument(
         "--profile", action="store_true", help="measured workers under cProfile (slower)"
     )

@@ -1,9 +1,11 @@
 """The volume checks end to end, through Kafka and a worker of the checks running as its own
 process: an onshore contract whose volume falls with no notice while an offshore site of the
 same outsourcer grows, a contract whose fall was notified, and forecasts far above what came.
-The findings expected are computed by the pure rules over the same figures (the oracle), so
-the test proves the worker sums, closes weeks and feeds the rules right; then the committee's
-scorecard reads the same weeks back."""
+The findings expected are computed by the pure rules over the same figures (the oracle), as
+episodes, so the test proves the worker sums, judges the weeks over, evaluates again as data
+comes and feeds the rules right: what is on record at the end (raised or revised, and not
+withdrawn) is exactly what the complete figures show; then the committee's scorecard reads
+the same weeks back."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import grpc
 import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
 from vigie.compliance.v1 import compliance_pb2 as fpb
+from vigie.compliance.v1 import events_pb2 as finding_events
 from vigie.contracts.v1 import contracts_pb2 as cpb
 from vigie.contracts.v1 import events_pb2 as contract_events
 from vigie.notices.v1 import events_pb2 as notice_events
@@ -29,14 +32,16 @@ from services.common.identity import Role
 from services.compliance.findings import finding_id
 from services.contracts.volumes import volumes_reported
 from services.rules import offshoring, workload
+from services.rules.episodes import change_direction, fold, forecast_direction
 from services.rules.workload import WeekVolume, week_label, week_start
 from tests.integration.conftest import publish_events
+from tests.integration.test_compliance_recovery import recorded
 from tests.integration.test_labels_service import day
 from tests.integration.test_notices_service import Subscription
 
 pytestmark = pytest.mark.integration
 
-WEEKS = [(2026, w) for w in range(1, 10)]  # week 9 only closes week 8
+WEEKS = [(2026, w) for w in range(1, 10)]  # long over: every week is judged
 BASELINE = 5200  # contacts a month: 1,200 a week
 
 
@@ -119,22 +124,21 @@ def weekly_totals(c: cpb.Contract, weekly: dict) -> list[WeekVolume]:
 
 
 def expected_findings(story: list[tuple[cpb.Contract, dict, list]]) -> dict[str, str]:
-    """The oracle: the pure rules over the same weeks (each closed week, 1 to 8); finding id
-    -> "rule|subject"."""
-    expected = {}
+    """The oracle: the pure rules over the same weeks, folded into episodes; finding id ->
+    "rule|subject"."""
+    episodes = []
     history: list[offshoring.CountryVolume] = []
     for c, weekly, notices in story:
         totals = weekly_totals(c, weekly)
-        for i, week in enumerate(WEEKS[:-1]):
-            plan = workload.weekly_plan(BASELINE, notices, *week)
-            if breach := workload.unannounced_change(totals[i], plan):
-                expected[finding_id(breach.rule, breach.subject)] = (
-                    f"{breach.rule}|{breach.subject}"
-                )
-            if breach := workload.forecast_accuracy(totals[max(0, i - 3) : i + 1]):
-                expected[finding_id(breach.rule, breach.subject)] = (
-                    f"{breach.rule}|{breach.subject}"
-                )
+        changes = [
+            ((t.year, t.week), workload.unannounced_change(t, plan(notices, t))) for t in totals
+        ]
+        forecasts = [
+            ((t.year, t.week), workload.forecast_accuracy(totals[: i + 1]))
+            for i, t in enumerate(totals)
+        ]
+        episodes += fold("unannounced_change", c.contract_id, changes, change_direction)
+        episodes += fold("forecast_accuracy", c.contract_id, forecasts, forecast_direction)
         countries = {s.site_id: s.country for s in c.sites}
         for site, figures in weekly.items():
             for key in (c.ordering_party_id, c.centre_id):
@@ -143,12 +147,27 @@ def expected_findings(story: list[tuple[cpb.Contract, dict, list]]) -> dict[str,
                     for week, (handled, _) in zip(WEEKS, figures, strict=True)
                 ]
     for key in {c.ordering_party_id for c, *_ in story} | {c.centre_id for c, *_ in story}:
-        for week in WEEKS[:-1]:
-            if breach := offshoring.offshoring_shift(history, key, *week):
-                expected[finding_id(breach.rule, breach.subject)] = (
-                    f"{breach.rule}|{breach.subject}"
-                )
-    return expected
+        shifts = [(w, offshoring.offshoring_shift(history, key, *w)) for w in WEEKS]
+        episodes += fold("offshoring_shift", key, shifts)
+    return {finding_id(e.rule, e.subject): f"{e.rule}|{e.subject}" for e in episodes}
+
+
+def plan(notices, week: WeekVolume) -> Decimal:
+    return workload.weekly_plan(BASELINE, notices, week.year, week.week)
+
+
+def on_record(records) -> dict[str, fpb.Finding]:
+    """The findings on record once every record on the findings topic is applied in order:
+    raised or revised, and not withdrawn since."""
+    held: dict[str, fpb.Finding] = {}
+    for record in records:
+        _, payload = decode(record.value)
+        if isinstance(payload, finding_events.FindingStateChanged):
+            if payload.transition.to_state == fpb.FINDING_STATE_WITHDRAWN:
+                held.pop(payload.transition.finding_id, None)
+        else:
+            held[payload.finding.finding_id] = payload.finding
+    return held
 
 
 async def test_volumes_that_move_without_notice_and_go_offshore_are_found(
@@ -181,12 +200,18 @@ async def test_volumes_that_move_without_notice_and_go_offshore_are_found(
 
     await publish_events(settings.kafka_bootstrap, [volumes(c, weekly) for c, weekly, _ in story])
     records = await findings.collect(
-        lambda r: r.key == party.encode(), len(expected), timeout=120, settle=3
+        lambda r: r.key == party.encode(),
+        len(expected),
+        timeout=120,
+        settle=3,
+        distinct=lambda r: decode(r.value)[0].event_id,
     )
-    raised = [decode(r.value)[1].finding for r in records]
-    found = sorted(f.finding_id for f in raised)
+    held = on_record(records)
+    raised = list(held.values())
+    found = sorted(held)
     missing = [expected[i] for i in expected if i not in found]
-    assert found == sorted(expected), f"missing: {missing}"  # each once
+    assert found == sorted(expected), f"missing: {missing}"
+    assert len(expected) < 12, "one finding per episode, not one a week"
     by_rule = {f.rule for f in raised}
     assert by_rule == rules, "the story shows each kind of volume breach"
     unannounced = [f for f in raised if f.rule == "unannounced_change"]
@@ -233,6 +258,8 @@ async def test_volumes_that_move_without_notice_and_go_offshore_are_found(
     # Open findings: every one of the story's in the current week (the notice breach too),
     # none at the end of week 8, which passed before they were recorded; one fewer once the
     # committee closes one, and a second close is refused.
+    recorded_ids = {f.finding_id for f in await recorded(monitor, token, party, len(expected) + 1)}
+    assert recorded_ids >= set(expected)
     request = fpb.GetScorecardRequest(ordering_party_id=party, weeks=104)
     current = (await monitor.GetScorecard(request, metadata=committee)).current
     assert sum(f.count for f in current.open_findings) == len(expected) + 1

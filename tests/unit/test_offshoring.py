@@ -99,11 +99,14 @@ def test_the_shift_breach():
         "offshore_rise": 640,
         "countries": "FR,MA,TN",
         "offshore_countries_rising": "MA,TN",
-        "onshore_countries": "FR",
+        "onshore_countries": "FR,GF,GP,MQ,RE,YT",
         "min_shift_percent": "10",
         "comparable_ratio": "0.5",
     }
-    assert "3200 contacts onshore (FR) against 4000" in breach.explanation
+    assert (
+        "3200 contacts onshore (France, overseas departments included) against 4000"
+        in breach.explanation
+    )
     assert "committee" in breach.reference and "1st and 2nd commitments" in breach.reference
 
 
@@ -225,9 +228,12 @@ def test_an_amendment_that_moves_the_work():
 
 
 def test_an_amendment_to_an_onshore_country_of_the_policy():
-    policy = OffshoringPolicy(onshore=frozenset({"FR", "RE"}))
-    assert offshore_amendment("c-1", ["FR"], ["FR", "RE"], policy) is None
-    assert offshore_amendment("c-1", ["FR"], ["FR", "RE"]) is not None
+    mainland = OffshoringPolicy(onshore=frozenset({"FR"}))
+    assert offshore_amendment("c-1", ["FR"], ["FR", "RE"], mainland) is not None
+    # By default the overseas departments are France: Réunion, Mayotte... are onshore.
+    for department in ("GP", "MQ", "GF", "RE", "YT"):
+        assert offshore_amendment("c-1", ["FR"], ["FR", department]) is None
+    assert offshore_amendment("c-1", ["FR"], ["FR", "MA"]) is not None
 
 
 @pytest.mark.parametrize(
