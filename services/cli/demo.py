@@ -342,12 +342,13 @@ class CommitteeWatch:
 
     def __init__(self, stream) -> None:
         self.stream = stream
-        self.findings: list[fpb.Finding] = []
+        # By id: the stream sends a finding again when it is revised or changes state.
+        self.findings: dict[str, fpb.Finding] = {}
         self.task = asyncio.create_task(self._read())
 
     async def _read(self) -> None:
         async for finding in self.stream:
-            self.findings.append(finding)
+            self.findings[finding.finding_id] = finding
             print(finding_line(finding), flush=True)
 
 
