@@ -1,4 +1,5 @@
-"""CLI commands for the committee's view: findings, listed or followed live."""
+"""CLI commands for the findings: listed or followed live, contested by the ordering party or
+a centre concerned, ruled on, closed and reopened by the committee, and their history."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from services.cli.parsing import choices
 COMMANDS = ("findings",)
 TYPES = choices(pb.FindingType.items(), "FINDING_TYPE_")
 SEVERITIES = choices(pb.Severity.items(), "SEVERITY_")
+STATES = choices(pb.FindingState.items(), "FINDING_STATE_")
+DECISIONS = choices(pb.ContestDecision.items(), "CONTEST_DECISION_")
 
 
 def add_commands(sub) -> None:
@@ -24,6 +27,41 @@ def add_commands(sub) -> None:
         command.add_argument("--party", default="", help="one ordering party")
         command.add_argument("--type", action="append", choices=TYPES, default=[])
         command.add_argument("--min-severity", choices=SEVERITIES, default="unspecified")
+        command.add_argument(
+            "--state",
+            action="append",
+            choices=[s for s in STATES if s != "unspecified"],
+            default=[],
+            help="e.g. contested (repeat for several)",
+        )
+    findings.add_parser("get").add_argument("finding_id")
+    findings.add_parser("history", help="every change, oldest first").add_argument("finding_id")
+    contest = findings.add_parser("contest", help="as the ordering party or a centre concerned")
+    contest.add_argument("finding_id")
+    contest.add_argument("--grounds", required=True, help="why the finding is wrong")
+    contest.add_argument(
+        "--attach",
+        action="append",
+        type=read_text,
+        default=[],
+        metavar="FILE",
+        help="a text document in support (repeat for several)",
+    )
+    rule = findings.add_parser("rule", help="as the committee, on a contested finding")
+    rule.add_argument("finding_id")
+    rule.add_argument(
+        "--decision", choices=[d for d in DECISIONS if d != "unspecified"], required=True
+    )
+    rule.add_argument("--reasons", required=True)
+    for name, helped in (("close", "once remedied"), ("reopen", "remedied or ruled on")):
+        command = findings.add_parser(name, help=f"as the committee: {helped}")
+        command.add_argument("finding_id")
+        command.add_argument("--reason", required=True)
+
+
+def read_text(path: str) -> str:
+    with open(path, encoding="utf-8") as document:
+        return document.read()
 
 
 def finding_filter(args: argparse.Namespace) -> pb.FindingFilter:
@@ -31,12 +69,40 @@ def finding_filter(args: argparse.Namespace) -> pb.FindingFilter:
         ordering_party_id=args.party,
         types=[TYPES[t] for t in args.type],
         min_severity=SEVERITIES[args.min_severity],
+        states=[STATES[s] for s in args.state],
     )
 
 
 def call_for(args: argparse.Namespace) -> Call:
-    request = pb.ListFindingsRequest(filter=finding_filter(args))
-    return Call(args.compliance, compliance_pb2_grpc.ComplianceMonitorStub, "ListFindings", request)
+    method, request = _request(args)
+    return Call(args.compliance, compliance_pb2_grpc.ComplianceMonitorStub, method, request)
+
+
+def _request(args: argparse.Namespace):
+    match args.action:
+        case "list":
+            return "ListFindings", pb.ListFindingsRequest(filter=finding_filter(args))
+        case "get":
+            return "GetFinding", pb.GetFindingRequest(finding_id=args.finding_id)
+        case "history":
+            return "GetFindingHistory", pb.GetFindingHistoryRequest(finding_id=args.finding_id)
+        case "contest":
+            return "ContestFinding", pb.ContestFindingRequest(
+                finding_id=args.finding_id, grounds=args.grounds, attachments=args.attach
+            )
+        case "rule":
+            return "RuleOnFinding", pb.RuleOnFindingRequest(
+                finding_id=args.finding_id, decision=DECISIONS[args.decision], reasons=args.reasons
+            )
+        case "close":
+            return "CloseFinding", pb.CloseFindingRequest(
+                finding_id=args.finding_id, reason=args.reason
+            )
+        case "reopen":
+            return "ReopenFinding", pb.ReopenFindingRequest(
+                finding_id=args.finding_id, reason=args.reason
+            )
+    raise SystemExit(f"unknown command findings {args.action}")
 
 
 def watch(args: argparse.Namespace, bearer: str) -> int:
@@ -54,4 +120,8 @@ def watch(args: argparse.Namespace, bearer: str) -> int:
 
 def finding_line(finding: pb.Finding) -> str:
     severity = pb.Severity.Name(finding.severity).removeprefix("SEVERITY_").lower()
-    return f"  finding [{severity}] {finding.ordering_party_id} {finding.rule}: {finding.summary}"
+    state = pb.FindingState.Name(finding.state).removeprefix("FINDING_STATE_").lower()
+    return (
+        f"  finding [{severity}, {state}] {finding.ordering_party_id} {finding.rule}:"
+        f" {finding.summary}"
+    )

@@ -21,10 +21,11 @@ _validator = protovalidate.Validator()
 
 # Control characters (Unicode Cc: C0, DEL, C1) have no place in an id, a name or a title:
 # a NUL cannot even be stored in PostgreSQL text, and terminal escapes would reach whoever
-# reads the register. Free text (a reason) may keep its line breaks and tabs.
+# reads the register. Free text (a reason, a contest's grounds, a ruling's reasons, a document
+# attached as text) may keep its line breaks and tabs.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _CONTROL_IN_FREE_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-FREE_TEXT_FIELDS = frozenset({"reason"})
+FREE_TEXT_FIELDS = frozenset({"reason", "grounds", "reasons", "attachments"})
 # The dates an agreement, an audit, a label or a notice may carry: anything outside is a
 # typo or an attack, and would only make date arithmetic (business days) long.
 EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2100, 12, 31)

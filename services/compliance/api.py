@@ -13,13 +13,19 @@ from services.common.grpc_server import ServiceSpec
 from services.common.identity import Role
 from services.compliance.monitor import Monitor
 
-WATCHERS = (Role.COMMITTEE, Role.ORDERING_PARTY)
+# Who may read findings at all; each sees only those it may (monitor.sees).
+READERS = (Role.COMMITTEE, Role.ORDERING_PARTY, Role.CENTRE)
 ROLES = {
-    "WatchFindings": WATCHERS,
-    "ListFindings": WATCHERS,
-    "GetFinding": WATCHERS,
+    "WatchFindings": READERS,
+    "ListFindings": READERS,
+    "GetFinding": READERS,
+    "GetFindingHistory": READERS,
+    # The two sides of the contract may contest; the committee rules.
+    "ContestFinding": (Role.ORDERING_PARTY, Role.CENTRE),
+    "RuleOnFinding": (Role.COMMITTEE,),
     "CloseFinding": (Role.COMMITTEE,),
-    "GetScorecard": WATCHERS,
+    "ReopenFinding": (Role.COMMITTEE,),
+    "GetScorecard": (Role.COMMITTEE, Role.ORDERING_PARTY),
 }
 
 
@@ -38,8 +44,21 @@ class ComplianceMonitorServicer(compliance_pb2_grpc.ComplianceMonitorServicer):
     async def GetFinding(self, request, context) -> pb.Finding:
         return await self._monitor.get(identity.current(), request.finding_id)
 
+    async def GetFindingHistory(self, request, context) -> pb.GetFindingHistoryResponse:
+        transitions = await self._monitor.history(identity.current(), request.finding_id)
+        return pb.GetFindingHistoryResponse(transitions=transitions)
+
+    async def ContestFinding(self, request, context) -> pb.Finding:
+        return await self._monitor.contest(identity.current(), request)
+
+    async def RuleOnFinding(self, request, context) -> pb.Finding:
+        return await self._monitor.rule(identity.current(), request)
+
     async def CloseFinding(self, request, context) -> pb.Finding:
         return await self._monitor.close(identity.current(), request)
+
+    async def ReopenFinding(self, request, context) -> pb.Finding:
+        return await self._monitor.reopen(identity.current(), request)
 
     async def GetScorecard(self, request, context) -> pb.GetScorecardResponse:
         return await self._monitor.scorecard(identity.current(), request)

@@ -4,15 +4,22 @@ findings and scorecards topics. The checks themselves run in the workers
 
 from __future__ import annotations
 
+import logging
+
 from services.common import db, runtime
 from services.common.settings import Settings
 from services.compliance import api
 from services.compliance.monitor import SCHEMA, Monitor
 
+log = logging.getLogger(__name__)
+
 
 async def serve(settings: Settings) -> None:
     pool = await db.connect(settings.database_url, SCHEMA)
     monitor = Monitor(pool)
+    filled = await monitor.fill_in()
+    if filled:
+        log.info("centres concerned filled in for %d findings recorded before 0004", filled)
     await runtime.serve_grpc(
         settings,
         pool,

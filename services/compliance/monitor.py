@@ -1,9 +1,13 @@
 """What the committee watches: findings recorded from the findings topic (each once), read
-as a list or followed live with filters."""
+as a list or followed live with filters, and their lifecycle: contested by the ordering party
+or a centre concerned, ruled on, closed and reopened by the committee, withdrawn and raised
+again by the checks. Every change is a row of the finding's history and, when people make
+it here, a FindingStateChanged on the findings topic."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import logging
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
@@ -16,15 +20,22 @@ from vigie.events.v1.envelope_pb2 import Envelope
 from services.common import topics
 from services.common.clock import PARIS, french_day, utc_now
 from services.common.consumer import EventConsumer, RejectedEvent
-from services.common.errors import FailedPrecondition, NotFound
+from services.common.envelope import wrap
+from services.common.errors import InvalidArgument, NotFound
 from services.common.identity import Caller, Role
 from services.common.live import Notifications
-from services.common.uow import UnitOfWork
-from services.compliance import store
+from services.common.uow import UnitOfWork, unit_of_work
+from services.compliance import lifecycle, store
+from services.compliance.lifecycle import Move
 from services.rules.workload import add_weeks, iso_week, week_label, week_start
 
-SCHEMA = "compliance"
+SCHEMA = PRODUCER = "compliance"
 GROUP = "compliance.findings"
+# Grounds shorter than this (spaces aside) say nothing a committee could weigh.
+MIN_GROUNDS = 20
+# Rows the start-up fill-in reads at a time.
+FILL_IN_BATCH = 500
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -35,15 +46,110 @@ class Monitor:
     def __post_init__(self) -> None:
         self.notifications = Notifications(self.pool, store.FINDINGS_CHANNEL)
 
+    # -- the findings topic ----------------------------------------------------------------
+
     async def apply(self, uow: UnitOfWork, envelope: Envelope, payload: Message) -> None:
         match payload:
             case events.FindingRaised(finding=finding):
-                await store.record(uow.conn, finding, self.now())
+                await self._raised(uow.conn, envelope, finding)
+            case events.FindingRevised(finding=finding):
+                await self._revised(uow.conn, envelope, finding)
+            case events.FindingStateChanged(transition=transition):
+                await self._state_changed(uow.conn, envelope, transition)
             case events.ScorecardComputed(scorecard=card):
                 year, week = parse_week(card.week)
                 await store.save_scorecard(uow.conn, card, year, week)
             case _:
                 raise RejectedEvent(f"{envelope.event_type} is not a finding or a scorecard")
+
+    async def _raised(
+        self, conn: asyncpg.Connection, envelope: Envelope, finding: pb.Finding
+    ) -> None:
+        """A new finding is OPEN; a withdrawn one the data supports again is OPEN again, with
+        the figures of this raise; any other is kept as it is (a replay raises it again)."""
+        seq = await store.next_seq(conn)
+        held = await store.held(conn, finding.finding_id)
+        if held is None:
+            await self._record(conn, envelope, finding, seq, "raised by the checks")
+        elif held.state == lifecycle.WITHDRAWN:
+            document = _revised_document(held.finding, finding)
+            transition = _by_the_checks(envelope, document, held.state, lifecycle.OPEN)
+            transition.reason = "raised again: the data supports the finding again"
+            document.revision = held.revision + 1
+            await self._transit(
+                conn, document, transition, envelope.event_id, seq, finding.revision
+            )
+
+    async def _revised(
+        self, conn: asyncpg.Connection, envelope: Envelope, finding: pb.Finding
+    ) -> None:
+        """A newer revision of an episode's finding replaces its figures and keeps its state;
+        an older or repeated one changes nothing."""
+        seq = await store.next_seq(conn)
+        held = await store.held(conn, finding.finding_id)
+        if held is None:
+            # Its raise was set aside (dead letters): the latest figures are the finding.
+            await self._record(conn, envelope, finding, seq, "raised by the checks (revised)")
+            return
+        if finding.revision <= held.checks_revision:
+            return
+        document = _revised_document(held.finding, finding)
+        document.revision = held.revision + 1
+        transition = _by_the_checks(envelope, document, held.state, held.state)
+        transition.reason = "revised by the checks: the episode's weeks or figures changed"
+        await self._transit(conn, document, transition, envelope.event_id, seq, finding.revision)
+
+    async def _state_changed(
+        self, conn: asyncpg.Connection, envelope: Envelope, transition: pb.FindingTransition
+    ) -> None:
+        """The checks' withdrawals, from any state but WITHDRAWN; a person's change another
+        monitor made (a restored database) when it follows from the current state. A change
+        this monitor made is in the history under its event id already."""
+        if await store.transition_applied(conn, envelope.event_id):
+            return
+        seq = await store.next_seq(conn)
+        held = await store.held(conn, transition.finding_id)
+        if held is None or held.finding.ordering_party_id != transition.ordering_party_id:
+            raise RejectedEvent(f"no finding {transition.finding_id} of that ordering party")
+        if not _applies(transition, held.state):
+            return
+        applied = pb.FindingTransition()
+        applied.CopyFrom(transition)
+        applied.from_state = held.state
+        await self._transit(
+            conn, held.finding, applied, envelope.event_id, seq, held.checks_revision
+        )
+
+    async def _record(
+        self, conn: asyncpg.Connection, envelope: Envelope, finding: pb.Finding, seq: int, why: str
+    ) -> None:
+        now = self.now()
+        if await store.insert(conn, finding, seq, now, centres_concerned(finding)):
+            transition = _by_the_checks(envelope, finding, 0, lifecycle.OPEN)
+            transition.reason = why
+            await store.add_transition(conn, transition, 1, now, envelope.event_id)
+
+    async def _transit(
+        self,
+        conn: asyncpg.Connection,
+        document: pb.Finding,
+        transition: pb.FindingTransition,
+        event_id: str,
+        seq: int,
+        checks_revision: int,
+    ) -> pb.Finding:
+        """Move a held finding: its new state (closed_at and closing_reason follow it), a row
+        of history, and a new position for watchers."""
+        document.state = transition.to_state
+        if lifecycle.closed(transition.to_state):
+            document.closed_at.CopyFrom(transition.at)
+            document.closing_reason = transition.reason
+        else:
+            document.ClearField("closed_at")
+            document.ClearField("closing_reason")
+        await store.update(conn, document, seq, centres_concerned(document), checks_revision)
+        await store.add_transition(conn, transition, document.revision, self.now(), event_id)
+        return document
 
     def consumer(self, bootstrap: str) -> EventConsumer:
         return EventConsumer(
@@ -54,6 +160,71 @@ class Monitor:
             schema=SCHEMA,
             bootstrap=bootstrap,
         )
+
+    # -- people's commands -----------------------------------------------------------------
+
+    async def contest(self, caller: Caller, request: pb.ContestFindingRequest) -> pb.Finding:
+        if len(request.grounds.strip()) < MIN_GROUNDS:
+            raise InvalidArgument.one(
+                "grounds", f"at least {MIN_GROUNDS} characters besides spaces"
+            )
+        return await self._change(
+            caller, request.finding_id, lifecycle.CONTEST, request.grounds, request.attachments
+        )
+
+    async def rule(self, caller: Caller, request: pb.RuleOnFindingRequest) -> pb.Finding:
+        move = lifecycle.RULINGS[request.decision]
+        return await self._change(caller, request.finding_id, move, request.reasons)
+
+    async def close(self, caller: Caller, request: pb.CloseFindingRequest) -> pb.Finding:
+        return await self._change(caller, request.finding_id, lifecycle.CLOSE, request.reason)
+
+    async def reopen(self, caller: Caller, request: pb.ReopenFindingRequest) -> pb.Finding:
+        return await self._change(caller, request.finding_id, lifecycle.REOPEN, request.reason)
+
+    async def _change(
+        self,
+        caller: Caller,
+        finding_id: str,
+        move: Move,
+        reason: str,
+        attachments: Sequence[str] = (),
+    ) -> pb.Finding:
+        """One unit of work: the finding moved, its history row, and the FindingStateChanged
+        that tells the other services, through the outbox."""
+        async with unit_of_work(self.pool, SCHEMA) as uow:
+            seq = await store.next_seq(uow.conn)
+            held = await store.held(uow.conn, finding_id)
+            if held is None or not sees(caller, held.finding):
+                raise NotFound("finding", finding_id)
+            move.check(finding_id, held.state)
+            transition = pb.FindingTransition(
+                finding_id=finding_id,
+                ordering_party_id=held.finding.ordering_party_id,
+                from_state=held.state,
+                to_state=move.target,
+                actor=pb.Actor(
+                    role=caller.role.value,
+                    organisation_id=caller.organisation_id,
+                    subject=caller.subject,
+                ),
+                reason=reason,
+                attachments=attachments,
+            )
+            transition.at.FromDatetime(self.now())
+            event = wrap(
+                topics.FINDINGS,
+                events.FindingStateChanged(transition=transition),
+                aggregate_id=transition.ordering_party_id,
+                producer=PRODUCER,
+            )
+            finding = await self._transit(
+                uow.conn, held.finding, transition, event.event_id, seq, held.checks_revision
+            )
+            uow.emit(event)
+        return finding
+
+    # -- reads -----------------------------------------------------------------------------
 
     async def list(self, caller: Caller, request: pb.ListFindingsRequest) -> list[pb.Finding]:
         filters = _filters(caller, request.filter)
@@ -66,11 +237,13 @@ class Monitor:
     async def watch(
         self, caller: Caller, request: pb.WatchFindingsRequest
     ) -> AsyncIterator[pb.Finding]:
+        """Each finding at its latest state, then again at each change: a change draws a new
+        position in the findings' sequence, after every watcher's."""
         filters = _filters(caller, request.filter)
 
         async def read_after(seq: int, limit: int) -> list[tuple[int, pb.Finding]]:
             async with self.pool.acquire() as conn:
-                return await store.findings_after(conn, seq, limit, filters)
+                return await store.findings_after(conn, seq, limit, filters, by_change=True)
 
         async for _, finding in self.notifications.follow(store.ALL, 0, read_after, lambda r: r[0]):
             yield finding
@@ -78,18 +251,29 @@ class Monitor:
     async def get(self, caller: Caller, finding_id: str) -> pb.Finding:
         async with self.pool.acquire() as conn:
             found = await store.finding(conn, finding_id)
-        if found is None or not _sees(caller, found):
+        if found is None or not sees(caller, found):
             raise NotFound("finding", finding_id)
         return found
 
-    async def close(self, caller: Caller, request: pb.CloseFindingRequest) -> pb.Finding:
-        async with self.pool.acquire() as conn, conn.transaction():
-            if await store.finding(conn, request.finding_id) is None:
-                raise NotFound("finding", request.finding_id)
-            closed = await store.close(conn, request.finding_id, request.reason, self.now())
-        if closed is None:
-            raise FailedPrecondition(f"finding {request.finding_id}", "already closed", "CLOSED")
-        return closed
+    async def history(self, caller: Caller, finding_id: str) -> list[pb.FindingTransition]:
+        async with self.pool.acquire() as conn:
+            found = await store.finding(conn, finding_id)
+            if found is None or not sees(caller, found):
+                raise NotFound("finding", finding_id)
+            return await store.history(conn, found)
+
+    async def fill_in(self) -> int:
+        """Once, at start-up: the centres concerned by the findings recorded before the
+        lifecycle (and their closing reasons into their history)."""
+        filled = 0
+        while True:
+            async with self.pool.acquire() as conn, conn.transaction():
+                batch = await store.without_centres(conn, FILL_IN_BATCH)
+                for finding in batch:
+                    await store.fill_in(conn, finding, centres_concerned(finding))
+            filled += len(batch)
+            if len(batch) < FILL_IN_BATCH:
+                return filled
 
     async def scorecard(
         self, caller: Caller, request: pb.GetScorecardRequest
@@ -125,12 +309,31 @@ def _monday_after(week: tuple[int, int]) -> datetime:
     return datetime.combine(monday, time(), PARIS).astimezone(UTC)
 
 
-def _sees(caller: Caller, finding: pb.Finding) -> bool:
-    return caller.role is Role.COMMITTEE or finding.ordering_party_id == caller.organisation_id
+def centres_concerned(finding: pb.Finding) -> list[str]:
+    """The centres a finding is about: the contract's centre, and for an offshoring shift the
+    onshore centres whose jobs are at stake (the checks list them in the evidence)."""
+    centres = {finding.centre_id} if finding.centre_id else set()
+    if finding.type == pb.FINDING_TYPE_OFFSHORING:
+        listed = finding.evidence.fields.get("onshore_centres")
+        centres.update(c for c in (listed.string_value.split(",") if listed else []) if c)
+    return sorted(centres)
+
+
+def sees(caller: Caller, finding: pb.Finding) -> bool:
+    """The committee sees every finding; an ordering party its own; a centre those about it."""
+    match caller.role:
+        case Role.COMMITTEE:
+            return True
+        case Role.ORDERING_PARTY:
+            return finding.ordering_party_id == caller.organisation_id
+        case Role.CENTRE:
+            return caller.organisation_id in centres_concerned(finding)
+    return False
 
 
 def _filters(caller: Caller, wanted: pb.FindingFilter) -> dict:
-    """The caller's filter; an ordering party only ever sees its own findings."""
+    """The caller's filter; an ordering party only ever sees its own findings, a centre only
+    those about it."""
     party = wanted.ordering_party_id or None
     if caller.role is Role.ORDERING_PARTY:
         caller.require_organisation(party or caller.organisation_id)
@@ -140,4 +343,51 @@ def _filters(caller: Caller, wanted: pb.FindingFilter) -> dict:
         "types": list(wanted.types),
         "min_severity": wanted.min_severity,
         "since": wanted.since.ToDatetime(tzinfo=UTC) if wanted.HasField("since") else None,
+        "states": list(wanted.states),
+        "centre_id": caller.organisation_id if caller.role is Role.CENTRE else None,
     }
+
+
+def _by_the_checks(
+    envelope: Envelope, finding: pb.Finding, from_state: int, to_state: int
+) -> pb.FindingTransition:
+    """A change the checks' event makes: the group that raised it is the subject."""
+    transition = pb.FindingTransition(
+        finding_id=finding.finding_id,
+        ordering_party_id=finding.ordering_party_id,
+        from_state=from_state,
+        to_state=to_state,
+        actor=pb.Actor(role=lifecycle.CHECKS, subject=envelope.producer),
+    )
+    # When the checks made the change (the history's order is the order applied).
+    transition.at.CopyFrom(envelope.occurred_at)
+    return transition
+
+
+def _revised_document(held: pb.Finding, newer: pb.Finding) -> pb.Finding:
+    """The held finding with the figures of a newer document; what the monitor set (when
+    recorded, state, closing) stays."""
+    document = pb.Finding()
+    document.CopyFrom(held)
+    document.summary, document.explanation = newer.summary, newer.explanation
+    document.severity = newer.severity
+    document.evidence.Clear()
+    document.evidence.MergeFrom(newer.evidence)
+    return document
+
+
+def _applies(transition: pb.FindingTransition, state: int) -> bool:
+    """Whether a transition from the topic that this monitor did not make moves the finding:
+    a withdrawal by the checks unless withdrawn already (another group's replay); a person's
+    change that the lifecycle allows from where the finding stands. Anything else can never
+    apply (a dead letter)."""
+    role, target = transition.actor.role, transition.to_state
+    if role == lifecycle.CHECKS and target == lifecycle.WITHDRAWN:
+        return state != lifecycle.WITHDRAWN
+    if transition.from_state == state and lifecycle.peoples_move(state, target, role):
+        return True
+    raise RejectedEvent(
+        f"{role} cannot move finding {transition.finding_id} from"
+        f" {lifecycle.state_name(transition.from_state)} to {lifecycle.state_name(target)}"
+        f" (it is {lifecycle.state_name(state)})"
+    )
