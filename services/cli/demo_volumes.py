@@ -31,10 +31,11 @@ INTERVALS = [time(9 + h // 2, 30 * (h % 2)) for h in range(8)]  # 9:00 to 12:30,
 # Contacts a week, divisible by the 40 intervals of a week: (before, after the drop).
 ONSHORE = (9_720, 3_880)
 OFFSHORE = (3_440, 9_280)
-# One finding per episode: per contract, an unannounced change (weeks 5 to 9) and a forecast off
-# its band (from week 7); an offshoring shift for the bank and one for the outsourcer (from week
-# 7), each an alert for the outsourcer's French centre.
-EXPECTED_FINDINGS = 6
+# The bank's findings, one per episode: per contract, an unannounced change (weeks 5 to 9) and
+# a forecast off its band (from week 7), and its offshoring shift (from week 7). The
+# outsourcer's own shift, across its clients, is the outsourcer's finding, not the bank's; each
+# shift is an alert for the outsourcer's French centre.
+EXPECTED_FINDINGS = 5
 EXPECTED_ALERTS = 2
 
 

@@ -215,7 +215,8 @@ class Monitor:
             event = wrap(
                 topics.FINDINGS,
                 events.FindingStateChanged(transition=transition),
-                aggregate_id=transition.ordering_party_id,
+                # An outsourcer's finding has no ordering party: keyed by the outsourcer.
+                aggregate_id=transition.ordering_party_id or held.finding.centre_id,
                 producer=PRODUCER,
             )
             finding = await self._transit(

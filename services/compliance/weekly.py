@@ -5,7 +5,7 @@ the figures show, as episodes (rules/episodes.py):
 - forecast accuracy (rules/workload.py): forecasts off the band several weeks running;
 - offshoring (rules/offshoring.py): per ordering party and per outsourcer (the centre, with
   every ordering party's contracts there), onshore volume falling while offshore volume rises
-  over two windows of weeks.
+  over two adjacent windows of weeks (a shift), or against a window 24 weeks back (a drift).
 
 Findings are a function of the figures, never of the order they came in. A week is judged
 once it is over in France, plus a grace for late reports (`last_judged_week`); a contract
@@ -37,7 +37,7 @@ from services.common.envelope import wrap
 from services.common.uow import UnitOfWork
 from services.compliance import check_store as state
 from services.compliance.check_store import ContractState, HeldEpisode, Week
-from services.compliance.findings import contract_finding, finding_id
+from services.compliance.findings import finding_from_breach, finding_id
 from services.rules import offshoring, workload
 from services.rules.episodes import (
     REPORTING_GRACE,
@@ -56,7 +56,9 @@ TYPES = {
     "unannounced_change": pb.FINDING_TYPE_UNANNOUNCED_CHANGE,
     "forecast_accuracy": pb.FINDING_TYPE_FORECAST_ACCURACY,
     "offshoring_shift": pb.FINDING_TYPE_OFFSHORING,
+    "offshoring_drift": pb.FINDING_TYPE_OFFSHORING,
 }
+OFFSHORING = ("offshoring_shift", "offshoring_drift")
 KEY_COLUMNS = ("ordering_party_id", "centre_id")  # the offshoring check's two levels
 
 
@@ -116,8 +118,15 @@ class _Scope:
 
     name: str
     shown: list[_Shown]
-    contract: ContractState  # whose party and centre a finding names
+    contract: ContractState | None  # the contract a finding is about, if one
     cause: Cause
+    party: str  # whose finding: an ordering party's, or "" for an outsourcer's
+    centre: str = ""
+
+    @property
+    def key(self) -> str:
+        """The findings topic's key: the ordering party, else the outsourcer."""
+        return self.party or self.centre
 
 
 class VolumeChecks:
@@ -205,7 +214,16 @@ class VolumeChecks:
                 _Shown(e, _series_of(rows, "site_id", e))
                 for e in self._workload_episodes(contract, notices[contract_id], totals)
             ]
-            scopes.append(_Scope(f"contract|{contract_id}", shown, contract, changed[contract_id]))
+            scopes.append(
+                _Scope(
+                    f"contract|{contract_id}",
+                    shown,
+                    contract,
+                    changed[contract_id],
+                    contract.ordering_party_id,
+                    contract.centre_id,
+                )
+            )
         return scopes
 
     def _workload_episodes(
@@ -255,14 +273,19 @@ class VolumeChecks:
                     sorted({r["centre_id"] for r in rows if r["country"].upper() in policy.onshore})
                 )
                 kind = column.removesuffix("_id")
+                shifts, drifts = _movements(rows, key, through, policy)
+                episodes = fold("offshoring_shift", key, shifts)
+                episodes += fold("offshoring_drift", key, drifts)
+                window = (max(policy.drift_windows, 1) + 1) * policy.window_weeks
                 shown = [
-                    _Shown(
-                        e, _series_of(rows, "country", e, 2 * policy.window_weeks), onshore, kind
-                    )
-                    for e in fold("offshoring_shift", key, _shifts(rows, key, through, policy))
+                    _Shown(e, _series_of(rows, "country", e, window), onshore, kind)
+                    for e in episodes
                 ]
                 cause = changed[contract.contract_id]
-                scopes.append(_Scope(f"{kind}|{key}", shown, contract, cause))
+                # An outsourcer's shift spans every ordering party's contracts there: it is the
+                # outsourcer's, never one party's (which would see the others' volumes).
+                party, centre = (key, "") if column == "ordering_party_id" else ("", key)
+                scopes.append(_Scope(f"{kind}|{key}", shown, None, cause, party, centre))
         return scopes
 
     async def _publish(self, uow: UnitOfWork, scopes: list[_Scope]) -> None:
@@ -299,14 +322,14 @@ class VolumeChecks:
                 if breach in result.updated
                 else events.FindingRaised(finding=finding)
             )
-            self._emit(uow, payload, finding.ordering_party_id, scope.cause)
+            self._emit(uow, payload, scope.key, scope.cause)
             saved.append(HeldEpisode(fid, scope.name, breach, "open", revision))
         for breach in result.withdrawn:
             before = open_[(breach.rule, breach.subject)]
             self._emit(
                 uow,
                 events.FindingStateChanged(transition=self._withdrawal(scope, before)),
-                scope.contract.ordering_party_id,
+                scope.key,
                 scope.cause,
             )
             saved.append(
@@ -315,8 +338,15 @@ class VolumeChecks:
         return saved
 
     def _finding(self, scope: _Scope, shown: _Shown, breach: Breach) -> pb.Finding:
-        finding = contract_finding(breach, TYPES[breach.rule], scope.contract, scope.cause.envelope)
-        if breach.rule == "offshoring_shift":
+        finding = finding_from_breach(
+            breach,
+            type=TYPES[breach.rule],
+            ordering_party_id=scope.party,
+            contract_id=scope.contract.contract_id if scope.contract else "",
+            centre_id=scope.centre,
+            source_envelope=scope.cause.envelope,
+        )
+        if breach.rule in OFFSHORING:
             finding.evidence.update(
                 {"key_kind": shown.key_kind, "onshore_centres": ",".join(shown.onshore_centres)}
             )
@@ -330,7 +360,7 @@ class VolumeChecks:
         at.FromDatetime(self.now().astimezone(UTC))
         return pb.FindingTransition(
             finding_id=held.finding_id,
-            ordering_party_id=scope.contract.ordering_party_id,
+            ordering_party_id=scope.party,
             from_state=pb.FINDING_STATE_OPEN,
             to_state=pb.FINDING_STATE_WITHDRAWN,
             actor=pb.Actor(role="checks", subject=self.group),
@@ -372,11 +402,13 @@ class VolumeChecks:
         return len(ids)
 
 
-def _shifts(
+def _movements(
     rows: Sequence[asyncpg.Record], key: str, through: Week, policy: offshoring.OffshoringPolicy
-) -> list[tuple[Week, Breach | None]]:
-    """The offshoring judgement of each judged week with figures (a week without any is not
-    judged, as for the workload checks), over the two windows ending there."""
+) -> tuple[list[tuple[Week, Breach | None]], list[tuple[Week, Breach | None]]]:
+    """The offshoring judgements of each judged week with figures (a week without any is not
+    judged, as for the workload checks): the shift over two adjacent windows, and the slow
+    drift against a window further back, judged only where there is no shift (one movement is
+    never reported twice)."""
     by_week: dict[Week, list[offshoring.CountryVolume]] = {}
     for r in rows:
         by_week.setdefault((r["iso_year"], r["iso_week"]), []).append(
@@ -384,20 +416,15 @@ def _shifts(
                 key, r["country"] or "??", r["iso_year"], r["iso_week"], r["handled"]
             )
         )
-    span = 2 * policy.window_weeks
-    return [
-        (
-            week,
-            offshoring.offshoring_shift(
-                [v for i in range(span) for v in by_week.get(add_weeks(*week, -i), [])],
-                key,
-                *week,
-                policy,
-            ),
-        )
-        for week in sorted(by_week)
-        if week <= through
-    ]
+    span = (max(policy.drift_windows, 1) + 1) * policy.window_weeks
+    shifts, drifts = [], []
+    for week in (w for w in sorted(by_week) if w <= through):
+        history = [v for i in range(span) for v in by_week.get(add_weeks(*week, -i), [])]
+        shift = offshoring.offshoring_shift(history, key, *week, policy)
+        shifts.append((week, shift))
+        drift = None if shift else offshoring.offshoring_drift(history, key, *week, policy)
+        drifts.append((week, drift))
+    return shifts, drifts
 
 
 def _week_totals(contract_id: str, rows: Iterable[asyncpg.Record]) -> dict[Week, WeekVolume]:

@@ -2,7 +2,8 @@
 figures, see services/rules/findings.py). Each volume rule spells its figures its own way:
 - unannounced_change: one ISO week, its plan against what was offered, forecast and handled;
 - forecast_accuracy: comma-separated weeks with their forecast and handled volumes;
-- offshoring_shift: onshore and offshore volumes over the window before and after;
+- offshoring_shift, offshoring_drift: onshore and offshore volumes over the window before and
+  after;
 - a weekly series the checks attach ({week, site_id or country, handled}, under
   `weekly_handled_by_site` or `weekly_handled_by_country`): one line per site or country.
 """
@@ -33,7 +34,7 @@ def volume_chart(rule: str, evidence: dict) -> str:
             return _unannounced(evidence)
         if rule == "forecast_accuracy":
             return _forecasts(evidence)
-        if rule == "offshoring_shift":
+        if rule in ("offshoring_shift", "offshoring_drift"):
             return _offshoring(evidence)
     except (KeyError, TypeError, ValueError):
         return ""  # figures in a shape this page does not know: the table still shows them

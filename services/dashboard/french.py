@@ -55,6 +55,7 @@ RULES = {
     "unannounced_change": "Variation de volume sans préavis",
     "forecast_accuracy": "Prévisions durablement erronées",
     "offshoring_shift": "Volume transféré vers l'étranger",
+    "offshoring_drift": "Dérive lente du volume vers l'étranger",
     "offshore_amendment": "Avenant ouvrant des sites à l'étranger",
     "offshore_allowed_perennial": "Appel d'offres pérenne ouvert à l'étranger",
 }

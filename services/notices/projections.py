@@ -27,7 +27,8 @@ CONTRACT_CHANGES = (
     contract_events.ContractAmended,
     contract_events.ContractTerminated,
 )
-SHIFT = "offshoring_shift"  # the offshoring finding that concerns onshore centres
+# The offshoring findings that concern onshore centres: a shift, or a slow drift.
+MOVEMENTS = ("offshoring_shift", "offshoring_drift")
 LABEL_CHANGES = {
     label_events.LabelGranted: labels_pb2.LABEL_STATUS_GRANTED,
     label_events.LabelSuspended: labels_pb2.LABEL_STATUS_SUSPENDED,
@@ -42,7 +43,7 @@ async def apply(uow: UnitOfWork, envelope: Envelope, payload: Message) -> None:
         await store.upsert_contract(uow.conn, payload.contract)
     elif type(payload) in LABEL_CHANGES:
         await raise_alert(uow, _label_alert(envelope, payload))
-    elif isinstance(payload, finding_events.FindingRaised) and payload.finding.rule == SHIFT:
+    elif isinstance(payload, finding_events.FindingRaised) and payload.finding.rule in MOVEMENTS:
         for centre_id in _onshore_centres(payload.finding):
             if await store.first_finding_alert(uow.conn, payload.finding.finding_id, centre_id):
                 await raise_alert(uow, _offshoring_alert(envelope, payload.finding, centre_id))

@@ -15,6 +15,10 @@ do not reflect social responsibility.
   and the one just before it. Onshore volume that fell by at least `min_shift_percent` of its
   earlier level while offshore volume rose by at least `comparable_ratio` times that fall is a
   shift. A week with no record counts as no volume: check a week once its figures are in.
+- `offshoring_drift`: the same comparison between the window ending on the week checked and
+  the one `drift_windows` windows earlier (24 weeks by default): a move spread thin enough
+  (6 % a window) to pass every adjacent comparison still adds up. It is judged only for weeks
+  the shift rule leaves alone, so one movement is never reported twice.
 - `offshore_amendment`: an amendment that adds a site in a country outside the onshore set.
 - `offshore_allowed_perennial`: a perennial tender that allows sites outside it (a tender
   that names no country allows any).
@@ -45,6 +49,7 @@ COMMITTEE_RULE = (
 )
 REFERENCES = {
     "offshoring_shift": COMMITTEE_RULE,
+    "offshoring_drift": COMMITTEE_RULE,
     "offshore_amendment": COMMITTEE_RULE,
     "offshore_allowed_perennial": COMMITTEE_RULE,
 }
@@ -89,6 +94,8 @@ class OffshoringPolicy:
     min_shift_percent: Decimal = Decimal("10")
     # The offshore rise that makes the fall a shift, as a share of the onshore fall.
     comparable_ratio: Decimal = Decimal("0.5")
+    # How many windows back the drift rule compares with (0: no drift rule).
+    drift_windows: int = 6
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "onshore", frozenset(_countries(self.onshore)))
@@ -101,6 +108,8 @@ class OffshoringPolicy:
             raise ValueError("min_shift_percent must be above 0 and at most 100")
         if not (self.comparable_ratio.is_finite() and self.comparable_ratio > 0):
             raise ValueError("comparable_ratio must be a number above 0")
+        if self.drift_windows == 1 or self.drift_windows < 0:
+            raise ValueError("drift_windows must be 0 (no drift rule) or at least 2")
 
 
 DEFAULT_POLICY = OffshoringPolicy()
@@ -118,9 +127,36 @@ def offshoring_shift(
     onshore before > 0, fall >= min_shift_percent % of it, offshore rise >= comparable_ratio ×
     fall. Both limits are inclusive. Records of other keys and other weeks are ignored; records
     of the same key, country and week add up (several sites in one country)."""
+    return _compare(history, key, year, week, policy, 1)
+
+
+def offshoring_drift(
+    history: Sequence[CountryVolume],
+    key: str,
+    year: int,
+    week: int,
+    policy: OffshoringPolicy = DEFAULT_POLICY,
+) -> Breach | None:
+    """The shift's test against the window `drift_windows` windows before the one ending at
+    (year, week), rather than the one just before it (module docstring); None when the policy
+    has no drift rule."""
+    if not policy.drift_windows:
+        return None
+    return _compare(history, key, year, week, policy, policy.drift_windows)
+
+
+def _compare(
+    history: Sequence[CountryVolume],
+    key: str,
+    year: int,
+    week: int,
+    policy: OffshoringPolicy,
+    windows_back: int,
+) -> Breach | None:
     n = policy.window_weeks
+    gap = windows_back * n  # weeks from the later window's end to the earlier one's
     after = {add_weeks(year, week, -i) for i in range(n)}
-    before = {add_weeks(year, week, -n - i) for i in range(n)}
+    before = {add_weeks(year, week, -gap - i) for i in range(n)}
     volumes: dict[tuple[bool, bool], int] = {}  # (onshore, after) -> handled
     by_country: dict[str, list[int]] = {}  # country -> [before, after]
     for record in history:
@@ -141,13 +177,15 @@ def offshoring_shift(
         return None
     fall_percent = _percent_text(_percent(Decimal(fall), Decimal(on_before)))
     risers = sorted(c for c, (b, a) in by_country.items() if c not in policy.onshore and a > b)
-    first_after, first_before = add_weeks(year, week, 1 - n), add_weeks(year, week, 1 - 2 * n)
-    last_before = add_weeks(year, week, -n)
+    first_after, first_before = add_weeks(year, week, 1 - n), add_weeks(year, week, 1 - gap - n)
+    last_before = add_weeks(year, week, -gap)
     window_after = f"{week_label(*first_after)} to {week_label(year, week)}"
     window_before = f"{week_label(*first_before)} to {week_label(*last_before)}"
     onshore = ",".join(sorted(policy.onshore))
+    rule = "offshoring_shift" if windows_back == 1 else "offshoring_drift"
+    slowly = "" if windows_back == 1 else f", a slow drift over {gap + n} weeks"
     return Breach(
-        rule="offshoring_shift",
+        rule=rule,
         severity=Severity.SERIOUS,
         subject=f"{key}|{week_label(year, week)}",
         summary=(
@@ -158,12 +196,12 @@ def offshoring_shift(
             f"Over {window_after}, {key} handled {on_after} contacts onshore ({_where(policy)})"
             f" against {on_before} over {window_before}, {fall} fewer ({fall_percent}%), while its "
             f"offshore sites handled {off_after} against {off_before}, {rise} more "
-            f"({', '.join(risers)}): volume leaving onshore centres for offshore sites. The "
-            f"committee's thresholds: an onshore fall of at least "
+            f"({', '.join(risers)}): volume leaving onshore centres for offshore sites{slowly}."
+            f" The committee's thresholds: an onshore fall of at least "
             f"{_percent_text(policy.min_shift_percent)}% and an offshore rise of at least "
             f"{_percent_text(policy.comparable_ratio)} times it."
         ),
-        reference=REFERENCES["offshoring_shift"],
+        reference=REFERENCES[rule],
         evidence={
             "key": key,
             "window_before": window_before,
@@ -178,6 +216,7 @@ def offshoring_shift(
             "offshore_countries_rising": ",".join(risers),
             "onshore_countries": onshore,
             "min_shift_percent": _percent_text(policy.min_shift_percent),
+            "weeks_between_windows": gap,
             "comparable_ratio": _percent_text(policy.comparable_ratio),
         },
     )

@@ -59,12 +59,12 @@ def contract(party: str, centre: str, sites: dict[str, str]) -> cpb.Contract:
     )
 
 
-def volumes(c: cpb.Contract, weekly: dict[str, list[tuple[int, int]]]) -> Event:
+def volumes(c: cpb.Contract, weekly: dict[str, list[tuple[int, int]]], weeks=WEEKS) -> Event:
     """Five intervals a week per site (Monday to Friday, 10:00 in France) carrying each week's
     (handled, forecast)."""
     intervals = []
     for site, figures in weekly.items():
-        for (year, week), (handled, forecast) in zip(WEEKS, figures, strict=True):
+        for (year, week), (handled, forecast) in zip(weeks, figures, strict=True):
             for weekday in range(5):
                 start = datetime.combine(
                     week_start(year, week) + timedelta(days=weekday), datetime.min.time()
@@ -148,7 +148,11 @@ def expected_findings(story: list[tuple[cpb.Contract, dict, list]]) -> dict[str,
                 ]
     for key in {c.ordering_party_id for c, *_ in story} | {c.centre_id for c, *_ in story}:
         shifts = [(w, offshoring.offshoring_shift(history, key, *w)) for w in WEEKS]
+        drifts = [
+            (w, None if s else offshoring.offshoring_drift(history, key, *w)) for w, s in shifts
+        ]
         episodes += fold("offshoring_shift", key, shifts)
+        episodes += fold("offshoring_drift", key, drifts)
     return {finding_id(e.rule, e.subject): f"{e.rule}|{e.subject}" for e in episodes}
 
 
@@ -199,8 +203,9 @@ async def test_volumes_that_move_without_notice_and_go_offshore_are_found(
     assert [decode(r.value)[1].finding.rule for r in first] == ["notice_breach"]
 
     await publish_events(settings.kafka_bootstrap, [volumes(c, weekly) for c, weekly, _ in story])
+    owners = (party.encode(), outsourcer.encode())  # the outsourcer's shift is its own
     records = await findings.collect(
-        lambda r: r.key == party.encode(),
+        lambda r: r.key in owners,
         len(expected),
         timeout=120,
         settle=3,
@@ -220,6 +225,8 @@ async def test_volumes_that_move_without_notice_and_go_offshore_are_found(
     assert notified.contract_id not in changed  # the notice moved its plan
     shifts = [f for f in raised if f.rule == "offshoring_shift"]
     assert {f.evidence["key"] for f in shifts} == {party, outsourcer}
+    [outsourcers] = [f for f in shifts if f.evidence["key"] == outsourcer]
+    assert (outsourcers.ordering_party_id, outsourcers.centre_id) == ("", outsourcer)
     assert all(f.evidence["onshore_centres"] for f in shifts)
     weeks = {item["week"] for f in unannounced for item in f.evidence["weekly_handled_by_site"]}
     assert week_label(2026, 5) in weeks  # the series for the committee's chart
@@ -258,11 +265,31 @@ async def test_volumes_that_move_without_notice_and_go_offshore_are_found(
     # Open findings: every one of the story's in the current week (the notice breach too),
     # none at the end of week 8, which passed before they were recorded; one fewer once the
     # committee closes one, and a second close is refused.
-    recorded_ids = {f.finding_id for f in await recorded(monitor, token, party, len(expected) + 1)}
-    assert recorded_ids >= set(expected)
+    # The party's own: every expected finding but the outsourcer's, and the notice breach.
+    own = len(expected) - 1 + 1
+    recorded_ids = {f.finding_id for f in await recorded(monitor, token, party, own)}
+    assert set(expected) - {outsourcers.finding_id} <= recorded_ids
+    assert outsourcers.finding_id not in recorded_ids
     request = fpb.GetScorecardRequest(ordering_party_id=party, weeks=104)
     current = (await monitor.GetScorecard(request, metadata=committee)).current
-    assert sum(f.count for f in current.open_findings) == len(expected) + 1
+    assert sum(f.count for f in current.open_findings) == own
+    # The outsourcer's finding is its own and the committee's: no ordering party sees it (nor
+    # the other parties' volumes in it), the outsourcer's centre does.
+    bank = token(Role.ORDERING_PARTY, party)
+    await recorded_by_id(monitor, committee, outsourcers.finding_id)
+    with pytest.raises(grpc.aio.AioRpcError) as hidden:
+        await monitor.GetFinding(
+            fpb.GetFindingRequest(finding_id=outsourcers.finding_id), metadata=bank
+        )
+    assert hidden.value.code() == grpc.StatusCode.NOT_FOUND
+    mine = await monitor.ListFindings(fpb.ListFindingsRequest(), metadata=bank)
+    assert outsourcers.finding_id not in {f.finding_id for f in mine.findings}
+    seen = await monitor.GetFinding(
+        fpb.GetFindingRequest(finding_id=outsourcers.finding_id),
+        metadata=token(Role.CENTRE, outsourcer),
+    )
+    assert seen.evidence["key"] == outsourcer
+
     assert not card.open_findings
     unannounced_open = {f.type: f.count for f in current.open_findings}[
         fpb.FINDING_TYPE_UNANNOUNCED_CHANGE
@@ -278,6 +305,20 @@ async def test_volumes_that_move_without_notice_and_go_offshore_are_found(
     assert counts[fpb.FINDING_TYPE_UNANNOUNCED_CHANGE] == unannounced_open - 1
 
 
+async def recorded_by_id(monitor, metadata, finding_id: str) -> fpb.Finding:
+    """The finding, once the monitor has recorded it."""
+    for _ in range(240):
+        try:
+            return await monitor.GetFinding(
+                fpb.GetFindingRequest(finding_id=finding_id), metadata=metadata
+            )
+        except grpc.aio.AioRpcError as error:
+            if error.code() != grpc.StatusCode.NOT_FOUND:
+                raise
+        await asyncio.sleep(0.25)
+    raise AssertionError(f"finding {finding_id} never recorded")
+
+
 async def scorecard_for(monitor, metadata, party: str, week: str, ready) -> fpb.Scorecard:
     """The party's scorecard of `week`, once `ready` says the monitor has its final figures."""
     request = fpb.GetScorecardRequest(ordering_party_id=party, weeks=104)
@@ -289,3 +330,53 @@ async def scorecard_for(monitor, metadata, party: str, week: str, ready) -> fpb.
             return card
         await asyncio.sleep(0.25)
     raise AssertionError(f"no final scorecard for {week}: {card}")
+
+
+def drifting_story(party: str, outsourcer: str, offshore_country: str) -> list[Event]:
+    """28 weeks: the onshore contract loses 6 % a 4-week window while the other site gains
+    as much; no adjacent pair of windows differs enough to be a shift."""
+    onshore = contract(party, outsourcer, {"lille": "FR"})
+    other = contract(party, outsourcer, {"away": offshore_country})
+    weeks = [(2026, w) for w in range(1, 29)]
+    lille = [round(200 * 0.94 ** (i // 4)) * 5 for i in range(28)]  # five intervals a week
+    figures = {
+        onshore.contract_id: {"lille": [(h, h) for h in lille]},
+        other.contract_id: {"away": [(1200 - h, 1200 - h) for h in lille]},
+    }
+    events = [signed(onshore), signed(other)]
+    for c in (onshore, other):
+        events.append(volumes(c, figures[c.contract_id], weeks))
+    return events
+
+
+async def test_a_slow_drift_offshore_is_found_and_the_overseas_departments_are_france(
+    settings, monitor, token
+):
+    run = uuid.uuid4().hex[:8]
+    drifting, overseas = f"op-drift-{run}", f"op-reunion-{run}"
+    outsourcer = f"ctr-drift-{run}"
+    await publish_events(
+        settings.kafka_bootstrap,
+        drifting_story(drifting, outsourcer, "MA")
+        + drifting_story(overseas, f"ctr-reunion-{run}", "RE"),
+    )
+    committee = token(Role.COMMITTEE, "committee")
+    # W25-W28 against W01-W04: -31 % onshore, as much more in Morocco; never 10 % a window.
+    for key in (drifting, outsourcer):
+        found = await recorded_by_id(
+            monitor, committee, finding_id("offshoring_drift", f"{key}|2026-W28")
+        )
+        assert found.evidence["onshore_fall_percent"] == "31"
+    listed = await monitor.ListFindings(
+        fpb.ListFindingsRequest(filter=fpb.FindingFilter(ordering_party_id=drifting)),
+        metadata=committee,
+    )
+    assert not [f for f in listed.findings if f.rule == "offshoring_shift"]
+    # The same drift towards Réunion is no offshoring: the overseas departments are France.
+    unannounced = await recorded(monitor, token, overseas, 1)
+    assert unannounced and all(f.rule != "offshoring_shift" for f in unannounced)
+    listed = await monitor.ListFindings(
+        fpb.ListFindingsRequest(filter=fpb.FindingFilter(ordering_party_id=overseas)),
+        metadata=committee,
+    )
+    assert not [f for f in listed.findings if f.type == fpb.FINDING_TYPE_OFFSHORING]

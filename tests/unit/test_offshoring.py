@@ -14,6 +14,7 @@ from services.rules.offshoring import (
     OffshoringPolicy,
     offshore_allowed_perennial,
     offshore_amendment,
+    offshoring_drift,
     offshoring_shift,
 )
 from services.rules.purchasing import ActivityType
@@ -100,6 +101,7 @@ def test_the_shift_breach():
         "countries": "FR,MA,TN",
         "offshore_countries_rising": "MA,TN",
         "onshore_countries": "FR,GF,GP,MQ,RE,YT",
+        "weeks_between_windows": 4,
         "min_shift_percent": "10",
         "comparable_ratio": "0.5",
     }
@@ -342,3 +344,36 @@ def test_a_tender_breach_only_on_perennial_work(activity, allowed, policy):
     offshore = {c.upper() for c in allowed} - policy.onshore
     expected = activity is ActivityType.PERENNIAL and (not allowed or bool(offshore))
     assert (breach is not None) == expected
+
+
+def drifting(weeks: int = 28, start=(2026, 1), per_window: float = 0.06) -> list[CountryVolume]:
+    """Onshore volume that falls 6 % a 4-week window (compounded: -27 % after 24 weeks) while
+    offshore volume rises by as much."""
+    found = []
+    for i in range(weeks):
+        at = add_weeks(*start, i)
+        onshore = round(1000 * (1 - per_window) ** (i // 4))
+        found.append(CountryVolume("op-1", "FR", *at, onshore))
+        found.append(CountryVolume("op-1", "MA", *at, 200 + 1000 - onshore))
+    return found
+
+
+def test_a_slow_drift_passes_every_adjacent_comparison_but_not_the_long_one():
+    history = drifting()
+    weeks = [add_weeks(2026, 1, i) for i in range(28)]
+    assert all(offshoring_shift(history, "op-1", *w) is None for w in weeks)
+    last = weeks[-1]  # W28: W25..W28 against W01..W04, 24 weeks earlier
+    breach = offshoring_drift(history, "op-1", *last)
+    assert breach is not None and breach.rule == "offshoring_drift"
+    assert breach.evidence["onshore_before"] == 4000
+    assert breach.evidence["onshore_after"] == 4 * round(1000 * 0.94**6)  # -31 %
+    assert breach.evidence["window_before"] == "2026-W01 to 2026-W04"
+    assert breach.evidence["weeks_between_windows"] == 24
+    assert "slow drift over 28 weeks" in breach.explanation
+    assert offshoring_drift(history, "op-1", *weeks[20]) is None  # not 24 weeks of history yet
+    assert offshoring_drift(history, "op-1", *last, OffshoringPolicy(drift_windows=0)) is None
+
+
+def test_a_drift_policy_of_one_window_is_the_shift_and_is_refused():
+    with pytest.raises(ValueError, match="drift_windows"):
+        OffshoringPolicy(drift_windows=1)
