@@ -59,29 +59,39 @@ def contract(party: str, centre: str, sites: dict[str, str]) -> cpb.Contract:
     )
 
 
+def week_records(
+    c: cpb.Contract, site: str, at: tuple[int, int], figures: tuple[int, int], days=range(5)
+) -> list[cpb.VolumeRecord]:
+    """One interval a day (Monday to Friday by default, 9:00 UTC) carrying a fifth of the
+    week's (handled, forecast)."""
+    handled, forecast = figures
+    records = []
+    for weekday in days:
+        start = datetime.combine(week_start(*at) + timedelta(days=weekday), datetime.min.time())
+        stamp = Timestamp()
+        stamp.FromDatetime(start.replace(hour=9, tzinfo=UTC))
+        records.append(
+            cpb.VolumeRecord(
+                contract_id=c.contract_id,
+                site_id=site,
+                interval_start=stamp,
+                interval_minutes=30,
+                offered_contacts=handled // 5,
+                handled_contacts=handled // 5,
+                forecast_contacts=forecast // 5,
+            )
+        )
+    return records
+
+
 def volumes(c: cpb.Contract, weekly: dict[str, list[tuple[int, int]]], weeks=WEEKS) -> Event:
-    """Five intervals a week per site (Monday to Friday, 10:00 in France) carrying each week's
-    (handled, forecast)."""
-    intervals = []
-    for site, figures in weekly.items():
-        for (year, week), (handled, forecast) in zip(weeks, figures, strict=True):
-            for weekday in range(5):
-                start = datetime.combine(
-                    week_start(year, week) + timedelta(days=weekday), datetime.min.time()
-                ).replace(hour=9, tzinfo=UTC)  # 10:00 in Paris in winter
-                stamp = Timestamp()
-                stamp.FromDatetime(start)
-                intervals.append(
-                    cpb.VolumeRecord(
-                        contract_id=c.contract_id,
-                        site_id=site,
-                        interval_start=stamp,
-                        interval_minutes=30,
-                        offered_contacts=handled // 5,
-                        handled_contacts=handled // 5,
-                        forecast_contacts=forecast // 5,
-                    )
-                )
+    """Each site's weeks, (handled, forecast) each, in one event."""
+    intervals = [
+        record
+        for site, figures in weekly.items()
+        for at, week_figures in zip(weeks, figures, strict=True)
+        for record in week_records(c, site, at, week_figures)
+    ]
     payload = volumes_reported(c, intervals)
     return wrap(topics.VOLUMES, payload, aggregate_id=c.contract_id, producer="test")
 

@@ -8,17 +8,14 @@ from __future__ import annotations
 import asyncio
 import random
 import uuid
-from datetime import UTC, datetime, timedelta
 
 import pytest
-from google.protobuf.timestamp_pb2 import Timestamp
 from vigie.compliance.v1 import compliance_pb2 as fpb
 from vigie.contracts.v1 import contracts_pb2 as cpb
 
 from services.common import topics
 from services.common.envelope import Event, decode, wrap
 from services.contracts.volumes import volumes_reported
-from services.rules.workload import week_start
 from tests.integration.conftest import publish_events
 from tests.integration.test_volume_checks import (
     WEEKS,
@@ -26,6 +23,7 @@ from tests.integration.test_volume_checks import (
     expected_findings,
     on_record,
     signed,
+    week_records,
 )
 
 pytestmark = pytest.mark.integration
@@ -33,26 +31,12 @@ STEADY, CUT, RISEN, LOW = (1200, 1200), (500, 1200), (900, 900), (200, 200)
 
 
 def week_event(c: cpb.Contract, site: str, at: tuple[int, int], figures, days=range(5)) -> Event:
-    """One week of one site: an interval a day at 10:00 in Paris carrying a fifth of it."""
-    handled, forecast = figures
-    intervals = []
-    for weekday in days:
-        start = datetime.combine(week_start(*at) + timedelta(days=weekday), datetime.min.time())
-        stamp = Timestamp()
-        stamp.FromDatetime(start.replace(hour=9, tzinfo=UTC))
-        intervals.append(
-            cpb.VolumeRecord(
-                contract_id=c.contract_id,
-                site_id=site,
-                interval_start=stamp,
-                interval_minutes=30,
-                offered_contacts=handled // 5,
-                handled_contacts=handled // 5,
-                forecast_contacts=forecast // 5,
-            )
-        )
+    """One week of one site as its own event."""
     return wrap(
-        topics.VOLUMES, volumes_reported(c, intervals), aggregate_id=c.contract_id, producer="t"
+        topics.VOLUMES,
+        volumes_reported(c, week_records(c, site, at, figures, days)),
+        aggregate_id=c.contract_id,
+        producer="t",
     )
 
 
