@@ -541,10 +541,13 @@ def report(
         f" max {max(latencies, default=math.nan) * 1000:.0f} ms"
     )
     twice = sum(1 for n in tail.ids.values() if n > 1)
+    withdrawn = tail.kinds.get("FindingStateChanged", 0)
     print(
-        f"findings after the catch-up: {len(tail.arrivals)} contracts with a finding raised"
-        f" (expected {expected}, one unannounced change per dropping contract), {twice} raised"
-        f" more than once; on the topic during the latency step: {tail.kinds}"
+        f"findings of the run: raised for {len(tail.arrivals)} contracts, {withdrawn} withdrawn"
+        " (a steady week read from its first days, before the rest came, looks cut: raised,"
+        f" then withdrawn), standing {len(tail.arrivals) - withdrawn} (expected {expected}, one"
+        f" unannounced change per dropping contract); {twice} raised more than once;"
+        f" events on the topic: {tail.kinds}"
     )
 
 
