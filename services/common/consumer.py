@@ -93,6 +93,9 @@ class EventConsumer:
         # Since when the consumer has been applying the current fetch (monotonic), or None
         # between fetches: a fetch that takes long is stuck (retries, a lock, a hang).
         self._busy_since: float | None = None
+        # The next offset this consumer applies in each assigned partition: stored in
+        # PostgreSQL with the state at assignment, then past each fetch applied.
+        self.next_offset: dict[TopicPartition, int] = {}
         # Held while a fetch is applied: a rebalance waits for it (on_partitions_revoked), so
         # a partition changes owner between two transactions, never during one.
         self.applying = asyncio.Lock()
@@ -110,7 +113,9 @@ class EventConsumer:
         self.started.set()
         try:
             while True:
-                batches = await self._consumer.getmany(timeout_ms=500, max_records=500)
+                batches = self._from_stored(
+                    await self._consumer.getmany(timeout_ms=500, max_records=500)
+                )
                 if not batches:
                     continue
                 async with self.applying:
@@ -119,10 +124,24 @@ class EventConsumer:
                         await self._apply_fetch(batches)
                     finally:
                         self._busy_since = None
+                    self.next_offset |= {tp: r[-1].offset + 1 for tp, r in batches.items()}
                 await self._commit_to_kafka()
                 self._record_lag(batches)
         finally:
             await self._consumer.stop()
+
+    def _from_stored(
+        self, batches: dict[TopicPartition, list[ConsumerRecord]]
+    ) -> dict[TopicPartition, list[ConsumerRecord]]:
+        """Only records at or past the next offset to apply: on a new group's first assignment
+        the client may fetch from where its reset policy starts before the seek to the stored
+        position takes effect, and then fetch again from there; records before it were applied
+        or skipped already (measured: a record set aside twice on a fresh broker)."""
+        kept = {
+            tp: [r for r in records if r.offset >= self.next_offset.get(tp, 0)]
+            for tp, records in batches.items()
+        }
+        return {tp: records for tp, records in kept.items() if records}
 
     def stalled_for(self) -> float:
         """Seconds this consumer has spent on the fetch it is applying (0 between fetches):
@@ -389,6 +408,7 @@ class _SeekToStoredOffsets(ConsumerRebalanceListener):
         consumer = self._owner._consumer
         stored = await self._owner.stored_offsets(list(assigned))
         for tp in assigned:
+            self._owner.next_offset[tp] = stored.get(tp, 0)
             if tp in stored:
                 consumer.seek(tp, stored[tp])
             else:

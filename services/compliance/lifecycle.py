@@ -21,6 +21,8 @@ WITHDRAWN = pb.FINDING_STATE_WITHDRAWN
 # Still an accusation standing: counted among a scorecard's open findings. A dismissed
 # contest leaves the finding standing until the committee closes it.
 STANDING = frozenset({OPEN, CONTESTED, CONTEST_DISMISSED})
+# Void: the data no longer supports it, or the committee upheld the contest. It never counted.
+VOID = frozenset({WITHDRAWN, CONTEST_UPHELD})
 # The actor role of the streaming checks in a transition.
 CHECKS = "checks"
 

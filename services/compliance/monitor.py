@@ -124,7 +124,8 @@ class Monitor:
         self, conn: asyncpg.Connection, envelope: Envelope, finding: pb.Finding, seq: int, why: str
     ) -> None:
         now = self.now()
-        if await store.insert(conn, finding, seq, now, centres_concerned(finding)):
+        concerned = centres_concerned(finding)
+        if await store.insert(conn, finding, seq, now, concerned, concerns_from(finding, now)):
             transition = _by_the_checks(envelope, finding, 0, lifecycle.OPEN)
             transition.reason = why
             await store.add_transition(conn, transition, 1, now, envelope.event_id)
@@ -297,6 +298,17 @@ class Monitor:
                 card.open_findings.add(type=type_, count=count)
             history.append(card)
         return pb.GetScorecardResponse(current=history[-1], history=history)
+
+
+def concerns_from(finding: pb.Finding, recorded_at: datetime) -> datetime:
+    """From when a finding counts against its party's scorecards: an episode from the Monday
+    of its first week in France, another finding from the event that revealed it."""
+    if "first_week" in finding.evidence:
+        monday = week_start(*parse_week(str(finding.evidence["first_week"])))
+        return datetime.combine(monday, time(), PARIS).astimezone(UTC)
+    if finding.HasField("occurred_at"):
+        return finding.occurred_at.ToDatetime(tzinfo=UTC)
+    return recorded_at
 
 
 def parse_week(label: str) -> tuple[int, int]:

@@ -52,14 +52,15 @@ async def insert(
     seq: int,
     recorded_at: datetime,
     centre_ids: list[str],
+    concerns_from: datetime,
 ) -> bool:
     """Keep a finding the first time its id is seen (OPEN, revision 1); False for a repeat."""
     finding.recorded_at.FromDatetime(recorded_at)
     finding.state, finding.revision = lifecycle.OPEN, 1
     inserted = await conn.fetchval(
         "INSERT INTO findings (finding_id, seq, type, severity, ordering_party_id, document,"
-        " recorded_at, state, revision, checks_revision, centre_ids)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10)"
+        " recorded_at, state, revision, checks_revision, centre_ids, concerns_from)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $11)"
         " ON CONFLICT (finding_id) DO NOTHING RETURNING true",
         finding.finding_id,
         seq,
@@ -71,6 +72,7 @@ async def insert(
         lifecycle.OPEN,
         finding.revision,
         centre_ids,
+        concerns_from,
     )
     if inserted:
         await _notify(conn)
@@ -271,14 +273,17 @@ async def scorecards(
 async def open_findings(
     conn: asyncpg.Connection, party: str, instants: list[datetime]
 ) -> dict[datetime, list[tuple[int, int]]]:
-    """For each instant, (type, count) of the party's findings recorded before it and still
-    standing then (OPEN, CONTESTED, CONTEST_DISMISSED: the state of their last change before
-    it, by the time the monitor applied it); one statement for a whole scorecard history. A
-    finding with no history (written by a monitor older than the lifecycle) stands until its
-    closed_at."""
+    """For each instant, (type, count) of the party's findings that concern a time before it
+    (an episode from its first week, another finding from its event: not from when the checks
+    recorded it, which a late report or a replay makes weeks later) and still stand then (OPEN,
+    CONTESTED, CONTEST_DISMISSED: the state of their last change before it, by the time the
+    monitor applied it; before any, open); findings void now (withdrawn, contest upheld) never
+    count. One statement for a whole scorecard history. A finding with no history (written by
+    a monitor older than the lifecycle) stands until its closed_at."""
     rows = await conn.fetch(
         "SELECT at, f.type, count(*)::int AS open FROM unnest($2::timestamptz[]) AS at"
-        " JOIN findings f ON f.ordering_party_id = $1 AND f.recorded_at < at"
+        " JOIN findings f ON f.ordering_party_id = $1"
+        "   AND coalesce(f.concerns_from, f.recorded_at) < at AND f.state <> ALL($6::smallint[])"
         " LEFT JOIN LATERAL (SELECT t.to_state FROM finding_transitions t"
         "   WHERE t.finding_id = f.finding_id AND t.recorded_at < at"
         "   ORDER BY t.position DESC LIMIT 1) AS last ON true"
@@ -290,6 +295,7 @@ async def open_findings(
         lifecycle.OPEN,
         lifecycle.REMEDIED,
         sorted(lifecycle.STANDING),
+        sorted(lifecycle.VOID),
     )
     found: dict[datetime, list[tuple[int, int]]] = {at: [] for at in instants}
     for r in rows:

@@ -10,6 +10,7 @@ the same weeks back."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -43,6 +44,7 @@ pytestmark = pytest.mark.integration
 
 WEEKS = [(2026, w) for w in range(1, 10)]  # long over: every week is judged
 BASELINE = 5200  # contacts a month: 1,200 a week
+STEADY_WEEK = (1200, 1200)  # (handled, forecast): the plan
 
 
 def contract(party: str, centre: str, sites: dict[str, str]) -> cpb.Contract:
@@ -272,9 +274,10 @@ async def test_volumes_that_move_without_notice_and_go_offshore_are_found(
         )
     assert denied.value.code() == grpc.StatusCode.PERMISSION_DENIED
 
-    # Open findings: every one of the story's in the current week (the notice breach too),
-    # none at the end of week 8, which passed before they were recorded; one fewer once the
-    # committee closes one, and a second close is refused.
+    # Open findings: every one of the story's in the current week (the notice breach too);
+    # in a past week, those about it or earlier (an episode from its first week), though they
+    # were recorded long after; one fewer once the committee closes one, and a second close
+    # is refused.
     # The party's own: every expected finding but the outsourcer's, and the notice breach.
     own = len(expected) - 1 + 1
     recorded_ids = {f.finding_id for f in await recorded(monitor, token, party, own)}
@@ -300,7 +303,12 @@ async def test_volumes_that_move_without_notice_and_go_offshore_are_found(
     )
     assert seen.evidence["key"] == outsourcer
 
-    assert not card.open_findings
+    history = {c.week: c for c in (await monitor.GetScorecard(request, metadata=committee)).history}
+    for week in (WEEKS[3], WEEKS[7]):
+        about = [f for f in raised if f.ordering_party_id == party]
+        due = [f for f in about if f.evidence["first_week"] <= week_label(*week)]
+        counted = sum(f.count for f in history[week_label(*week)].open_findings)
+        assert counted == len(due), week
     unannounced_open = {f.type: f.count for f in current.open_findings}[
         fpb.FINDING_TYPE_UNANNOUNCED_CHANGE
     ]
@@ -390,3 +398,63 @@ async def test_a_slow_drift_offshore_is_found_and_the_overseas_departments_are_f
         metadata=committee,
     )
     assert not [f for f in listed.findings if f.type == fpb.FINDING_TYPE_OFFSHORING]
+
+
+async def test_an_outsourcer_shift_sums_every_party_there_and_no_party_sees_it(
+    settings, monitor, token
+):
+    """Two ordering parties at one outsourcer (Lille and Amiens in France, Rabat in Morocco):
+    one loses French volume with nothing offshore, the other grows in Rabat with France
+    steady. Neither is a shift alone; together they are, at the outsourcer: one finding with
+    the combined figures, the outsourcer's and the committee's, which neither party sees."""
+    run = uuid.uuid4().hex[:8]
+    first, second, outsourcer = f"op-one-{run}", f"op-two-{run}", f"ctr-both-{run}"
+    lille = contract(first, outsourcer, {"lille": "FR"})
+    amiens = contract(second, outsourcer, {"amiens": "FR"})
+    rabat = contract(second, outsourcer, {"rabat": "MA"})
+    story = [
+        (lille, {"lille": [STEADY_WEEK] * 4 + [(900, 900)] * 5}, []),
+        (amiens, {"amiens": [STEADY_WEEK] * 9}, []),
+        (rabat, {"rabat": [(200, 200)] * 4 + [(600, 600)] * 5}, []),
+    ]
+    await publish_events(
+        settings.kafka_bootstrap,
+        [signed(c) for c, *_ in story] + [volumes(c, weekly) for c, weekly, _ in story],
+    )
+    expected = expected_findings(story)
+    shifts = {i: s for i, s in expected.items() if s.startswith("offshoring_shift|")}
+    assert list(shifts.values()) and all(f"|{outsourcer}|" in s for s in shifts.values())
+    committee = token(Role.COMMITTEE, "committee")
+    [finding_id_] = shifts
+    # Week 8 against weeks 1 to 4: both parties' French volume, and Rabat's (once every
+    # report is in: a finding raised on part of them is revised or withdrawn).
+    for _ in range(120):
+        found = await recorded_by_id(monitor, committee, finding_id_)
+        if found.evidence["onshore_before"] == 4 * 2400:
+            break
+        await asyncio.sleep(0.25)
+    assert (found.ordering_party_id, found.centre_id) == ("", outsourcer)
+    assert found.evidence["onshore_before"] == 4 * 2400
+    assert found.evidence["onshore_after"] == 4 * 2100
+    assert found.evidence["offshore_after"] == 4 * 600
+
+    for party in (first, second):
+        caller = token(Role.ORDERING_PARTY, party)
+        with pytest.raises(grpc.aio.AioRpcError) as hidden:
+            await monitor.GetFinding(fpb.GetFindingRequest(finding_id=finding_id_), metadata=caller)
+        assert hidden.value.code() == grpc.StatusCode.NOT_FOUND
+        listed = await monitor.ListFindings(fpb.ListFindingsRequest(), metadata=caller)
+        assert {f.ordering_party_id for f in listed.findings} <= {party}
+        assert not [f for f in listed.findings if f.type == fpb.FINDING_TYPE_OFFSHORING]
+        watch = monitor.WatchFindings(fpb.WatchFindingsRequest(), metadata=caller)
+        seen = []
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(2):
+                async for f in watch:
+                    seen.append(f)
+        watch.cancel()
+        assert seen and {f.ordering_party_id for f in seen} == {party}
+    centre = await monitor.GetFinding(
+        fpb.GetFindingRequest(finding_id=finding_id_), metadata=token(Role.CENTRE, outsourcer)
+    )
+    assert centre.finding_id == finding_id_

@@ -142,3 +142,35 @@ async def test_a_late_week_reported_day_by_day_withdraws_the_cut_its_first_day_s
     assert transition.actor.role == "checks"
     assert "no longer show" in transition.reason
     assert on_record(cut + later) == {}
+
+
+async def test_a_corrected_week_withdraws_the_finding_it_no_longer_supports(
+    settings, monitor, tail
+):
+    """A centre reports a week, then corrects it (the contracts service publishes the new
+    figures with those they replace): the cut the first figures showed is withdrawn."""
+    run = uuid.uuid4().hex[:8]
+    party = f"op-corrected-{run}"
+    c = contract(party, f"ctr-corrected-{run}", {"paris": "FR"})
+    findings = await tail(topics.FINDINGS)
+    earlier = [week_event(c, "paris", w, STEADY) for w in WEEKS[:4]]
+    wrong = week_records(c, "paris", WEEKS[4], CUT)
+    first = wrap(
+        topics.VOLUMES, volumes_reported(c, wrong), aggregate_id=c.contract_id, producer="t"
+    )
+    await publish_events(settings.kafka_bootstrap, [signed(c), *earlier, first])
+    cut = await findings.collect(lambda r: r.key == party.encode(), 1, timeout=60, settle=0)
+    [raised] = [decode(r.value)[1].finding for r in cut]
+    assert raised.rule == "unannounced_change" and raised.evidence["first_week"] == "2026-W05"
+
+    right = week_records(c, "paris", WEEKS[4], STEADY)
+    correction = volumes_reported(c, right, replaced=wrong)
+    await publish_events(
+        settings.kafka_bootstrap,
+        [wrap(topics.VOLUMES, correction, aggregate_id=c.contract_id, producer="t")],
+    )
+    later = await findings.collect(lambda r: r.key == party.encode(), 1, timeout=60, settle=3)
+    [change] = [decode(r.value)[1] for r in later]
+    assert change.transition.finding_id == raised.finding_id
+    assert change.transition.to_state == fpb.FINDING_STATE_WITHDRAWN
+    assert on_record(cut + later) == {}
