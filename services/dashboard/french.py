@@ -35,6 +35,23 @@ FINDING_TYPES = {
     cpb.FINDING_TYPE_FORECAST_ACCURACY: "Prévisions de volume",
     cpb.FINDING_TYPE_OFFSHORING: "Délocalisation",
 }
+# Where a finding stands (its lifecycle in the compliance monitor).
+STATES = {
+    cpb.FINDING_STATE_OPEN: "Ouvert",
+    cpb.FINDING_STATE_CONTESTED: "Contesté",
+    cpb.FINDING_STATE_CONTEST_UPHELD: "Contestation admise",
+    cpb.FINDING_STATE_CONTEST_DISMISSED: "Contestation rejetée",
+    cpb.FINDING_STATE_REMEDIED: "Remédié (clos)",
+    cpb.FINDING_STATE_WITHDRAWN: "Retiré (les données ne le montrent plus)",
+}
+# Who made a change, by role.
+ACTORS = {
+    "committee": "le comité du label",
+    "ordering_party": "le donneur d'ordre",
+    "centre": "le centre",
+    "ops": "l'exploitation",
+    "checks": "les contrôles automatiques",
+}
 SEVERITIES = {
     cpb.SEVERITY_INFO: "Information",
     cpb.SEVERITY_WARNING: "Avertissement",
@@ -220,6 +237,15 @@ def country(code: str) -> str:
 
 def finding_type(value: int) -> str:
     return FINDING_TYPES.get(value, "Autre")
+
+
+def state(value: int) -> str:
+    return STATES.get(value, "Ouvert")
+
+
+def actor(role: str, organisation: str) -> str:
+    who = ACTORS.get(role, role)
+    return f"{who} ({organisation})" if organisation else who
 
 
 def severity(value: int) -> str:

@@ -580,3 +580,28 @@ async def test_the_live_feed_reconnects_by_itself_when_the_dashboard_restarts(
         await committee.shoot("constats-apres-reconnexion")
     finally:
         restarted.stop()
+
+
+async def test_a_contested_finding_shows_its_state_and_its_history_with_the_authors(
+    as_, story, monitor, token
+):
+    """The ordering party contests the notice breach over gRPC; the finding's page shows it
+    contested, and its history: raised by the checks, then contested by the party, with the
+    grounds."""
+    grounds = "Le préavis a été donné par courrier le mois précédent, pièce jointe à l'appui."
+    await monitor.ContestFinding(
+        fpb.ContestFindingRequest(finding_id=story.notice_breach_id, grounds=grounds),
+        metadata=token(Role.ORDERING_PARTY, story.bank),
+    )
+    for role, org in ((Role.COMMITTEE, "committee"), (Role.ORDERING_PARTY, story.bank)):
+        session = await as_(role, org)
+        response = await session.open(f"/constats/{story.notice_breach_id}")
+        assert response.status == 200
+        page = session.page
+        assert "Contesté" in await page.locator("span.state").inner_text()
+        history = await page.locator("section.history").inner_text()
+        assert "les contrôles automatiques" in history  # raised
+        assert f"le donneur d'ordre ({story.bank})" in history
+        assert grounds in history
+        assert session.console_errors == []
+    await session.shoot("constat-conteste")

@@ -52,6 +52,7 @@ async def finding_page(request: web.Request) -> web.Response:
     sections.append(evidence_table(evidence))
     if finding.contract_id:
         sections.append(await contract_section(backends, token, finding.contract_id))
+    sections.append(await history_section(backends, token, finding.finding_id))
     html = page(french.rule(finding.rule), "".join(sections), caller)
     return web.Response(text=html, content_type="text/html", charset="utf-8")
 
@@ -74,7 +75,11 @@ def header(finding: pb.Finding) -> str:
     closed = (
         f"<li>Clos le {e(french.moment(finding.closed_at))} : {e(finding.closing_reason)}</li>"
         if finding.closed_at.seconds
-        else "<li>Ouvert</li>"
+        else ""
+    )
+    state = (
+        f'<li>État : <span class="state state-{finding.state}">'
+        f"{e(french.state(finding.state))}</span></li>"
     )
     return (
         f'<section class="finding-detail severity-{severity_css}">'
@@ -95,7 +100,7 @@ def header(finding: pb.Finding) -> str:
         )
         + f"<li>Survenu le {e(french.moment(finding.occurred_at))}, "
         f"enregistré le {e(french.moment(finding.recorded_at))}</li>"
-        f"{closed}"
+        f"{state}{closed}"
         f"<li>Règle : <code>{e(finding.rule)}</code> · constat <code>{e(finding.finding_id)}</code>"
         "</li></ul></section>"
     )
@@ -140,6 +145,32 @@ async def notice_evidence(backends: Backends, token: str, evidence: dict) -> str
         f'<section class="lead-time"><h2>Délai de prévenance</h2>{figures}{dates}'
         f"<p>Motif donné : {e(notice.reason)}</p>{calendar}</section>"
     )
+
+
+async def history_section(backends: Backends, token: str, finding_id: str) -> str:
+    """Every change of the finding, oldest first, with who made it and why (GetFindingHistory:
+    the same rights as the finding itself)."""
+    try:
+        history = await backends.call(
+            "compliance",
+            "GetFindingHistory",
+            pb.GetFindingHistoryRequest(finding_id=finding_id),
+            token,
+        )
+    except BackendError as error:
+        problem = notice_box("Historique indisponible. " + error.message, "warning")
+        return f'<section class="history"><h2>Historique</h2>{problem}</section>'
+    rows = [
+        [
+            e(french.moment(t.at)),
+            e(french.state(t.to_state)),
+            e(french.actor(t.actor.role, t.actor.organisation_id)),
+            e(t.reason) + "".join(f'<pre class="attachment">{e(a)}</pre>' for a in t.attachments),
+        ]
+        for t in history.transitions
+    ]
+    changes = table(["Date", "État", "Par", "Motif"], rows)
+    return f'<section class="history"><h2>Historique</h2>{changes}</section>'
 
 
 def evidence_table(evidence: dict) -> str:
