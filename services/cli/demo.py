@@ -24,6 +24,7 @@ import grpc
 from google.protobuf import json_format
 from vigie.compliance.v1 import compliance_pb2 as fpb
 from vigie.compliance.v1 import compliance_pb2_grpc
+from vigie.compliance.v1 import events_pb2 as finding_events
 from vigie.contracts.v1 import contracts_pb2 as cpb
 from vigie.contracts.v1 import contracts_pb2_grpc
 from vigie.labels.v1 import labels_pb2 as pb
@@ -166,11 +167,9 @@ def _identity(record, headers: dict) -> bytes | str | None:
         return record.key
     if record.topic == topics.FINDINGS:
         _, payload = decode(record.value)
-        return (
-            payload.transition.finding_id
-            if hasattr(payload, "transition")
-            else (payload.finding.finding_id)
-        )
+        if isinstance(payload, finding_events.FindingStateChanged):
+            return payload.transition.finding_id
+        return payload.finding.finding_id
     return headers.get("event-id")
 
 

@@ -113,7 +113,7 @@ class EventConsumer:
         self.started.set()
         try:
             while True:
-                batches = self._from_stored(
+                batches = self._not_yet_applied(
                     await self._consumer.getmany(timeout_ms=500, max_records=500)
                 )
                 if not batches:
@@ -130,7 +130,7 @@ class EventConsumer:
         finally:
             await self._consumer.stop()
 
-    def _from_stored(
+    def _not_yet_applied(
         self, batches: dict[TopicPartition, list[ConsumerRecord]]
     ) -> dict[TopicPartition, list[ConsumerRecord]]:
         """Only records at or past the next offset to apply: on a new group's first assignment

@@ -7,7 +7,6 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-import protovalidate
 from google.protobuf import any_pb2, symbol_database
 from google.protobuf.message import Message
 from opentelemetry import propagate
@@ -21,7 +20,8 @@ from vigie.labels.v1 import events_pb2 as _labels_events  # noqa: F401
 from vigie.notices.v1 import events_pb2 as _notices_events  # noqa: F401
 
 from services.common import topics
-from services.common.validation import field_path
+from services.common.errors import quote
+from services.common.validation import violations
 
 Headers = list[tuple[str, bytes]]
 
@@ -84,23 +84,16 @@ class UndecodableEvent(Exception):
     goes to the dead letters; the same record would fail the same way every time."""
 
 
-# How much of a bad value a reason quotes: enough to find it, never the whole of it.
-_QUOTE = 80
-_validator = protovalidate.Validator()
-
-
 def read(topic: str, value: bytes | None) -> tuple[Envelope, Message]:
     """Decode a record of `topic` and check it as the API checks a request: a type the topic
     carries (infra/topics.toml) and every field within its protovalidate rules."""
     envelope, payload = decode(value)
     carried = topics.carried_events().get(topic)
     if carried and envelope.event_type not in carried:
-        raise UndecodableEvent(f"{_quoted(envelope.event_type)} is not carried by {topic}")
-    try:
-        _validator.validate(payload)
-    except protovalidate.ValidationError as exc:
-        broken = "; ".join(f"{_path(v.proto)}: {v.proto.message}" for v in exc.violations[:5])
-        raise UndecodableEvent(f"invalid {envelope.event_type}: {broken}"[:500]) from None
+        raise UndecodableEvent(f"{quote(envelope.event_type)} is not carried by {topic}")
+    if broken := violations(payload):
+        reasons = "; ".join(f"{v.field}: {v.reason}" for v in broken[:5])
+        raise UndecodableEvent(f"invalid {envelope.event_type}: {reasons}"[:500])
     return envelope, payload
 
 
@@ -113,41 +106,30 @@ def decode(value: bytes | None) -> tuple[Envelope, Message]:
     try:
         envelope.ParseFromString(value)
     except Exception as exc:  # DecodeError, and whatever else the parser meets in garbage
-        raise UndecodableEvent(f"not an envelope: {_quoted(exc)}") from exc
+        raise UndecodableEvent(f"not an envelope: {quote(exc)}") from exc
     if not envelope.event_type:
         raise UndecodableEvent("envelope without event_type")
     try:
         uuid.UUID(envelope.event_id)
     except ValueError:
-        raise UndecodableEvent(f"event_id {_quoted(envelope.event_id)} is not a UUID") from None
+        raise UndecodableEvent(f"event_id {quote(envelope.event_id)} is not a UUID") from None
     type_name = envelope.payload.TypeName()
     if type_name != envelope.event_type:
         raise UndecodableEvent(
-            f"payload is {_quoted(type_name)}, envelope says {_quoted(envelope.event_type)}"
+            f"payload is {quote(type_name)}, envelope says {quote(envelope.event_type)}"
         )
     try:
         payload_class = symbol_database.Default().GetSymbol(type_name)
     except KeyError as exc:
-        raise UndecodableEvent(f"unknown event type {_quoted(type_name)}") from exc
+        raise UndecodableEvent(f"unknown event type {quote(type_name)}") from exc
     payload = payload_class()
     try:
         parsed = envelope.payload.Unpack(payload)
     except Exception as exc:  # a payload of the right name with bytes that do not parse
-        raise UndecodableEvent(f"payload does not parse as {type_name}: {_quoted(exc)}") from exc
+        raise UndecodableEvent(f"payload does not parse as {type_name}: {quote(exc)}") from exc
     if not parsed:
         raise UndecodableEvent(f"payload does not parse as {type_name}")
     return envelope, payload
-
-
-def _path(violation: object) -> str:
-    """The field a protovalidate violation names, or its rule id for a message-level rule."""
-    path = field_path(violation.field) if violation.field is not None else ""
-    return path or violation.rule_id
-
-
-def _quoted(value: object) -> str:
-    text = repr(str(value))
-    return text if len(text) <= _QUOTE else text[:_QUOTE] + "…"
 
 
 def kafka_headers(event_id: str, event_type: str) -> Headers:

@@ -37,13 +37,21 @@ def check(message: Message, prefix: str = "", offsets: Mapping[str, int] | None 
     """Raise InvalidArgument naming every field that breaks its rules. `offsets` numbers the
     items of top-level repeated fields from where earlier chunks of a stream left off."""
     offsets = offsets or {}
-    problems = text_problems(message, prefix, offsets)
+    problems = violations(message, prefix, offsets) + text_problems(message, prefix, offsets)
+    if problems:
+        raise InvalidArgument(problems)
+
+
+def violations(
+    message: Message, prefix: str = "", offsets: Mapping[str, int] | None = None
+) -> list[Violation]:
+    """Every field of `message` that breaks its protovalidate rules, by field path (the API's
+    requests and the events consumers read alike)."""
     try:
         _validator.validate(message)
     except protovalidate.ValidationError as exc:
-        problems = [_violation(v.proto, prefix, offsets) for v in exc.violations] + problems
-    if problems:
-        raise InvalidArgument(problems)
+        return [_violation(v.proto, prefix, offsets or {}) for v in exc.violations]
+    return []
 
 
 def text_problems(

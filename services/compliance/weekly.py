@@ -60,6 +60,9 @@ TYPES = {
 }
 OFFSHORING = ("offshoring_shift", "offshoring_drift")
 KEY_COLUMNS = ("ordering_party_id", "centre_id")  # the offshoring check's two levels
+# How far back a forecast run is looked for from each week: far beyond the run's K weeks and
+# the weeks with nothing handled it skips, and it keeps each week's judgement bounded.
+FORECAST_LOOKBACK = 52
 
 
 def sums_of(event: contract_events.VolumesReported) -> WeeklySums:
@@ -241,7 +244,7 @@ class VolumeChecks:
         ]
         ordered = [totals[w] for w in sorted(totals)]
         forecasts = [
-            ((v.year, v.week), workload.forecast_accuracy(ordered[max(0, i - 52) : i + 1], policy))
+            ((v.year, v.week), workload.forecast_accuracy(_lookback(ordered, i), policy))
             for i, v in enumerate(ordered)
         ]
         cid = contract.contract_id
@@ -425,6 +428,11 @@ def _movements(
         drift = None if shift else offshoring.offshoring_drift(history, key, *week, policy)
         drifts.append((week, drift))
     return shifts, drifts
+
+
+def _lookback(ordered: list[WeekVolume], i: int) -> list[WeekVolume]:
+    """The weeks a forecast run ending at the i-th may span."""
+    return ordered[max(0, i - FORECAST_LOOKBACK) : i + 1]
 
 
 def _week_totals(contract_id: str, rows: Iterable[asyncpg.Record]) -> dict[Week, WeekVolume]:
