@@ -19,7 +19,7 @@ from vigie.events.v1.envelope_pb2 import Envelope
 from vigie.labels.v1 import events_pb2 as _labels_events  # noqa: F401
 from vigie.notices.v1 import events_pb2 as _notices_events  # noqa: F401
 
-from services.common import topics
+from services.common import topics, wording
 from services.common.errors import quote
 from services.common.validation import violations
 
@@ -54,7 +54,9 @@ def wrap(
     trace: Context | None = None,
 ) -> Event:
     """Wrap a payload in an envelope; the trace context (`trace`, else the current one) is
-    captured now, so the relay can publish it later as part of the same trace."""
+    captured now, so the relay can publish it later as part of the same trace. Its texts for
+    people are written in French from their wordings (`wording.localise`)."""
+    wording.localise(payload, wording.DEFAULT_LANGUAGE)
     packed = any_pb2.Any()
     packed.Pack(payload)
     envelope = Envelope(
@@ -92,7 +94,7 @@ def read(topic: str, value: bytes | None) -> tuple[Envelope, Message]:
     if carried and envelope.event_type not in carried:
         raise UndecodableEvent(f"{quote(envelope.event_type)} is not carried by {topic}")
     if broken := violations(payload):
-        reasons = "; ".join(f"{v.field}: {v.reason}" for v in broken[:5])
+        reasons = "; ".join(f"{v.field}: {wording.render(v.reason)}" for v in broken[:5])
         raise UndecodableEvent(f"invalid {envelope.event_type}: {reasons}"[:500])
     return envelope, payload
 

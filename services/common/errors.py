@@ -14,7 +14,9 @@ from google.protobuf import any_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
+from services.common.wording import render
 from services.rules import RuleBroken, Violation
+from services.rules.wording import Text, text
 
 DOMAIN = "vigie"
 # A value quoted in an error: enough to recognise it, never the whole of a huge input.
@@ -38,7 +40,18 @@ def quote(value: object, limit: int = QUOTE_CHARS) -> str:
 
 
 class ServiceError(Exception):
+    """An error for the caller. Its words (`Text`s of the catalogue, or plain str) are
+    rendered when the status is sent, in the caller's language."""
+
     code = grpc.StatusCode.INTERNAL
+    words: Text | str = ""
+
+    def __init__(self, words: Text | str = "") -> None:
+        self.words = words
+        super().__init__(words)
+
+    def __str__(self) -> str:
+        return render(self.words)
 
     def details(self) -> list[any_pb2.Any]:
         return []
@@ -49,16 +62,21 @@ class InvalidArgument(ServiceError):
 
     def __init__(self, violations: list[Violation]) -> None:
         self.violations = capped(violations)
-        super().__init__("; ".join(f"{v.field}: {v.reason}" for v in self.violations))
+        super().__init__()
+
+    def __str__(self) -> str:
+        return "; ".join(f"{v.field}: {render(v.reason)}" for v in self.violations)
 
     @classmethod
-    def one(cls, field: str, reason: str) -> InvalidArgument:
+    def one(cls, field: str, reason: Text | str) -> InvalidArgument:
         return cls([Violation(field, reason)])
 
     def details(self) -> list[any_pb2.Any]:
         request = error_details_pb2.BadRequest(
             field_violations=[
-                error_details_pb2.BadRequest.FieldViolation(field=v.field, description=v.reason)
+                error_details_pb2.BadRequest.FieldViolation(
+                    field=v.field, description=clip(render(v.reason), REASON_CHARS)
+                )
                 for v in self.violations
             ]
         )
@@ -70,7 +88,7 @@ class NotFound(ServiceError):
 
     def __init__(self, resource_type: str, name: str) -> None:
         self.resource_type, self.name = resource_type, name
-        super().__init__(f"{resource_type} {quote(name)} not found")
+        super().__init__(text("error-not-found", kind=resource_type, name=quote(name)))
 
     def details(self) -> list[any_pb2.Any]:
         info = error_details_pb2.ResourceInfo(
@@ -86,9 +104,12 @@ class FailedPrecondition(ServiceError):
 
     code = grpc.StatusCode.FAILED_PRECONDITION
 
-    def __init__(self, subject: str, reason: str, type_: str = "STATE") -> None:
+    def __init__(self, subject: str, reason: Text | str, type_: str = "STATE") -> None:
         self.subject, self.reason, self.type_ = subject, reason, type_
-        super().__init__(f"{subject}: {reason}")
+        super().__init__(reason)
+
+    def __str__(self) -> str:
+        return f"{self.subject}: {render(self.reason)}"
 
     def details(self) -> list[any_pb2.Any]:
         failure = error_details_pb2.PreconditionFailure(
@@ -96,7 +117,7 @@ class FailedPrecondition(ServiceError):
                 error_details_pb2.PreconditionFailure.Violation(
                     type=self.type_,
                     subject=clip(self.subject, FIELD_CHARS),
-                    description=clip(self.reason, MESSAGE_CHARS),
+                    description=clip(render(self.reason), MESSAGE_CHARS),
                 )
             ]
         )
@@ -108,7 +129,7 @@ class AlreadyExists(ServiceError):
 
     def __init__(self, resource_type: str, name: str) -> None:
         self.resource_type, self.name = resource_type, name
-        super().__init__(f"{resource_type} {quote(name)} already exists")
+        super().__init__(text("error-already-exists", kind=resource_type, name=quote(name)))
 
     def details(self) -> list[any_pb2.Any]:
         info = error_details_pb2.ResourceInfo(
@@ -118,7 +139,7 @@ class AlreadyExists(ServiceError):
 
 
 class _Reasoned(ServiceError):
-    def __init__(self, reason: str, message: str) -> None:
+    def __init__(self, reason: str, message: Text | str) -> None:
         self.reason = reason
         super().__init__(message)
 
@@ -141,14 +162,11 @@ class Unavailable(_Reasoned):
 def capped(violations: list[Violation]) -> list[Violation]:
     """The first MAX_VIOLATIONS violations, each clipped, plus one counting the others (it
     names the first field left out, so the path stays a real one)."""
-    kept = [
-        Violation(clip(v.field, FIELD_CHARS), clip(v.reason, REASON_CHARS))
-        for v in violations[:MAX_VIOLATIONS]
-    ]
+    kept = [Violation(clip(v.field, FIELD_CHARS), v.reason) for v in violations[:MAX_VIOLATIONS]]
     more = len(violations) - len(kept)
     if more > 0:
         first = clip(violations[MAX_VIOLATIONS].field, FIELD_CHARS)
-        kept.append(Violation(first, f"and {more} more violations not listed"))
+        kept.append(Violation(first, text("error-more-violations", count=more)))
     return kept
 
 

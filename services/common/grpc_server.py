@@ -12,7 +12,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from services.common import failures, identity, validation
+from services.common import failures, identity, validation, wording
 from services.common.errors import ServiceError, Unavailable, from_rule, to_trailers
 from services.rules import RuleBroken
 
@@ -32,8 +32,9 @@ class ServiceSpec:
 
 class ServiceInterceptor(grpc.aio.ServerInterceptor):
     """Authenticates the caller, checks its role against the method's (deny when a method
-    declares none), validates each request message against its protovalidate rules, and
-    turns use-case errors into status codes with rich details."""
+    declares none), validates each request message against its protovalidate rules, writes
+    the texts of the response in the caller's language (`accept-language`, French by
+    default), and turns use-case errors into status codes with rich details."""
 
     def __init__(self, token_key: str, specs: list[ServiceSpec]) -> None:
         self._token_key = token_key
@@ -58,11 +59,17 @@ class ServiceInterceptor(grpc.aio.ServerInterceptor):
         metadata = details.invocation_metadata
 
         def authenticate() -> None:
+            # First, so that even a refused token is explained in the caller's language.
+            wording.set_language(wording.negotiate(_header(metadata, "accept-language")))
             caller = identity.from_metadata(self._token_key, metadata)
             caller.require(*roles)
             identity.set_current(caller)
 
         return _wrap(handler, authenticate)
+
+
+def _header(metadata: tuple | None, name: str) -> str | None:
+    return next((value for key, value in metadata or () if key == name), None)
 
 
 def _wrap(handler: grpc.RpcMethodHandler, enter: Callable[[], None]):
@@ -81,7 +88,7 @@ def _wrap(handler: grpc.RpcMethodHandler, enter: Callable[[], None]):
             async with _errors(context):
                 enter()
                 validation.check(request)
-                return await handler.unary_unary(request, context)
+                return wording.localise(await handler.unary_unary(request, context))
 
         return grpc.unary_unary_rpc_method_handler(
             unary_unary, handler.request_deserializer, handler.response_serializer
@@ -93,7 +100,7 @@ def _wrap(handler: grpc.RpcMethodHandler, enter: Callable[[], None]):
                 enter()
                 validation.check(request)
                 async for response in handler.unary_stream(request, context):
-                    yield response
+                    yield wording.localise(response)
 
         return grpc.unary_stream_rpc_method_handler(
             unary_stream, handler.request_deserializer, handler.response_serializer
@@ -103,7 +110,7 @@ def _wrap(handler: grpc.RpcMethodHandler, enter: Callable[[], None]):
         async def stream_unary(requests, context):
             async with _errors(context):
                 enter()
-                return await handler.stream_unary(validated(requests), context)
+                return wording.localise(await handler.stream_unary(validated(requests), context))
 
         return grpc.stream_unary_rpc_method_handler(
             stream_unary, handler.request_deserializer, handler.response_serializer
@@ -113,7 +120,7 @@ def _wrap(handler: grpc.RpcMethodHandler, enter: Callable[[], None]):
         async with _errors(context):
             enter()
             async for response in handler.stream_stream(validated(requests), context):
-                yield response
+                yield wording.localise(response)
 
     return grpc.stream_stream_rpc_method_handler(
         stream_stream, handler.request_deserializer, handler.response_serializer

@@ -12,6 +12,7 @@ from decimal import Decimal
 import asyncpg
 from vigie.contracts.v1 import contracts_pb2 as cpb
 
+from services.common import wording
 from services.common.protos import optional_date, to_date
 from services.rules.findings import Breach, Severity
 
@@ -278,9 +279,9 @@ async def save_episodes(conn: asyncpg.Connection, group: str, held: list[HeldEpi
 def _breach_fields(breach: Breach) -> dict:
     return {
         "severity": int(breach.severity),
-        "summary": breach.summary,
-        "explanation": breach.explanation,
-        "reference": breach.reference,
+        "summary": wording.to_json(breach.summary),
+        "explanation": wording.to_json(breach.explanation),
+        "reference": wording.to_json(breach.reference),
         "evidence": dict(breach.evidence),
     }
 
@@ -291,9 +292,9 @@ def _breach(row: asyncpg.Record) -> Breach:
         rule=row["rule"],
         subject=row["subject"],
         severity=Severity(fields["severity"]),
-        summary=fields["summary"],
-        explanation=fields["explanation"],
-        reference=fields["reference"],
+        summary=wording.from_json(fields["summary"]),
+        explanation=wording.from_json(fields["explanation"]),
+        reference=wording.from_json(fields["reference"]),
         evidence=fields["evidence"],
     )
 

@@ -16,10 +16,12 @@ from vigie.contracts.v1 import events_pb2 as contract_events
 from vigie.events.v1.envelope_pb2 import Envelope
 from vigie.notices.v1 import events_pb2 as notice_events
 
+from services.common import wording
 from services.compliance.check_store import ContractState
 from services.rules import offshoring
 from services.rules.findings import Breach, Severity
 from services.rules.purchasing import ActivityType
+from services.rules.wording import Text
 
 # Fixed forever: finding ids must not change between versions of the service.
 NAMESPACE = uuid.UUID("6a1d3c0e-5b7f-4e8a-9c2d-1f0b8e4a7d31")
@@ -79,8 +81,8 @@ def _practice(
         centre_id=contract.centre_id if contract else "",
         tender_id=tender_id or (contract.tender_id if contract else ""),
         summary=f"{advisory.rule.replace('_', ' ')}: {advisory.observed} (limit {advisory.limit})",
-        explanation=advisory.explanation,
-        reference=advisory.reference,
+        explanation=wording.text_of(advisory, "explanation"),
+        reference=wording.text_of(advisory, "reference"),
         evidence={"observed": advisory.observed, "limit": advisory.limit},
     )
 
@@ -108,8 +110,8 @@ def _award(envelope: Envelope, awarded: contract_events.TenderAwarded) -> list[p
                     f" {advisory.best_labelled_centre_id} was {advisory.price_gap_percent:.1f} %"
                     " dearer"
                 ),
-                explanation=advisory.explanation,
-                reference=advisory.reference,
+                explanation=wording.text_of(advisory, "explanation"),
+                reference=wording.text_of(advisory, "reference"),
                 evidence={
                     "winning_bid_id": advisory.winning_bid_id,
                     "best_labelled_bid_id": advisory.best_labelled_bid_id,
@@ -163,8 +165,8 @@ def _notice_breach(envelope: Envelope, notice) -> pb.Finding:
             f"workload change {notice.change_percent:+.0f} % notified {verdict.actual} {unit}"
             f" ahead; the contract asks {verdict.required} ({verdict.shortfall_days} days short)"
         ),
-        explanation=verdict.explanation,
-        reference=verdict.reference,
+        explanation=wording.text_of(verdict, "explanation"),
+        reference=wording.text_of(verdict, "reference"),
         evidence={
             "notice_id": notice.notice_id,
             "change_percent": notice.change_percent,
@@ -178,7 +180,15 @@ def _notice_breach(envelope: Envelope, notice) -> pb.Finding:
 
 
 def _finding(
-    envelope: Envelope, *, rule: str, subject: str, evidence: Mapping, **fields
+    envelope: Envelope,
+    *,
+    rule: str,
+    subject: str,
+    evidence: Mapping,
+    summary: Text | str,
+    explanation: Text | str,
+    reference: Text | str,
+    **fields,
 ) -> pb.Finding:
     finding = pb.Finding(
         finding_id=finding_id(rule, subject),
@@ -186,6 +196,9 @@ def _finding(
         source_event_id=envelope.event_id,
         **fields,
     )
+    wording.fill(finding, "summary", summary)
+    wording.fill(finding, "explanation", explanation)
+    wording.fill(finding, "reference", reference)
     finding.occurred_at.CopyFrom(envelope.occurred_at)
     finding.evidence.CopyFrom(_struct(evidence))
     return finding

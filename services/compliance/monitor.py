@@ -383,6 +383,11 @@ def _revised_document(held: pb.Finding, newer: pb.Finding) -> pb.Finding:
     document = pb.Finding()
     document.CopyFrom(held)
     document.summary, document.explanation = newer.summary, newer.explanation
+    document.reference = newer.reference
+    for wording in ("summary_wording", "explanation_wording", "reference_wording"):
+        document.ClearField(wording)
+        if newer.HasField(wording):
+            getattr(document, wording).CopyFrom(getattr(newer, wording))
     document.severity = newer.severity
     document.evidence.Clear()
     document.evidence.MergeFrom(newer.evidence)

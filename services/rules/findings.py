@@ -12,9 +12,38 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 
+from services.rules.wording import Text
+
 # The figures of a breach: flat, JSON-able. Decimals are given as strings with every digit
 # (never a float, which would change the figure), counts as ints.
 Evidence = Mapping[str, str | int | float]
+
+
+# Every rule's stable id, whatever reports it (a finding, an advisory, a verdict): each has a
+# title and texts in every language of the catalogue (tests/unit/test_catalogue.py).
+RULE_IDS = (
+    # Purchasing practices (purchasing.py, termination.py)
+    "payment_terms",
+    "price_below_floor",
+    "reverse_auction_perennial",
+    "short_perennial_contract",
+    "penalties_uncapped",
+    "penalty_cap_above_limit",
+    "no_volume_commitment",
+    "no_notice_schedule",
+    "short_termination_notice",
+    # The award (label_preference.py) and the notices (lead_time.py)
+    "label_preference",
+    "notice_breach",
+    # The streams (perennial.py, workload.py, offshoring.py)
+    "disguised_perennial",
+    "unannounced_change",
+    "forecast_accuracy",
+    "offshoring_shift",
+    "offshoring_drift",
+    "offshore_amendment",
+    "offshore_allowed_perennial",
+)
 
 
 class Severity(IntEnum):
@@ -32,9 +61,9 @@ class Breach:
     # The natural key of what it is about ("op-1|scope|contract-id", "contract-id|2026-W10"):
     # stable, so (rule, subject) identifies the finding.
     subject: str
-    summary: str  # one English line
-    explanation: str  # one or two English sentences a committee member understands
-    reference: str  # the source: label commitment and section, or law article
+    summary: Text  # one line (the catalogue writes it)
+    explanation: Text  # one or two sentences a committee member understands
+    reference: Text  # the source: label commitment and section, or law article
     evidence: Evidence
 
     def __post_init__(self) -> None:

@@ -196,7 +196,7 @@ async def test_ten_thousand_empty_sites_are_listed_twenty_at_most(registry, comm
     assert_invalid(error, "sites")
     fields = bad_fields(error)
     assert len(fields) <= 21
-    assert any("more violations not listed" in reason for reason in fields.values())
+    assert any("autres anomalies, non détaillées" in reason for reason in fields.values())
     assert await pool.fetchval("SELECT count(*) FROM centres WHERE centre_id = $1", centre_id) == 0
 
 

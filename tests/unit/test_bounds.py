@@ -30,6 +30,7 @@ from services.common.validation import (
     date_problem,
     text_problems,
 )
+from services.common.wording import render
 from services.notices.usecases import MAX_NOTICE_AHEAD
 from services.rules import Violation, lead_time
 from services.rules.lead_time import LeadTimeUnit, NoticeBand, WorkloadChange
@@ -56,7 +57,9 @@ def test_a_refusal_lists_twenty_violations_and_counts_the_rest():
     violations = [Violation(f"sites[{i}].name" + "y" * 5_000, "z" * 5_000) for i in range(10_000)]
     error = InvalidArgument(violations)
     assert len(error.violations) == MAX_VIOLATIONS + 1
-    assert error.violations[-1].reason == "and 9980 more violations not listed"
+    more = error.violations[-1].reason
+    assert render(more, "fr") == "et 9\u202f980 autres anomalies, non détaillées"
+    assert render(more, "en") == "and 9,980 more violations not listed"
     assert error.violations[-1].field.startswith("sites[20].name")
     assert trailer_bytes(error) < METADATA_LIMIT
 
