@@ -30,12 +30,18 @@ fetch() {
   echo "$want" > "$stamp"
 }
 
+listening() { (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; }
+
+cluster_id() { sed -n 's/^cluster.id=//p' "$data/meta.properties" 2>/dev/null; }
+
 answers() {
-  # A broker answers when its listener accepts a connection and it lists its API versions.
-  (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null || return 1
+  # Our broker answers: its listener accepts a connection and reports the cluster id this
+  # clone formatted. Another clone's broker on the same port is not ours.
+  listening || return 1
+  local id; id=$(cluster_id); [ -n "$id" ] || return 1
   java -cp "$libs/*" -Dlog4j2.configurationFile="$here/log4j2.properties" \
-    -Dkafka.logs.dir="$state" org.apache.kafka.tools.BrokerApiVersionsCommand \
-    --bootstrap-server "$host:$port" >/dev/null 2>&1
+    -Dkafka.logs.dir="$state" org.apache.kafka.tools.ClusterTool cluster-id \
+    --bootstrap-server "$host:$port" 2>/dev/null | grep -qx "Cluster ID: $id"
 }
 
 running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
@@ -43,6 +49,10 @@ running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
 start() {
   fetch
   if running; then log "already running (pid $(cat "$pidfile"))"; return 0; fi
+  if listening; then
+    log "$host:$port is taken by another process (another clone's broker?); set VIGIE_KAFKA_PORT"
+    exit 1
+  fi
   mkdir -p "$data"
   sed -e "s|@HOST@|$host|g" -e "s|@PORT@|$port|g" -e "s|@CONTROLLER_PORT@|$cport|g" \
       -e "s|@DATA_DIR@|$data|g" "$here/server.properties.in" > "$state/server.properties"
@@ -60,7 +70,7 @@ start() {
     kafka.Kafka "$state/server.properties" > "$state/stdout.log" 2>&1 &
   echo $! > "$pidfile"
   for _ in $(seq 1 120); do
-    if answers; then log "ready"; return 0; fi
+    running && answers && { log "ready"; return 0; }
     running || { log "exited; see $state/server.log"; tail -20 "$state/stdout.log" >&2; exit 1; }
     sleep 0.5
   done

@@ -3,12 +3,19 @@
 #   postgres.sh start   install the server if missing, initdb on first start, start, create the database
 #   postgres.sh stop
 #   postgres.sh status  exit 0 when the server accepts connections
-# Settings: VIGIE_PG_PORT (15432), VIGIE_PG_DATA (/var/tmp/vigie-postgres-<port>), VIGIE_PG_DATABASE (vigie).
-# The data folder sits outside the checkout: initdb refuses root, and the postgres user
-# cannot reach a folder under a mode-700 home.
+# Settings: VIGIE_PG_PORT (15432), VIGIE_PG_DATABASE (vigie), VIGIE_STATE_DIR (<repo>/.infra),
+#           VIGIE_PG_DATA (/var/tmp/vigie-postgres-<this clone's key>-<port>).
+# The data folder sits outside the checkout (initdb refuses root, and the postgres user cannot
+# reach a folder under a mode-700 home), but belongs to this clone: its name carries a key of
+# the clone's state folder, written down in <state>/postgres.data. Two clones never share a
+# server, and `stop` stops only this clone's.
 set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+state=${VIGIE_STATE_DIR:-$repo/.infra}
 port=${VIGIE_PG_PORT:-15432}
-data=${VIGIE_PG_DATA:-/var/tmp/vigie-postgres-$port}
+key=$(printf '%s' "$(mkdir -p "$state" && cd "$state" && pwd)" | sha1sum | cut -c1-10)
+data=${VIGIE_PG_DATA:-/var/tmp/vigie-postgres-$key-$port}
 db=${VIGIE_PG_DATABASE:-vigie}
 
 log() { printf 'postgres: %s\n' "$*" >&2; }
@@ -28,12 +35,21 @@ as_owner() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-status() { "$(bindir)/pg_isready" -q -h 127.0.0.1 -p "$port"; }
+answers() { "$(bindir)/pg_isready" -q -h 127.0.0.1 -p "$port"; }
+
+# This clone's server is the one running from its data folder (pg_ctl reads its pid file).
+ours() { [ -f "$data/PG_VERSION" ] && as_owner "$(bindir)/pg_ctl" -D "$data" status >/dev/null 2>&1; }
+
+status() { ours && answers; }
 
 start() {
   install
   local bin; bin=$(bindir)
-  if status; then log "already running on 127.0.0.1:$port"; else
+  if ours; then log "already running on 127.0.0.1:$port"; else
+    if answers; then
+      log "127.0.0.1:$port is taken by another server (another clone's?); set VIGIE_PG_PORT"
+      exit 1
+    fi
     if [ ! -f "$data/PG_VERSION" ]; then
       mkdir -p "$data"
       [ "$(id -u)" = 0 ] && chown postgres: "$data"
@@ -46,7 +62,8 @@ start() {
   if ! "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -tAc "select 1 from pg_database where datname='$db'" | grep -q 1; then
     "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres "$db"
   fi
-  log "ready (database $db)"
+  echo "$data" > "$state/postgres.data"
+  log "ready (database $db, data in $data)"
 }
 
 stop() {
