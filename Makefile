@@ -44,6 +44,7 @@ gen/.stamp: $(PROTOS) $(VENDORED) .venv/.deps
 
 lint: setup $(BUF)
 	.venv/bin/ruff check .
+	PYTHONPATH=gen .venv/bin/lint-imports
 	cd protos && $(CURDIR)/$(BUF) lint
 
 # buf from the npm registry, pinned.

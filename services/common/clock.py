@@ -6,19 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
-PARIS = ZoneInfo("Europe/Paris")
+from services.rules.calendar import PARIS, french_day
+
+__all__ = ["PARIS", "Clock", "french_day", "french_today", "utc_now"]
 Clock = Callable[[], datetime]
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def french_day(instant: datetime) -> date:
-    """The calendar day in France at an instant."""
-    return instant.astimezone(PARIS).date()
 
 
 def french_today() -> date:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from services.common.clock import PARIS
+from services.rules.calendar import PARIS
 from services.rules.findings import Breach
 from services.rules.workload import add_weeks, iso_week, week_label
 

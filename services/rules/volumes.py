@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from services.common.clock import PARIS
+from services.rules.calendar import PARIS
 from services.rules.workload import iso_week
 
 INTERVAL_MINUTES = (15, 30)
