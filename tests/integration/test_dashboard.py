@@ -800,6 +800,9 @@ async def test_the_committee_closes_a_finding_and_reopens_it(
     assert "le comité du label (committee)" in await history.nth(2).inner_text()
     assert committee.console_errors == []
     await committee.shoot("constat-rouvert")
+    # A form's address opened rather than posted leads back to the finding.
+    response = await committee.open(f"{url}/cloture")
+    assert response.status == 200 and response.url.endswith(url)
 
     # The party has the contest form on its own finding, never the committee's.
     bank = await as_(Role.ORDERING_PARTY, party)

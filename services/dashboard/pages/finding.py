@@ -72,7 +72,10 @@ async def act(request: web.Request, action: Action) -> web.Response:
         )
     except BackendError as error:
         return await render(request, finding_id, lifecycle.refused(action, values, error))
-    raise web.HTTPSeeOther(finding_url(finding_id) + "?" + urlencode({"fait": action.slug}))
+    # The empty fragment: the page opens at its top, where it says it is done, rather than at
+    # the form's fragment, which a browser carries over a redirect that names none.
+    done = finding_url(finding_id) + "?" + urlencode({"fait": action.slug}) + "#"
+    raise web.HTTPSeeOther(done)
 
 
 async def back_to_finding(request: web.Request) -> web.Response:
