@@ -4,13 +4,17 @@ a page half-filled before a backend refuses."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from aiohttp import web
 
 from services.common.identity import Caller, Role
 from services.dashboard.findings import FindingQuery
 from services.dashboard.markup import notice_box, page
 
-WATCHERS = (Role.COMMITTEE, Role.ORDERING_PARTY)
+# Each sees the findings ComplianceMonitor shows it: the committee every one, an ordering
+# party its own, a centre those about it (which it may contest).
+WATCHERS = (Role.COMMITTEE, Role.ORDERING_PARTY, Role.CENTRE)
 
 
 def forbidden(caller: Caller, why: str) -> web.HTTPForbidden:
@@ -21,8 +25,15 @@ def forbidden(caller: Caller, why: str) -> web.HTTPForbidden:
 def require_findings(caller: Caller) -> None:
     if caller.role not in WATCHERS:
         raise forbidden(
-            caller, "Les constats sont réservés au comité du label et aux donneurs d'ordre."
+            caller,
+            "Les constats sont réservés au comité du label, aux donneurs d'ordre et aux "
+            "centres concernés.",
         )
+
+
+def require_role(caller: Caller, roles: frozenset[Role], why: str) -> None:
+    if caller.role not in roles:
+        raise forbidden(caller, why)
 
 
 def require_party(caller: Caller, party_id: str) -> None:
@@ -32,6 +43,13 @@ def require_party(caller: Caller, party_id: str) -> None:
     if caller.role is Role.ORDERING_PARTY and caller.organisation_id == party_id:
         return
     raise forbidden(caller, "Cette page est celle d'un autre donneur d'ordre.")
+
+
+def sees_party_page(caller: Caller, party_id: str) -> bool:
+    """Whether a link to the ordering party's page leads anywhere for this reader."""
+    return caller.role is Role.COMMITTEE or (
+        caller.role is Role.ORDERING_PARTY and caller.organisation_id == party_id
+    )
 
 
 def sees_alerts_of(caller: Caller, centre_id: str) -> bool:
@@ -48,4 +66,4 @@ def scoped(caller: Caller, query: FindingQuery) -> FindingQuery:
         return query
     if query.party and query.party != caller.organisation_id:
         raise forbidden(caller, "Ces constats sont ceux d'un autre donneur d'ordre.")
-    return FindingQuery(caller.organisation_id, query.type, query.severity, query.since)
+    return replace(query, party=caller.organisation_id)

@@ -9,7 +9,7 @@ from urllib.parse import urlencode, urlparse
 
 from aiohttp import web
 
-from services.dashboard import health, session
+from services.dashboard import health, lifecycle, session
 from services.dashboard.backends import BackendError, Backends
 from services.dashboard.feed import findings_feed
 from services.dashboard.markup import notice_box, page
@@ -38,6 +38,13 @@ def create_app(settings: DashboardSettings) -> web.Application:
     app.router.add_get("/", home)
     app.router.add_get("/constats", live.findings_page)
     app.router.add_get("/constats/{finding_id}", finding.finding_page)
+    # The finding's lifecycle forms (lifecycle.py), each posted to a path under the finding.
+    app.router.add_post("/constats/{finding_id}/contestation", finding.contest)
+    app.router.add_post("/constats/{finding_id}/decision", finding.rule_on)
+    app.router.add_post("/constats/{finding_id}/cloture", finding.close)
+    app.router.add_post("/constats/{finding_id}/reouverture", finding.reopen)
+    forms = "|".join(lifecycle.ACTIONS)
+    app.router.add_get(f"/constats/{{finding_id}}/{{form:{forms}}}", finding.back_to_finding)
     app.router.add_get("/flux/constats", findings_feed)
     app.router.add_get("/donneurs-d-ordre/{party_id}", party.party_page)
     app.router.add_get("/centres", centres.centres_page)

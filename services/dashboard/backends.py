@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import grpc
+from google.rpc import error_details_pb2
+from grpc_status import rpc_status
 from vigie.compliance.v1 import compliance_pb2_grpc
 from vigie.contracts.v1 import contracts_pb2_grpc
 from vigie.labels.v1 import labels_pb2_grpc
@@ -39,6 +41,30 @@ class BackendError(Exception):
     service: str
     code: grpc.StatusCode
     details: str
+    # What a refusal says about the request (google.rpc.BadRequest): (field path, reason).
+    field_violations: tuple[tuple[str, str], ...] = ()
+    # What a FAILED_PRECONDITION says the state is (google.rpc.PreconditionFailure's type).
+    precondition: str = ""
+
+    @classmethod
+    def of(cls, service: str, error: grpc.RpcError) -> BackendError:
+        """The error with the rich details the services attach (errors.py), when readable."""
+        violations: list[tuple[str, str]] = []
+        precondition = ""
+        try:
+            status = rpc_status.from_call(error)
+        except (ValueError, AttributeError):  # a status that does not match its details
+            status = None
+        for detail in status.details if status else []:
+            if detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
+                bad = error_details_pb2.BadRequest()
+                detail.Unpack(bad)
+                violations += [(v.field, v.description) for v in bad.field_violations]
+            elif detail.Is(error_details_pb2.PreconditionFailure.DESCRIPTOR):
+                failure = error_details_pb2.PreconditionFailure()
+                detail.Unpack(failure)
+                precondition = next((v.type for v in failure.violations), precondition)
+        return cls(service, error.code(), error.details() or "", tuple(violations), precondition)
 
     def __str__(self) -> str:
         return f"{self.service}: {self.code.name}: {self.details}"
@@ -95,7 +121,7 @@ class Backends:
         try:
             return await rpc(request, metadata=bearer(token), timeout=self.timeout)
         except grpc.RpcError as error:
-            raise BackendError(service, error.code(), error.details() or "") from error
+            raise BackendError.of(service, error) from error
 
     def stream(self, service: str, method: str, request: Any, token: str) -> Any:
         """A server stream as the signed-in person (no deadline: it lasts as long as the page).

@@ -69,7 +69,7 @@ async def findings_feed(request: web.Request) -> web.StreamResponse:
                 {
                     "id": item.finding_id,
                     "recorded_at": item.recorded_at.ToMicroseconds(),
-                    "html": row(item),
+                    "html": row(item, access.sees_party_page(caller, item.ordering_party_id)),
                 },
                 event_id=item.recorded_at.ToJsonString(),
             )
@@ -90,7 +90,7 @@ async def _read(call, queue: asyncio.Queue) -> None:
             queue.put_nowait(finding)
     except grpc.RpcError as error:
         if error.code() != grpc.StatusCode.CANCELLED:
-            queue.put_nowait(BackendError("compliance", error.code(), error.details() or ""))
+            queue.put_nowait(BackendError.of("compliance", error))
     finally:
         # However the stream ended (even cancelled by a server stopping), the response ends.
         queue.put_nowait(_END)

@@ -26,18 +26,21 @@ PAGE_LIMIT = 200
 
 @dataclass(frozen=True)
 class FindingQuery:
-    """The filters of the findings page: ordering party, type, minimum severity, since."""
+    """The filters of the findings page: ordering party, type, minimum severity, since, and
+    where the findings stand (e.g. the contested ones, for the committee to rule on)."""
 
     party: str = ""
     type: int = 0
     severity: int = 0
     since: date | None = None
+    state: int = 0
 
     @classmethod
     def from_query(cls, query: Mapping[str, str]) -> FindingQuery:
         """Unknown values are dropped rather than refused: a stale link still opens."""
         type_ = _int(query.get("type", ""))
         severity = _int(query.get("gravite", ""))
+        state = _int(query.get("etat", ""))
         try:
             since = date.fromisoformat(query["depuis"]) if query.get("depuis") else None
         except ValueError:
@@ -47,6 +50,7 @@ class FindingQuery:
             type=type_ if type_ in french.FINDING_TYPES else 0,
             severity=severity if severity in french.SEVERITIES else 0,
             since=since,
+            state=state if state in french.STATE_FILTERS else 0,
         )
 
     def to_filter(self, after: Timestamp | None = None) -> pb.FindingFilter:
@@ -55,6 +59,7 @@ class FindingQuery:
             ordering_party_id=self.party,
             types=[self.type] if self.type else [],
             min_severity=self.severity,
+            states=[self.state] if self.state else [],
         )
         since = self.since_timestamp()
         if after is not None and (since is None or after.ToNanoseconds() > since.ToNanoseconds()):
@@ -76,6 +81,7 @@ class FindingQuery:
             "type": self.type or "",
             "gravite": self.severity or "",
             "depuis": self.since.isoformat() if self.since else "",
+            "etat": self.state or "",
         }
         return urlencode({k: v for k, v in values.items() if v})
 
@@ -84,9 +90,17 @@ def newest_first(findings: list[pb.Finding]) -> list[pb.Finding]:
     return sorted(findings, key=lambda f: f.recorded_at.ToNanoseconds(), reverse=True)
 
 
-def row(finding: pb.Finding) -> str:
-    """One finding: when, how serious, what, whose, why, and the rule's source."""
+def row(finding: pb.Finding, link_party: bool = True) -> str:
+    """One finding: when, how serious, what, where it stands, whose, why, and the rule's
+    source. `link_party`: whether the reader may open the ordering party's page."""
     severity_css = SEVERITY_CSS.get(finding.severity, "info")
+    state = finding.state or pb.FINDING_STATE_OPEN  # recorded before the lifecycle: open
+    party = (
+        f'<a class="party" href="{e(party_url(finding.ordering_party_id))}">'
+        f"{e(finding.ordering_party_id)}</a>"
+        if link_party
+        else f'<span class="party">{e(finding.ordering_party_id)}</span>'
+    )
     recorded = finding.recorded_at
     closed = (
         f'<span class="badge closed">Clos le {e(french.moment(finding.closed_at))}</span>'
@@ -96,14 +110,15 @@ def row(finding: pb.Finding) -> str:
     return (
         f'<li class="finding severity-{severity_css}" data-finding-id="{e(finding.finding_id)}"'
         f' data-recorded-at="{recorded.ToMicroseconds()}" data-type="{finding.type}"'
-        f' data-severity="{finding.severity}" data-party="{e(finding.ordering_party_id)}">'
+        f' data-severity="{finding.severity}" data-state="{state}"'
+        f' data-party="{e(finding.ordering_party_id)}">'
         '<div class="meta">'
         f'<time datetime="{e(recorded.ToJsonString())}">{e(french.moment(recorded))}</time>'
         f'<span class="badge severity-{severity_css}">{e(french.severity(finding.severity))}'
         "</span>"
         f'<span class="type">{e(french.finding_type(finding.type))}</span>'
-        f'<a class="party" href="{e(party_url(finding.ordering_party_id))}">'
-        f"{e(finding.ordering_party_id)}</a>{closed}"
+        f'<span class="badge state state-{state}">{e(french.state(state))}</span>'
+        f"{party}{closed}"
         "</div>"
         f'<h3><a href="{e(finding_url(finding.finding_id))}">{e(french.rule(finding.rule))}</a>'
         "</h3>"

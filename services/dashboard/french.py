@@ -44,6 +44,15 @@ STATES = {
     cpb.FINDING_STATE_REMEDIED: "Remédié (clos)",
     cpb.FINDING_STATE_WITHDRAWN: "Retiré (les données ne le montrent plus)",
 }
+# The same states as a filter of the findings list names them.
+STATE_FILTERS = {
+    cpb.FINDING_STATE_OPEN: "ouverts",
+    cpb.FINDING_STATE_CONTESTED: "contestés (à statuer)",
+    cpb.FINDING_STATE_CONTEST_DISMISSED: "contestation rejetée",
+    cpb.FINDING_STATE_CONTEST_UPHELD: "contestation admise",
+    cpb.FINDING_STATE_REMEDIED: "remédiés (clos)",
+    cpb.FINDING_STATE_WITHDRAWN: "retirés",
+}
 # Who made a change, by role.
 ACTORS = {
     "committee": "le comité du label",

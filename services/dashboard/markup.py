@@ -63,7 +63,7 @@ def navigation(caller: Caller | None) -> str:
     if caller is None:
         return ""
     links = []
-    if caller.role in (Role.COMMITTEE, Role.ORDERING_PARTY):
+    if caller.role in (Role.COMMITTEE, Role.ORDERING_PARTY, Role.CENTRE):
         links.append(("/constats", "Constats en direct"))
     if caller.role is Role.ORDERING_PARTY:
         links.append((party_url(caller.organisation_id), "Mon tableau de bord"))

@@ -505,7 +505,11 @@ async def test_centres_show_label_sites_and_each_ones_alerts_to_whom_may_see_the
     response = await centre.open(f"/centres/{story.labelled}")
     assert response.status == 403
     response = await centre.open("/constats")
-    assert response.status == 403  # findings are the committee's and the ordering parties'
+    assert response.status == 200  # only the findings about it, which it may contest
+    parties = await centre.page.locator("li.finding").evaluate_all(
+        "rs => rs.map(r => r.dataset.party)"
+    )
+    assert story.bank in parties and story.other_bank not in parties
 
     bank = await as_(Role.ORDERING_PARTY, story.bank)
     await bank.open("/centres")
@@ -582,26 +586,306 @@ async def test_the_live_feed_reconnects_by_itself_when_the_dashboard_restarts(
         restarted.stop()
 
 
-async def test_a_contested_finding_shows_its_state_and_its_history_with_the_authors(
-    as_, story, monitor, token
-):
-    """The ordering party contests the notice breach over gRPC; the finding's page shows it
-    contested, and its history: raised by the checks, then contested by the party, with the
-    grounds."""
-    grounds = "Le préavis a été donné par courrier le mois précédent, pièce jointe à l'appui."
-    await monitor.ContestFinding(
-        fpb.ContestFindingRequest(finding_id=story.notice_breach_id, grounds=grounds),
-        metadata=token(Role.ORDERING_PARTY, story.bank),
+# -- a finding's lifecycle through the forms of its page --------------------------------------
+# The story is shared by the module's tests: each test moves a finding of its own (the notice
+# breach, the offshoring shift, or one raised for it), so that none depends on another's order.
+
+FORMS = ("#contestation", "#decision", "#cloture", "#reouverture")
+
+
+async def send(session, button: str):
+    """Click a form's button; the response the page ends on (after a redirect, the last)."""
+    async with session.page.expect_navigation() as navigation:
+        await session.page.click(button)
+    return await navigation.value
+
+
+def errors_besides(session, status: int) -> list[str]:
+    """The console's errors, but Chromium's report of the page's own 4xx status."""
+    return [m for m in session.console_errors if f"status of {status} " not in m]
+
+
+async def forms_shown(session) -> set[str]:
+    return {form for form in FORMS if await session.page.locator(f"section{form}").count()}
+
+
+async def state_shown(session) -> str:
+    return await session.page.locator("section.finding-detail span.state").inner_text()
+
+
+async def raised_for_a_new_party(tenders, token, monitor) -> tuple[str, str]:
+    """A new ordering party's tender with 75-day payment terms: its finding, once recorded."""
+    party = ordering_party()
+    registered = await tenders.RegisterTender(
+        cpb.RegisterTenderRequest(terms=tender_terms(payment_terms=cpb.PaymentTerms(days=75))),
+        metadata=token(Role.ORDERING_PARTY, party),
     )
-    for role, org in ((Role.COMMITTEE, "committee"), (Role.ORDERING_PARTY, story.bank)):
-        session = await as_(role, org)
-        response = await session.open(f"/constats/{story.notice_breach_id}")
+    raised = finding_id("payment_terms", registered.tender.tender_id)
+
+    async def recorded() -> bool:
+        try:
+            await monitor.GetFinding(
+                fpb.GetFindingRequest(finding_id=raised), metadata=token(Role.COMMITTEE, "c")
+            )
+        except grpc.aio.AioRpcError as error:
+            if error.code() == grpc.StatusCode.NOT_FOUND:
+                return False
+            raise
+        return True
+
+    assert await eventually(recorded, timeout=30)
+    return party, raised
+
+
+async def test_the_party_contests_through_the_form_and_the_committee_dismisses_the_contest(
+    as_, story
+):
+    """The notice breach: its ordering party contests it on its page; the committee finds it
+    among the contested findings and dismisses the contest; the history says who did what,
+    for the committee, the party and the centre concerned alike. A second committee member
+    who had the page open rules too late: refused, in French, with the text kept."""
+    url = f"/constats/{story.notice_breach_id}"
+    bank = await as_(Role.ORDERING_PARTY, story.bank)
+    await bank.open(url)
+    page = bank.page
+    assert await state_shown(bank) == "Ouvert"
+    assert await forms_shown(bank) == {"#contestation"}
+    grounds = page.locator("#contestation-motifs")
+    # The proto's lengths, for the browser to check as well.
+    assert await grounds.get_attribute("minlength") == "20"
+    assert await grounds.get_attribute("maxlength") == "4000"
+    assert await grounds.get_attribute("required") is not None
+    assert await page.locator("#contestation-piece_jointe").get_attribute("maxlength") == "20000"
+    # Line breaks (CRLF from the browser) reach the service as typed.
+    typed = "Le préavis a été donné par courrier le mois précédent.\nAccusé de réception joint."
+    letter = "Courrier du 3 novembre : « nous réduisons le volume de 40 % au 1er décembre »."
+    await grounds.fill(typed)
+    await page.fill("#contestation-piece_jointe", letter)
+    response = await send(bank, "#contestation button[type=submit]")
+    assert response.status == 200 and response.url.endswith("?fait=contestation")
+    assert "contestation est enregistrée" in await page.locator(".message.info").inner_text()
+    assert await state_shown(bank) == "Contesté"
+    assert await forms_shown(bank) == set()  # contested once
+    history = page.locator("section.history")
+    assert f"le donneur d'ordre ({story.bank})" in await history.inner_text()
+    assert typed.split("\n")[1] in await history.inner_text()
+    assert letter in await history.locator("pre.attachment").inner_text()
+    assert bank.console_errors == []
+    await bank.shoot("constat-contestation-envoyee")
+
+    # The committee: under « contestés », the notice breach, and contested findings only.
+    committee = await as_(Role.COMMITTEE, "committee")
+    late = await as_(Role.COMMITTEE, "committee-bis")
+    await committee.open("/constats")
+    await committee.page.select_option("select[name=etat]", str(fpb.FINDING_STATE_CONTESTED))
+    await send(committee, "form.filters button")
+    rows = committee.page.locator("li.finding")
+    assert set(await rows.evaluate_all("rs => rs.map(r => r.dataset.state)")) == {"2"}
+    row = committee.page.locator(f'li.finding[data-finding-id="{story.notice_breach_id}"]')
+    assert await row.locator(".badge.state").inner_text() == "Contesté"
+    assert committee.console_errors == []
+    await committee.shoot("constats-contestes")
+
+    await committee.open(url)
+    await late.open(url)
+    assert await forms_shown(committee) == {"#decision"}
+    await committee.page.check("#decision input[name=decision][value=rejeter]")
+    reasons = "Le contrat exige trois mois de préavis ; un courrier ne les remplace pas."
+    await committee.page.fill("#decision-motifs", reasons)
+    response = await send(committee, "#decision button[type=submit]")
+    assert response.status == 200
+    assert await state_shown(committee) == "Contestation rejetée"
+    # A dismissed contest leaves the finding standing: remedied later, or reopened.
+    assert await forms_shown(committee) == {"#cloture", "#reouverture"}
+    history = await committee.page.locator("section.history").inner_text()
+    assert f"le donneur d'ordre ({story.bank})" in history
+    assert "le comité du label (committee)" in history and reasons in history
+    assert committee.console_errors == []
+    await committee.shoot("constat-contestation-rejetee")
+
+    # Ruled on already: the late ruling is refused (FAILED_PRECONDITION), its text kept.
+    await late.page.check("#decision input[name=decision][value=admettre]")
+    await late.page.fill("#decision-motifs", "Le courrier suffit.")
+    response = await send(late, "#decision button[type=submit]")
+    assert response.status == 409
+    message = await late.page.locator("#decision .message.error").inner_text()
+    assert "La décision n'a pas été enregistrée" in message
+    assert "« Contestation rejetée »" in message
+    assert await late.page.locator("#decision-motifs").input_value() == "Le courrier suffit."
+    assert await late.page.locator("#decision input[value=admettre]").is_checked()
+    assert await state_shown(late) == "Contestation rejetée"
+    assert errors_besides(late, 409) == []
+    await late.shoot("constat-decision-trop-tard")
+
+    # The party, and the centre concerned, read the same history; neither may act now.
+    centre = await as_(Role.CENTRE, story.unlabelled)
+    for session, name in ((bank, "donneur-d-ordre"), (centre, "centre")):
+        response = await session.open(url)
         assert response.status == 200
-        page = session.page
-        assert "Contesté" in await page.locator("span.state").inner_text()
-        history = await page.locator("section.history").inner_text()
+        assert await state_shown(session) == "Contestation rejetée"
+        history = await session.page.locator("section.history").inner_text()
         assert "les contrôles automatiques" in history  # raised
-        assert f"le donneur d'ordre ({story.bank})" in history
-        assert grounds in history
+        assert f"le donneur d'ordre ({story.bank})" in history and reasons in history
+        assert await forms_shown(session) == set()
         assert session.console_errors == []
-    await session.shoot("constat-conteste")
+        await session.shoot(f"constat-historique-vu-du-{name}")
+    # The centre does not get a link to the ordering party's page, which it may not open.
+    assert await centre.page.locator(f'a[href="/donneurs-d-ordre/{story.bank}"]').count() == 0
+
+
+async def test_the_centre_concerned_contests_through_the_form(as_, story):
+    """The offshoring shift is about the centre whose jobs are at stake: it finds it among its
+    findings and contests it; a centre it is not about does not even see it."""
+    centre = await as_(Role.CENTRE, story.unlabelled)
+    await centre.open("/constats")
+    ids = await centre.page.locator("li.finding").evaluate_all(
+        "rs => rs.map(r => r.dataset.findingId)"
+    )
+    assert story.offshoring_id in ids and story.other_finding_id not in ids
+    await centre.page.click(f'li.finding[data-finding-id="{story.offshoring_id}"] h3 a')
+    await centre.page.wait_for_load_state("load")
+    assert await state_shown(centre) == "Ouvert"
+    assert await forms_shown(centre) == {"#contestation"}
+    grounds = (
+        "Le volume a baissé en France parce que la campagne d'hiver est finie, pas délocalisé."
+    )
+    await centre.page.fill("#contestation-motifs", grounds)
+    response = await send(centre, "#contestation button[type=submit]")
+    assert response.status == 200
+    assert await state_shown(centre) == "Contesté"
+    history = await centre.page.locator("section.history").inner_text()
+    assert f"le centre ({story.unlabelled})" in history and grounds in history
+    assert centre.console_errors == []
+    await centre.shoot("constat-conteste-par-le-centre")
+
+    other = await as_(Role.CENTRE, story.labelled)
+    response = await other.open(f"/constats/{story.offshoring_id}")
+    assert response.status == 404
+    assert await other.page.locator("form.lifecycle").count() == 0
+
+
+async def test_the_committee_closes_a_finding_and_reopens_it(
+    as_, story, tenders_module, token, monitor
+):
+    """Closing (remedied) and reopening, each with its reason; only the committee has the forms,
+    and a party posting to them is refused."""
+    party, raised = await raised_for_a_new_party(tenders_module, token, monitor)
+    url = f"/constats/{raised}"
+    committee = await as_(Role.COMMITTEE, "committee")
+    await committee.open(url)
+    page = committee.page
+    assert await state_shown(committee) == "Ouvert"
+    assert await forms_shown(committee) == {"#cloture"}
+    assert await page.locator("#cloture-motif").get_attribute("minlength") == "3"
+    assert await page.locator("#cloture-motif").get_attribute("maxlength") == "2000"
+    closing = "Délais de paiement ramenés à 60 jours par avenant."
+    await page.fill("#cloture-motif", closing)
+    response = await send(committee, "#cloture button[type=submit]")
+    assert response.status == 200
+    assert await state_shown(committee) == "Remédié (clos)"
+    assert await forms_shown(committee) == {"#reouverture"}
+    await committee.shoot("constat-clos")
+
+    reopening = "L'avenant n'a jamais été signé."
+    await page.fill("#reouverture-motif", reopening)
+    response = await send(committee, "#reouverture button[type=submit]")
+    assert response.status == 200
+    assert await state_shown(committee) == "Ouvert"
+    assert await forms_shown(committee) == {"#cloture"}
+    history = page.locator("section.history tbody tr")
+    assert await history.count() == 3  # raised, closed, reopened
+    assert "Remédié (clos)" in await history.nth(1).inner_text()
+    assert closing in await history.nth(1).inner_text()
+    assert reopening in await history.nth(2).inner_text()
+    assert "le comité du label (committee)" in await history.nth(2).inner_text()
+    assert committee.console_errors == []
+    await committee.shoot("constat-rouvert")
+    # A form's address opened rather than posted leads back to the finding.
+    response = await committee.open(f"{url}/cloture")
+    assert response.status == 200 and response.url.endswith(url)
+
+    # The party has the contest form on its own finding, never the committee's.
+    bank = await as_(Role.ORDERING_PARTY, party)
+    await bank.open(url)
+    assert await forms_shown(bank) == {"#contestation"}
+    refused = await bank.page.request.post(
+        f"{bank.base}{url}/cloture", form={"motif": "Je m'en occupe."}, max_redirects=0
+    )
+    assert refused.status == 403
+    assert "Seul le comité du label" in await refused.text()
+
+
+async def test_grounds_too_short_or_empty_are_refused_in_french_with_the_text_kept(
+    as_, story, tenders_module, token, monitor
+):
+    party, raised = await raised_for_a_new_party(tenders_module, token, monitor)
+    bank = await as_(Role.ORDERING_PARTY, party)
+    await bank.open(f"/constats/{raised}")
+    page = bank.page
+    grounds = page.locator("#contestation-motifs")
+
+    # Empty: the browser itself holds the form back (required).
+    await page.click("#contestation button[type=submit]")
+    assert await grounds.evaluate("t => t.validity.valueMissing") is True
+    assert page.url.endswith(f"/constats/{raised}")
+
+    # Long enough for the browser, too short for the service once the spaces are left out.
+    short = "Pas d'accord." + " " * 10
+    letter = "Copie du contrat signé."
+    await grounds.fill(short)
+    await page.fill("#contestation-piece_jointe", letter)
+    response = await send(bank, "#contestation button[type=submit]")
+    assert response.status == 400
+    assert (
+        "La contestation n'a pas été enregistrée"
+        in await page.locator("#contestation .message.error").inner_text()
+    )
+    problem = await page.locator("#contestation-motifs-erreur").inner_text()
+    assert "20 caractères au moins" in problem and "vous en avez saisi 13" in problem
+    assert await grounds.get_attribute("aria-invalid") == "true"
+    assert await grounds.input_value() == short
+    assert await page.locator("#contestation-piece_jointe").input_value() == letter
+    assert await state_shown(bank) == "Ouvert"
+    assert errors_besides(bank, 400) == []
+    await bank.shoot("constat-contestation-trop-courte")
+
+    # Empty, past the browser's check: the service's refusal, said in French.
+    await grounds.fill("")
+    await page.evaluate("document.querySelector('#contestation form').noValidate = true")
+    response = await send(bank, "#contestation button[type=submit]")
+    assert response.status == 400
+    assert "à remplir" in await page.locator("#contestation-motifs-erreur").inner_text()
+    assert await page.locator("#contestation-piece_jointe").input_value() == letter
+    await bank.shoot("constat-contestation-vide")
+    contested = await monitor.GetFindingHistory(
+        fpb.GetFindingHistoryRequest(finding_id=raised), metadata=token(Role.COMMITTEE, "c")
+    )
+    assert [t.to_state for t in contested.transitions] == [fpb.FINDING_STATE_OPEN]
+
+
+async def test_a_party_has_no_form_on_another_partys_finding(as_, story, monitor, token):
+    """The other bank's finding does not exist for the bank: no page, no form, and a contest
+    posted all the same changes nothing."""
+    url = f"/constats/{story.other_finding_id}"
+    owner = await as_(Role.ORDERING_PARTY, story.other_bank)
+    await owner.open(url)
+    assert await forms_shown(owner) == {"#contestation"}
+
+    bank = await as_(Role.ORDERING_PARTY, story.bank)
+    response = await bank.open(url)
+    assert response.status == 404
+    assert await bank.page.locator("form.lifecycle").count() == 0
+    assert story.other_bank not in await bank.page.content()
+    await bank.shoot("constat-d-un-autre-donneur-d-ordre")
+    posted = await bank.page.request.post(
+        f"{bank.base}{url}/contestation",
+        form={"motifs": "Ce constat ne me concerne pas, mais je le conteste quand même."},
+        max_redirects=0,
+    )
+    assert posted.status == 404
+    assert "introuvable" in await posted.text()
+    found = await monitor.GetFinding(
+        fpb.GetFindingRequest(finding_id=story.other_finding_id),
+        metadata=token(Role.COMMITTEE, "committee"),
+    )
+    assert found.state == fpb.FINDING_STATE_OPEN

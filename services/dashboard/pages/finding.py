@@ -2,9 +2,15 @@
 - a notice breach: the required and the actual lead time on a calendar with weekends and
   public holidays (the notice itself from NoticeService);
 - an unannounced change, forecast errors or an offshoring shift: the volumes as a chart;
-- always: the figures of the evidence, and the contract it is about (ContractService)."""
+- always: the figures of the evidence, and the contract it is about (ContractService);
+- its state and history, and the forms that move it along its lifecycle for whom may use
+  them (lifecycle.py): contest it, rule on the contest, close it, reopen it. Each form posts
+  to a path under the finding, which answers with the finding's page: after a redirect
+  once done, at once with the form refused and the text kept otherwise."""
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 import grpc
 from aiohttp import web
@@ -13,13 +19,17 @@ from vigie.compliance.v1 import compliance_pb2 as pb
 from vigie.contracts.v1 import contracts_pb2 as kpb
 from vigie.notices.v1 import notices_pb2 as npb
 
-from services.dashboard import access, french
+from services.common.identity import Caller
+from services.dashboard import access, french, lifecycle
 from services.dashboard.backends import BackendError, Backends
 from services.dashboard.calendar import lead_time_calendar
 from services.dashboard.evidence import volume_chart
 from services.dashboard.findings import SEVERITY_CSS
-from services.dashboard.markup import e, notice_box, page, party_url, table
+from services.dashboard.lifecycle import Action, Attempt
+from services.dashboard.markup import e, finding_url, notice_box, page, party_url, table
 
+# A finding that is not there for this person: unknown, not theirs, or not even an id.
+GONE = (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.INVALID_ARGUMENT)
 CONTRACT_STATUSES = {
     kpb.CONTRACT_STATUS_ACTIVE: "en cours",
     kpb.CONTRACT_STATUS_TERMINATED: "résilié",
@@ -27,23 +37,77 @@ CONTRACT_STATUSES = {
 
 
 async def finding_page(request: web.Request) -> web.Response:
+    access.require_findings(request["caller"])
+    done = lifecycle.ACTIONS.get(request.query.get("fait", ""))
+    return await render(request, request.match_info["finding_id"], done=done)
+
+
+async def contest(request: web.Request) -> web.Response:
+    return await act(request, lifecycle.CONTEST)
+
+
+async def rule_on(request: web.Request) -> web.Response:
+    return await act(request, lifecycle.RULING)
+
+
+async def close(request: web.Request) -> web.Response:
+    return await act(request, lifecycle.CLOSING)
+
+
+async def reopen(request: web.Request) -> web.Response:
+    return await act(request, lifecycle.REOPENING)
+
+
+async def act(request: web.Request, action: Action) -> web.Response:
+    """The form's request to ComplianceMonitor as the signed-in person: done, back to the
+    finding's page (303, so a reload does not send it again); refused, the page at once with
+    the form, its text and why, with a 4xx status."""
     caller, token = request["caller"], request["token"]
-    access.require_findings(caller)
-    backends: Backends = request.app["backends"]
+    access.require_role(caller, action.roles, action.forbidden)
     finding_id = request.match_info["finding_id"]
+    values = lifecycle.values_of(action, await request.post())
+    try:
+        await request.app["backends"].call(
+            "compliance", action.method, action.build(finding_id, values), token
+        )
+    except BackendError as error:
+        return await render(request, finding_id, lifecycle.refused(action, values, error))
+    # The empty fragment: the page opens at its top, where it says it is done, rather than at
+    # the form's fragment, which a browser carries over a redirect that names none.
+    done = finding_url(finding_id) + "?" + urlencode({"fait": action.slug}) + "#"
+    raise web.HTTPSeeOther(done)
+
+
+async def back_to_finding(request: web.Request) -> web.Response:
+    """A form's address opened rather than posted (a bookmark, a reload after a refusal)."""
+    raise web.HTTPSeeOther(finding_url(request.match_info["finding_id"]))
+
+
+async def render(
+    request: web.Request,
+    finding_id: str,
+    attempt: Attempt | None = None,
+    done: Action | None = None,
+) -> web.Response:
+    caller, token = request["caller"], request["token"]
+    backends: Backends = request.app["backends"]
+    # A refused form keeps its text even when the finding cannot be shown with it.
+    kept = lifecycle.form(attempt.action, finding_id, attempt) if attempt else ""
     try:
         finding = await find(backends, finding_id, token)
     except BackendError as error:
-        html = page("Constat", notice_box(error.message), caller)
-        return web.Response(text=html, status=_status(error), content_type="text/html")
+        if error.code in GONE:
+            return _missing(caller, 404)
+        html = page("Constat", notice_box(error.message) + kept, caller)
+        # Like every page, a backend down gives a message (200); a refused form, its 4xx.
+        status = attempt.status if attempt else 200
+        return web.Response(text=html, status=status, content_type="text/html")
     if finding is None:
-        html = page(
-            "Constat", notice_box("Constat introuvable, ou hors de votre périmètre."), caller
-        )
-        return web.Response(text=html, status=404, content_type="text/html")
+        return _missing(caller, 404)
 
     evidence = json_format.MessageToDict(finding.evidence)
-    sections = [header(finding)]
+    sections = [notice_box(done.done, "info")] if done else []
+    sections.append(header(finding, access.sees_party_page(caller, finding.ordering_party_id)))
     if finding.type == pb.FINDING_TYPE_NOTICE_BREACH and evidence.get("notice_id"):
         sections.append(await notice_evidence(backends, token, evidence))
     chart = volume_chart(finding.rule, evidence)
@@ -53,8 +117,16 @@ async def finding_page(request: web.Request) -> web.Response:
     if finding.contract_id:
         sections.append(await contract_section(backends, token, finding.contract_id))
     sections.append(await history_section(backends, token, finding.finding_id))
+    sections.append(lifecycle.forms(caller, finding, attempt))
     html = page(french.rule(finding.rule), "".join(sections), caller)
-    return web.Response(text=html, content_type="text/html", charset="utf-8")
+    return web.Response(
+        text=html, status=attempt.status if attempt else 200, content_type="text/html"
+    )
+
+
+def _missing(caller: Caller, status: int) -> web.Response:
+    html = page("Constat", notice_box("Constat introuvable, ou hors de votre périmètre."), caller)
+    return web.Response(text=html, status=status, content_type="text/html")
 
 
 async def find(backends: Backends, finding_id: str, token: str) -> pb.Finding | None:
@@ -70,7 +142,7 @@ async def find(backends: Backends, finding_id: str, token: str) -> pb.Finding | 
         raise
 
 
-def header(finding: pb.Finding) -> str:
+def header(finding: pb.Finding, link_party: bool) -> str:
     severity_css = SEVERITY_CSS.get(finding.severity, "info")
     closed = (
         f"<li>Clos le {e(french.moment(finding.closed_at))} : {e(finding.closing_reason)}</li>"
@@ -90,8 +162,12 @@ def header(finding: pb.Finding) -> str:
         f'<p class="explanation">{e(finding.explanation)}</p>'
         f'<p class="reference"><span>Source :</span> {e(finding.reference)}</p>'
         '<ul class="facts">'
-        f'<li>Donneur d\'ordre : <a href="{e(party_url(finding.ordering_party_id))}">'
-        f"{e(finding.ordering_party_id)}</a></li>"
+        + (
+            f'<li>Donneur d\'ordre : <a href="{e(party_url(finding.ordering_party_id))}">'
+            f"{e(finding.ordering_party_id)}</a></li>"
+            if link_party
+            else f"<li>Donneur d'ordre : {e(finding.ordering_party_id)}</li>"
+        )
         + (
             f'<li>Centre : <a href="/centres/{e(finding.centre_id)}">'
             f"{e(finding.centre_id)}</a></li>"
@@ -224,7 +300,3 @@ def _figure(value: object) -> str:
     if isinstance(value, int):
         return french.number(value)
     return french.EVIDENCE_VALUES.get(str(value), str(value))
-
-
-def _status(error: BackendError) -> int:
-    return 404 if error.code == grpc.StatusCode.NOT_FOUND else 200

@@ -1,5 +1,6 @@
-"""Page « Constats en direct »: the findings, newest first, with filters; the live feed
-(feed.py) adds new ones without a reload."""
+"""Page « Constats en direct »: the findings, newest first, each with where it stands, with
+filters (the contested ones: those the committee has to rule on); the live feed (feed.py)
+adds new ones without a reload."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ async def findings_page(request: web.Request) -> web.Response:
     latest = findings[0].recorded_at.ToJsonString() if findings else ""
     resume = "&" + urlencode({"apres": latest}) if latest else ""
     feed = "/flux/constats?" + query.query_string() + resume
-    rows = "".join(row(f) for f in findings)
+    rows = "".join(row(f, access.sees_party_page(caller, f.ordering_party_id)) for f in findings)
     empty = "" if findings else '<p class="empty" id="findings-empty">Aucun constat.</p>'
     body = (
         _filters(query, caller.role is Role.COMMITTEE, findings)
@@ -68,6 +69,9 @@ def _filters(query: FindingQuery, any_party: bool, findings: list[pb.Finding]) -
         + "</select></label>"
         + '<label>Gravité minimale <select name="gravite">'
         + _options({0: "toutes", **french.SEVERITIES}, query.severity)
+        + "</select></label>"
+        + '<label>État <select name="etat">'
+        + _options({0: "tous les états", **french.STATE_FILTERS}, query.state)
         + "</select></label>"
         + '<label>Depuis le <input type="date" name="depuis" '
         + f'value="{e(query.since.isoformat() if query.since else "")}"></label>'

@@ -1,6 +1,6 @@
 // The live findings: an EventSource on the page's feed (same filters). EventSource reconnects
 // by itself and sends back the last event id, from which the server resumes; a finding
-// already on the page (same finding_id) is not added twice.
+// already on the page (same finding_id) is not added twice, but shown at its latest state.
 "use strict";
 (function () {
   const list = document.getElementById("findings");
@@ -38,12 +38,18 @@
   });
   source.addEventListener("constat", function (event) {
     const finding = JSON.parse(event.data);
-    for (const row of list.children) {
-      if (row.dataset.findingId === finding.id) return;
-    }
     const template = document.createElement("template");
     template.innerHTML = finding.html.trim();  // rendered and escaped by the server
     const row = template.content.firstElementChild;
+    for (const shown of list.children) {
+      if (shown.dataset.findingId === finding.id) {
+        // The same finding again (the last one sent before a reconnection, or a change of
+        // state of a finding the feed follows): the newer row takes the place of the old.
+        if (shown.dataset.state !== row.dataset.state) row.classList.add("new");
+        shown.replaceWith(row);
+        return;
+      }
+    }
     row.classList.add("new");
     // Newest first: before the first row recorded earlier.
     let before = null;
