@@ -115,6 +115,21 @@ def _argument(value: Argument, language: str) -> str | int | Decimal:
     return value
 
 
+def rule_title(rule: str, language: str | None = None) -> str:
+    """A rule's title ("notice_breach": "Délai de prévenance non respecté"); its id, spaced,
+    for a rule the catalogue does not know."""
+    message = "rule-" + rule.replace("_", "-")
+    if not bundle(language or current_language()).has_message(message):
+        return rule.replace("_", " ")
+    return render(Text(message), language)
+
+
+def finding_type_name(type_name: str, language: str | None = None) -> str:
+    """A finding type's name, from its enum name ("FINDING_TYPE_NOTICE_BREACH")."""
+    message = "finding-type-" + type_name.removeprefix("FINDING_TYPE_").lower().replace("_", "-")
+    return render(Text(message), language)
+
+
 # ---- Text <-> vigie.wording.v1.Wording
 
 

@@ -14,6 +14,7 @@ from vigie.contracts.v1 import contracts_pb2 as kpb
 from vigie.labels.v1 import labels_pb2 as lpb
 from vigie.notices.v1 import notices_pb2 as npb
 
+from services.common import wording
 from services.common.clock import PARIS
 
 # French typography: a narrow no-break space between thousands, a no-break space before %.
@@ -26,14 +27,11 @@ MONTHS = (
 )  # fmt: skip
 WEEKDAYS_SHORT = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
 
+# The finding types' names, from the catalogue (the checks and the dashboard say the same).
 FINDING_TYPES = {
-    cpb.FINDING_TYPE_LABEL_PREFERENCE: "Préférence pour les centres labellisés",
-    cpb.FINDING_TYPE_DISGUISED_PERENNIAL: "Activité pérenne déguisée",
-    cpb.FINDING_TYPE_PURCHASING_PRACTICE: "Pratique d'achat",
-    cpb.FINDING_TYPE_NOTICE_BREACH: "Délai de prévenance non respecté",
-    cpb.FINDING_TYPE_UNANNOUNCED_CHANGE: "Variation de volume non annoncée",
-    cpb.FINDING_TYPE_FORECAST_ACCURACY: "Prévisions de volume",
-    cpb.FINDING_TYPE_OFFSHORING: "Délocalisation",
+    value: wording.finding_type_name(name, "fr")
+    for name, value in cpb.FindingType.items()
+    if value != cpb.FINDING_TYPE_UNSPECIFIED
 }
 # Where a finding stands (its lifecycle in the compliance monitor).
 STATES = {
@@ -65,25 +63,6 @@ SEVERITIES = {
     cpb.SEVERITY_INFO: "Information",
     cpb.SEVERITY_WARNING: "Avertissement",
     cpb.SEVERITY_SERIOUS: "Grave",
-}
-# The rules' stable ids (services/rules), for the rows' titles.
-RULES = {
-    "payment_terms": "Délais de paiement",
-    "abnormally_low_price": "Prix anormalement bas",
-    "reverse_auction_perennial": "Enchère inversée sur une activité pérenne",
-    "short_term_perennial": "Durée trop courte pour une activité pérenne",
-    "unbounded_penalties": "Pénalités non plafonnées",
-    "no_volume_commitment": "Aucun engagement de volume",
-    "no_notice_schedule": "Aucun barème de prévenance",
-    "label_preference": "Centre non labellisé retenu malgré une offre labellisée",
-    "notice_breach": "Préavis trop court",
-    "disguised_perennial": "Campagnes enchaînées en activité pérenne",
-    "unannounced_change": "Variation de volume sans préavis",
-    "forecast_accuracy": "Prévisions durablement erronées",
-    "offshoring_shift": "Volume transféré vers l'étranger",
-    "offshoring_drift": "Dérive lente du volume vers l'étranger",
-    "offshore_amendment": "Avenant ouvrant des sites à l'étranger",
-    "offshore_allowed_perennial": "Appel d'offres pérenne ouvert à l'étranger",
 }
 LABEL_STATUSES = {
     lpb.LABEL_STATUS_UNSPECIFIED: "Inconnu",
@@ -262,4 +241,5 @@ def severity(value: int) -> str:
 
 
 def rule(rule_id: str) -> str:
-    return RULES.get(rule_id, rule_id.replace("_", " "))
+    """A rule's title, from the catalogue."""
+    return wording.rule_title(rule_id, "fr")
