@@ -17,7 +17,7 @@ from vigie.compliance.v1 import compliance_pb2 as pb
 from vigie.compliance.v1 import events_pb2 as events
 from vigie.events.v1.envelope_pb2 import Envelope
 
-from services.common import topics
+from services.common import topics, wording
 from services.common.clock import PARIS, french_day, utc_now
 from services.common.consumer import EventConsumer, RejectedEvent
 from services.common.envelope import wrap
@@ -27,6 +27,7 @@ from services.common.live import Notifications
 from services.common.uow import UnitOfWork, unit_of_work
 from services.compliance import lifecycle, store
 from services.compliance.lifecycle import Move
+from services.rules.wording import Text, text
 from services.rules.workload import add_weeks, iso_week, week_label, week_start
 
 SCHEMA = PRODUCER = "compliance"
@@ -70,11 +71,11 @@ class Monitor:
         seq = await store.next_seq(conn)
         held = await store.held(conn, finding.finding_id)
         if held is None:
-            await self._record(conn, envelope, finding, seq, "raised by the checks")
+            await self._record(conn, envelope, finding, seq, text("finding-raised"))
         elif held.state == lifecycle.WITHDRAWN:
             document = _revised_document(held.finding, finding)
             transition = _by_the_checks(envelope, document, held.state, lifecycle.OPEN)
-            transition.reason = "raised again: the data supports the finding again"
+            wording.fill(transition, "reason", text("finding-raised-again"))
             document.revision = held.revision + 1
             await self._transit(
                 conn, document, transition, envelope.event_id, seq, finding.revision
@@ -89,14 +90,14 @@ class Monitor:
         held = await store.held(conn, finding.finding_id)
         if held is None:
             # Its raise was set aside (dead letters): the latest figures are the finding.
-            await self._record(conn, envelope, finding, seq, "raised by the checks (revised)")
+            await self._record(conn, envelope, finding, seq, text("finding-raised-revised"))
             return
         if finding.revision <= held.checks_revision:
             return
         document = _revised_document(held.finding, finding)
         document.revision = held.revision + 1
         transition = _by_the_checks(envelope, document, held.state, held.state)
-        transition.reason = "revised by the checks: the episode's weeks or figures changed"
+        wording.fill(transition, "reason", text("finding-revised"))
         await self._transit(conn, document, transition, envelope.event_id, seq, finding.revision)
 
     async def _state_changed(
@@ -121,13 +122,18 @@ class Monitor:
         )
 
     async def _record(
-        self, conn: asyncpg.Connection, envelope: Envelope, finding: pb.Finding, seq: int, why: str
+        self,
+        conn: asyncpg.Connection,
+        envelope: Envelope,
+        finding: pb.Finding,
+        seq: int,
+        why: Text,
     ) -> None:
         now = self.now()
         concerned = centres_concerned(finding)
         if await store.insert(conn, finding, seq, now, concerned, concerns_from(finding, now)):
             transition = _by_the_checks(envelope, finding, 0, lifecycle.OPEN)
-            transition.reason = why
+            wording.fill(transition, "reason", why)
             await store.add_transition(conn, transition, 1, now, envelope.event_id)
 
     async def _transit(
@@ -145,9 +151,13 @@ class Monitor:
         if lifecycle.closed(transition.to_state):
             document.closed_at.CopyFrom(transition.at)
             document.closing_reason = transition.reason
+            document.closing_reason_wording.CopyFrom(transition.reason_wording)
+            if not transition.HasField("reason_wording"):
+                document.ClearField("closing_reason_wording")
         else:
             document.ClearField("closed_at")
             document.ClearField("closing_reason")
+            document.ClearField("closing_reason_wording")
         await store.update(conn, document, seq, centres_concerned(document), checks_revision)
         await store.add_transition(conn, transition, document.revision, self.now(), event_id)
         return document
@@ -384,10 +394,10 @@ def _revised_document(held: pb.Finding, newer: pb.Finding) -> pb.Finding:
     document.CopyFrom(held)
     document.summary, document.explanation = newer.summary, newer.explanation
     document.reference = newer.reference
-    for wording in ("summary_wording", "explanation_wording", "reference_wording"):
-        document.ClearField(wording)
-        if newer.HasField(wording):
-            getattr(document, wording).CopyFrom(getattr(newer, wording))
+    for field in ("summary_wording", "explanation_wording", "reference_wording"):
+        document.ClearField(field)
+        if newer.HasField(field):
+            getattr(document, field).CopyFrom(getattr(newer, field))
     document.severity = newer.severity
     document.evidence.Clear()
     document.evidence.MergeFrom(newer.evidence)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
 import asyncpg
 from vigie.compliance.v1 import compliance_pb2 as pb
 
+from services.common import wording
 from services.compliance import lifecycle
 
 FINDINGS_CHANNEL = "vigie_findings"
@@ -118,7 +120,8 @@ async def add_transition(
         await conn.fetchval(
             "INSERT INTO finding_transitions (finding_id, from_state, to_state, actor_role,"
             " actor_organisation, actor_subject, at, recorded_at, reason, attachments,"
-            " revision, event_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+            " revision, event_id, reason_wording)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
             " ON CONFLICT (event_id) DO NOTHING RETURNING true",
             transition.finding_id,
             transition.from_state,
@@ -132,8 +135,15 @@ async def add_transition(
             list(transition.attachments),
             revision,
             event_id,
+            _wording_json(transition),
         )
     )
+
+
+def _wording_json(transition: pb.FindingTransition) -> str | None:
+    if not transition.HasField("reason_wording"):
+        return None
+    return json.dumps(wording.to_json(wording.from_proto(transition.reason_wording)))
 
 
 async def transition_applied(conn: asyncpg.Connection, event_id: str) -> bool:
@@ -165,6 +175,9 @@ def _transition(party: str, row: asyncpg.Record) -> pb.FindingTransition:
         attachments=row["attachments"],
     )
     transition.at.FromDatetime(row["at"])
+    if row["reason_wording"] is not None:
+        text = wording.from_json(json.loads(row["reason_wording"]))
+        transition.reason_wording.CopyFrom(wording.to_proto(text))
     return transition
 
 

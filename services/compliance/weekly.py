@@ -31,7 +31,7 @@ from vigie.compliance.v1 import events_pb2 as events
 from vigie.contracts.v1 import events_pb2 as contract_events
 from vigie.events.v1.envelope_pb2 import Envelope
 
-from services.common import topics
+from services.common import topics, wording
 from services.common.clock import Clock, utc_now
 from services.common.envelope import wrap
 from services.common.uow import UnitOfWork
@@ -50,6 +50,7 @@ from services.rules.episodes import (
 )
 from services.rules.findings import Breach
 from services.rules.volumes import WeeklySums, add_sums, net_weekly_sums
+from services.rules.wording import text
 from services.rules.workload import WeekVolume, add_weeks, week_label
 
 TYPES = {
@@ -361,19 +362,21 @@ class VolumeChecks:
     def _withdrawal(self, scope: _Scope, held: HeldEpisode) -> pb.FindingTransition:
         at = Timestamp()
         at.FromDatetime(self.now().astimezone(UTC))
-        return pb.FindingTransition(
+        withdrawal = pb.FindingTransition(
             finding_id=held.finding_id,
             ordering_party_id=scope.party,
             from_state=pb.FINDING_STATE_OPEN,
             to_state=pb.FINDING_STATE_WITHDRAWN,
             actor=pb.Actor(role="checks", subject=self.group),
             at=at,
-            reason=(
-                f"The weekly volumes as now reported no longer show this episode "
-                f"({held.breach.subject}): a correction or a late report changed the figures "
-                f"(event {scope.cause.envelope.event_id})."
-            ),
         )
+        why = text(
+            "finding-withdrawn",
+            episode=held.breach.subject,
+            event=scope.cause.envelope.event_id,
+        )
+        wording.fill(withdrawal, "reason", why)
+        return withdrawal
 
     def _emit(self, uow: UnitOfWork, payload, party: str, cause: Cause) -> None:
         uow.emit(

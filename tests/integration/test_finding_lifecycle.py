@@ -203,6 +203,11 @@ async def test_a_contest_is_ruled_on_once_and_every_change_is_kept(
         ]
         raised, contest_row, ruling_row = changes
         assert (raised.actor.role, raised.actor.subject) == ("checks", CHECKS_GROUP)
+        # What the checks wrote is in the reader's language; a person's words stay theirs.
+        assert raised.reason == "Constat relevé par les contrôles automatiques."
+        in_english = await history(monitor, [*the_centre, ("accept-language", "en")], breach_id)
+        assert in_english[0].reason == "Raised by the checks."
+        assert in_english[1].reason == GROUNDS
         assert (contest_row.actor.role, contest_row.actor.organisation_id) == (
             "ordering_party",
             party,

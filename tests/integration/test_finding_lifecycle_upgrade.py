@@ -36,7 +36,7 @@ def old_finding(party: str, centre: str, closed: datetime | None) -> fpb.Finding
 
 @pytest.fixture
 async def upgraded_schema(settings):
-    """A schema of its own at migration 0003, with two findings, then 0004."""
+    """A schema of its own at migration 0003, with two findings, then 0004 and later."""
     schema = f"upgrade_{uuid.uuid4().hex[:8]}"
     conn = await asyncpg.connect(settings.database_url)
     await conn.execute(f"CREATE SCHEMA {schema}")
@@ -72,6 +72,10 @@ async def test_findings_recorded_before_the_lifecycle_get_their_state_and_histor
     await conn.execute((MIGRATIONS / "0004-finding-lifecycle.sql").read_text())
     states = dict(await conn.fetch("SELECT finding_id::text, state FROM findings"))
     assert states == {standing.finding_id: 1, closed.finding_id: 5}
+    # Then every later migration, as an upgrade to this version applies them.
+    for later in sorted(MIGRATIONS.glob("*.sql")):
+        if later.name > "0004-finding-lifecycle.sql":
+            await conn.execute(later.read_text())
 
     pool = await asyncpg.create_pool(
         settings.database_url, min_size=1, max_size=2, server_settings={"search_path": schema}
