@@ -31,7 +31,7 @@ from vigie.compliance.v1 import events_pb2 as events
 from vigie.contracts.v1 import events_pb2 as contract_events
 from vigie.events.v1.envelope_pb2 import Envelope
 
-from services.common import topics
+from services.common import topics, wording
 from services.common.clock import Clock, utc_now
 from services.common.envelope import wrap
 from services.common.uow import UnitOfWork
@@ -50,6 +50,7 @@ from services.rules.episodes import (
 )
 from services.rules.findings import Breach
 from services.rules.volumes import WeeklySums, add_sums, net_weekly_sums
+from services.rules.wording import text
 from services.rules.workload import WeekVolume, add_weeks, week_label
 
 TYPES = {
@@ -368,10 +369,14 @@ class VolumeChecks:
             to_state=pb.FINDING_STATE_WITHDRAWN,
             actor=pb.Actor(role="checks", subject=self.group),
             at=at,
-            reason=(
-                f"The weekly volumes as now reported no longer show this episode "
-                f"({held.breach.subject}): a correction or a late report changed the figures "
-                f"(event {scope.cause.envelope.event_id})."
+            # A transition's reason is words, as a person gives them: the checks' in French.
+            reason=wording.render(
+                text(
+                    "episode-withdrawn",
+                    subject=held.breach.subject,
+                    event=scope.cause.envelope.event_id,
+                ),
+                wording.DEFAULT_LANGUAGE,
             ),
         )
 

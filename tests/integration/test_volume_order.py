@@ -140,7 +140,7 @@ async def test_a_late_week_reported_day_by_day_withdraws_the_cut_its_first_day_s
     assert transition.finding_id == raised.finding_id
     assert transition.to_state == fpb.FINDING_STATE_WITHDRAWN
     assert transition.actor.role == "checks"
-    assert "no longer show" in transition.reason
+    assert "ne montrent plus cet épisode" in transition.reason  # the checks' words, in French
     assert on_record(cut + later) == {}
 
 
