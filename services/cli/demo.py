@@ -42,6 +42,8 @@ from services.common import identity, topics
 from services.common.clock import french_today
 from services.common.envelope import decode
 from services.common.settings import load
+from services.common.wording import render
+from services.rules.wording import text
 
 SAMPLES = Path(__file__).parent / "samples"
 SAMPLE_REFERENTIAL = SAMPLES / "referential.json"
@@ -145,7 +147,7 @@ async def demo(addresses: dict[str, str]) -> int:
             await notices_story(story, contract)
             await volumes_story(story, contract)
             await findings_recorded(watch)
-            await step("The committee reads the bank's scorecard, week by week")
+            await step(render(text("volume-demo-scorecard")))
             await demo_volumes.show_scorecard(story)
         except grpc.aio.AioRpcError as error:
             print(f"  unexpected {error.code().name}: {error.details()}")
@@ -334,18 +336,16 @@ async def notices_story(story: Story, contract: cpb.Contract) -> None:
 
 
 async def volumes_story(story: Story, onshore: cpb.Contract) -> None:
-    await step(f"The bank also buys a campaign from {story.unlabelled}, at its Moroccan site")
+    await step(render(text("volume-demo-campaign", centre=story.unlabelled)))
     monday = demo_volumes.first_monday(story.today)
     offshore = await demo_volumes.campaign_contract(story, monday)
-    print(f"  contract {offshore.contract_id}: sites {[s.site_id for s in offshore.sites]}")
+    sites = [s.site_id for s in offshore.sites]
+    print("  " + render(text("volume-demo-contract", contract=offshore.contract_id, sites=sites)))
     alerts: list[npb.Alert] = []
     reader = asyncio.create_task(demo_volumes.watch_alerts(story, alerts))
-    await step(
-        f"{story.unlabelled} reports nine weeks of volumes: from the fifth, Nantes loses 60 %"
-        " with no notice while Casablanca grows by as much; the bank's forecasts never change"
-    )
+    await step(render(text("volume-demo-report", centre=story.unlabelled)))
     await demo_volumes.report_volumes(story, onshore, offshore, monday)
-    await step(f"{story.unlabelled}'s French centre is alerted of the shift offshore")
+    await step(render(text("volume-demo-alerted", centre=story.unlabelled)))
     await demo_volumes.wait_for(alerts, demo_volumes.EXPECTED_ALERTS)
     reader.cancel()
     await asyncio.gather(reader, return_exceptions=True)

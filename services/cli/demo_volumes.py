@@ -23,6 +23,8 @@ from services.cli.notices import alert_line
 from services.cli.parsing import parse_date
 from services.common import identity
 from services.common.clock import PARIS
+from services.common.wording import render
+from services.rules.wording import text
 
 SAMPLE_CAMPAIGN = Path(__file__).parent / "samples" / "tender-campaign.json"
 WEEKS = 9  # nine weeks, each over (and judged) before the story runs
@@ -37,6 +39,9 @@ OFFSHORE = (3_440, 9_280)
 # shift is an alert for the outsourcer's French centre.
 EXPECTED_FINDINGS = 5
 EXPECTED_ALERTS = 2
+# The scorecard's columns (their names are the catalogue's) and the least width of each.
+COLUMNS = ("week", "contacts", "labelled", "on-time", "offshore", "open")
+COLUMN_WIDTHS = (8, 8, 6, 6, 6, 6)
 
 
 def first_monday(today: date) -> date:
@@ -102,7 +107,9 @@ async def report_volumes(story, onshore: cpb.Contract, offshore: cpb.Contract, m
     ]
     centre = story.as_(identity.Role.CENTRE, story.unlabelled)
     report = await story.contracts.ReportVolumes(chunks(records), metadata=centre)
-    print(f"  {report.received} intervals received, {report.stored} stored")
+    print(
+        "  " + render(text("volume-demo-reported", received=report.received, stored=report.stored))
+    )
 
 
 async def watch_alerts(story, received: list[npb.Alert]) -> None:
@@ -126,17 +133,29 @@ async def show_scorecard(story) -> None:
         fpb.GetScorecardRequest(ordering_party_id=story.bank, weeks=WEEKS + 2),
         metadata=story.committee,
     )
-    print("  week      contacts  perennial labelled  notices on time  offshore  open findings")
+    names = [render(text("volume-demo-column", column=c)) for c in COLUMNS]
+    # Each column as wide as its name in the language, and at least as its figures need.
+    widths = [max(len(name), least) for name, least in zip(names, COLUMN_WIDTHS, strict=True)]
+    print(_row(names, widths))
     for card in response.history:
-        labelled = _share(card, "labelled_perennial_share")
-        on_time = _share(card, "notice_compliance_rate")
-        offshore = _share(card, "offshore_share")
-        open_findings = sum(f.count for f in card.open_findings)
-        print(
-            f"  {card.week}  {card.handled_contacts:8}  {labelled:>18}  {on_time:>15}"
-            f"  {offshore:>8}  {open_findings:13}"
-        )
+        cells = [
+            card.week,
+            str(card.handled_contacts),
+            _share(card, "labelled_perennial_share"),
+            _share(card, "notice_compliance_rate"),
+            _share(card, "offshore_share"),
+            str(sum(f.count for f in card.open_findings)),
+        ]
+        print(_row(cells, widths))
+
+
+def _row(cells: list[str], widths: list[int]) -> str:
+    """The week on the left, the figures right-aligned under their names."""
+    (week, first), *figures = zip(cells, widths, strict=True)
+    return "  " + "  ".join([week.ljust(first), *(c.rjust(w) for c, w in figures)])
 
 
 def _share(card: fpb.Scorecard, field: str) -> str:
-    return f"{getattr(card, field):.0%}" if card.HasField(field) else "–"
+    if not card.HasField(field):
+        return "–"
+    return render(text("volume-demo-percent", percent=round(getattr(card, field) * 100)))

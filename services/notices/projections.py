@@ -15,11 +15,12 @@ from vigie.labels.v1 import events_pb2 as label_events
 from vigie.labels.v1 import labels_pb2
 from vigie.notices.v1 import notices_pb2 as pb
 
-from services.common import topics
+from services.common import topics, wording
 from services.common.consumer import EventConsumer
 from services.common.uow import UnitOfWork
 from services.notices import store
 from services.notices.usecases import raise_alert
+from services.rules.wording import text
 
 GROUP = "notices.projections"
 CONTRACT_CHANGES = (
@@ -88,15 +89,17 @@ def _offshoring_alert(envelope: Envelope, finding: fpb.Finding, centre_id: str) 
         onshore_after=figure("onshore_after"),
         offshore_before=figure("offshore_before"),
         offshore_after=figure("offshore_after"),
-        explanation=finding.explanation,
     )
-    return pb.Alert(
+    wording.fill(warning, "explanation", wording.text_of(finding, "explanation"))
+    alert = pb.Alert(
         centre_id=centre_id,
         kind=pb.ALERT_KIND_OFFSHORING,
         created_at=envelope.occurred_at,
-        summary=f"Offshoring: {finding.summary}",
         offshoring=warning,
     )
+    summary = text("offshoring-alert-summary", finding=wording.text_of(finding, "summary"))
+    wording.fill(alert, "summary", summary)
+    return alert
 
 
 def projections_consumer(pool: asyncpg.Pool, bootstrap: str) -> EventConsumer:

@@ -26,6 +26,7 @@ from decimal import Decimal
 
 from services.rules.calendar import PARIS
 from services.rules.findings import Breach
+from services.rules.wording import text
 from services.rules.workload import add_weeks, iso_week, week_label
 
 Week = tuple[int, int]  # (ISO year, ISO week)
@@ -86,7 +87,6 @@ class Episode:
         first, last = week_label(*self.first_week), week_label(*self.last_week)
         latest = self.weeks[-1][1]
         count = len(self.weeks)
-        span = first if count == 1 else f"{first} to {last}, {count} weeks in breach"
         evidence = dict(latest.evidence)
         evidence |= {
             "first_week": first,
@@ -95,15 +95,13 @@ class Episode:
             "episode_weeks": ",".join(week_label(*week) for week, _ in self.weeks),
         }
         evidence |= _series(b for _, b in self.weeks)
+        span = {"first": first, "last": last, "weeks": count}
         return Breach(
             rule=self.rule,
             severity=max(b.severity for _, b in self.weeks),
             subject=self.subject,
-            summary=f"[{span}] {latest.summary}",
-            explanation=(
-                f"{latest.explanation} This is one episode: it began in {first}"
-                + ("." if count == 1 else f" and lasted {count} judged weeks, to {last}.")
-            ),
+            summary=text("episode-summary", latest=latest.summary, **span),
+            explanation=text("episode-explanation", latest=latest.explanation, **span),
             reference=latest.reference,
             evidence=evidence,
         )

@@ -39,14 +39,11 @@ from services.rules.findings import Breach, Severity
 from services.rules.label_preference import _percent
 from services.rules.lead_time import _percent_text
 from services.rules.purchasing import ActivityType
+from services.rules.wording import Argument, Text, text
 from services.rules.workload import add_weeks, week_label, week_start
 
-COMMITTEE_RULE = (
-    "Label committee's offshoring rule, its parameters set by the committee (the label's text "
-    "has no offshoring clause); Label Responsabilité Sociale, 1st and 2nd commitments of ordering "
-    "parties (sources/004 §3): preference for labelled centres on perennial work, no purchasing "
-    "practices that do not reflect social responsibility"
-)
+# The committee's rule and the label's commitments it rests on (module docstring).
+COMMITTEE_RULE = text("reference-offshoring-committee")
 REFERENCES = {
     "offshoring_shift": COMMITTEE_RULE,
     "offshoring_drift": COMMITTEE_RULE,
@@ -175,7 +172,7 @@ def _compare(
         return None
     if fall * 100 < policy.min_shift_percent * on_before or rise < policy.comparable_ratio * fall:
         return None
-    fall_percent = _percent_text(_percent(Decimal(fall), Decimal(on_before)))
+    fall_percent = _percent(Decimal(fall), Decimal(on_before))
     risers = sorted(c for c, (b, a) in by_country.items() if c not in policy.onshore and a > b)
     first_after, first_before = add_weeks(year, week, 1 - n), add_weeks(year, week, 1 - gap - n)
     last_before = add_weeks(year, week, -gap)
@@ -183,24 +180,35 @@ def _compare(
     window_before = f"{week_label(*first_before)} to {week_label(*last_before)}"
     onshore = ",".join(sorted(policy.onshore))
     rule = "offshoring_shift" if windows_back == 1 else "offshoring_drift"
-    slowly = "" if windows_back == 1 else f", a slow drift over {gap + n} weeks"
+    figures: dict[str, Argument] = {
+        "key": key,
+        "after": _window(first_after, (year, week), n),
+        "before": _window(first_before, last_before, n),
+        "fall_percent": fall_percent,
+        "rise": rise,
+        "countries": tuple(risers),
+    }
+    details: dict[str, Argument] = {
+        **figures,
+        "onshore_after": on_after,
+        "onshore_before": on_before,
+        "offshore_after": off_after,
+        "offshore_before": off_before,
+        "fall": fall,
+        "where": _where(policy),
+        "min_shift": policy.min_shift_percent,
+        "ratio": policy.comparable_ratio,
+    }
+    if windows_back == 1:
+        explanation = text("offshoring-shift-explanation", **details)
+    else:  # a drift says how many weeks it spread over, from the earlier window's first
+        explanation = text("offshoring-drift-explanation", span=gap + n, **details)
     return Breach(
         rule=rule,
         severity=Severity.SERIOUS,
         subject=f"{key}|{week_label(year, week)}",
-        summary=(
-            f"{key}: onshore volume down {fall_percent}% while offshore volume rose by "
-            f"{rise} contacts ({', '.join(risers)}), {window_after} against {window_before}."
-        ),
-        explanation=(
-            f"Over {window_after}, {key} handled {on_after} contacts onshore ({_where(policy)})"
-            f" against {on_before} over {window_before}, {fall} fewer ({fall_percent}%), while its "
-            f"offshore sites handled {off_after} against {off_before}, {rise} more "
-            f"({', '.join(risers)}): volume leaving onshore centres for offshore sites{slowly}."
-            f" The committee's thresholds: an onshore fall of at least "
-            f"{_percent_text(policy.min_shift_percent)}% and an offshore rise of at least "
-            f"{_percent_text(policy.comparable_ratio)} times it."
-        ),
+        summary=text("offshoring-movement-summary", **figures),
+        explanation=explanation,
         reference=REFERENCES[rule],
         evidence={
             "key": key,
@@ -210,7 +218,7 @@ def _compare(
             "onshore_after": on_after,
             "offshore_before": off_before,
             "offshore_after": off_after,
-            "onshore_fall_percent": fall_percent,
+            "onshore_fall_percent": _percent_text(fall_percent),
             "offshore_rise": rise,
             "countries": ",".join(sorted(by_country)),
             "offshore_countries_rising": ",".join(risers),
@@ -222,11 +230,20 @@ def _compare(
     )
 
 
-def _where(policy: OffshoringPolicy) -> str:
-    """The onshore set as a reader names it."""
+def _window(first: tuple[int, int], last: tuple[int, int], weeks: int) -> Text:
+    """A window of ISO weeks as a reader names it: "les semaines 2026-W07 à 2026-W10"."""
+    return text("offshoring-window", first=week_label(*first), last=week_label(*last), weeks=weeks)
+
+
+def _where(policy: OffshoringPolicy) -> Text | tuple[str, ...]:
+    """The onshore set as a reader names it: France, or its countries' codes."""
     if policy.onshore == FRANCE:
-        return "France, overseas departments included"
-    return ",".join(sorted(policy.onshore))
+        return text("offshoring-onshore-france")
+    return _onshore(policy)
+
+
+def _onshore(policy: OffshoringPolicy) -> tuple[str, ...]:
+    return tuple(sorted(policy.onshore))
 
 
 def offshore_amendment(
@@ -243,19 +260,17 @@ def offshore_amendment(
     if not added:
         return None
     dropped = sorted((before - after) & policy.onshore)
-    moved = f", and drops its sites in {', '.join(dropped)}" if dropped else ""
+    about = {"contract": contract_id, "countries": tuple(added), "onshore": _onshore(policy)}
+    if dropped:
+        explanation = text("offshoring-amendment-moving-explanation", dropped=dropped, **about)
+    else:
+        explanation = text("offshoring-amendment-explanation", **about)
     return Breach(
         rule="offshore_amendment",
         severity=Severity.WARNING,
         subject=f"{contract_id}|{','.join(added)}",
-        summary=(
-            f"Contract {contract_id}: an amendment adds offshore site countries {', '.join(added)}."
-        ),
-        explanation=(
-            f"An amendment of contract {contract_id} adds sites in {', '.join(added)}, outside "
-            f"the onshore countries ({', '.join(sorted(policy.onshore))}){moved}: work that "
-            "can move offshore, where the label's commitments do not reach it."
-        ),
+        summary=text("offshoring-amendment-summary", contract=contract_id, countries=added),
+        explanation=explanation,
         reference=REFERENCES["offshore_amendment"],
         evidence={
             "contract_id": contract_id,
@@ -283,17 +298,25 @@ def offshore_allowed_perennial(
     offshore = sorted(allowed - policy.onshore)
     if allowed and not offshore:
         return None
-    countries = ", ".join(offshore) if allowed else "any country"
+    if allowed:
+        summary = text("offshoring-perennial-summary", tender=tender_id, countries=offshore)
+        explanation = text(
+            "offshoring-perennial-explanation",
+            tender=tender_id,
+            countries=offshore,
+            onshore=_onshore(policy),
+        )
+    else:
+        summary = text("offshoring-perennial-any-summary", tender=tender_id)
+        explanation = text(
+            "offshoring-perennial-any-explanation", tender=tender_id, onshore=_onshore(policy)
+        )
     return Breach(
         rule="offshore_allowed_perennial",
         severity=Severity.INFO,
         subject=tender_id,
-        summary=f"Perennial tender {tender_id} allows offshore sites ({countries}).",
-        explanation=(
-            f"Perennial tender {tender_id} allows sites in {countries}, outside the onshore "
-            f"countries ({', '.join(sorted(policy.onshore))}): the perennial work the label asks "
-            "to prefer labelled centres for may go offshore, where the label does not reach."
-        ),
+        summary=summary,
+        explanation=explanation,
         reference=REFERENCES["offshore_allowed_perennial"],
         evidence={
             "tender_id": tender_id,

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from services.rules.calendar import PARIS
+from services.rules.wording import Text, text
 from services.rules.workload import iso_week
 
 INTERVAL_MINUTES = (15, 30)
@@ -19,15 +20,20 @@ WeeklySums = dict[tuple[str, int, int], list[int]]
 
 def interval_problems(
     interval_start: datetime, minutes: int, offered: int, handled: int
-) -> list[tuple[str, str]]:
+) -> list[tuple[str, Text]]:
     """(field, reason) for each problem of one record; empty when it is well formed."""
     problems = []
     if minutes not in INTERVAL_MINUTES:
-        problems.append(("interval_minutes", f"{minutes} is not 15 or 30"))
+        problems.append(("interval_minutes", text("volume-interval-minutes", minutes=minutes)))
     elif interval_start.second or interval_start.microsecond or interval_start.minute % minutes:
-        problems.append(("interval_start", f"does not start a {minutes}-minute interval"))
+        problems.append(("interval_start", text("volume-interval-start", minutes=minutes)))
     if handled > offered:
-        problems.append(("handled_contacts", f"{handled} handled is more than {offered} offered"))
+        problems.append(
+            (
+                "handled_contacts",
+                text("volume-handled-above-offered", handled=handled, offered=offered),
+            )
+        )
     return problems
 
 
@@ -36,13 +42,16 @@ def interval_problems(
 CLOCK_SKEW = timedelta(minutes=5)
 
 
-def from_the_future(interval_start: datetime, now: datetime) -> str | None:
+def from_the_future(interval_start: datetime, now: datetime) -> Text | None:
     """Why an interval cannot be reported yet, or None: volumes are facts, and a week with
     figures from days to come would look complete (or cut) before it has happened."""
     if interval_start > now + CLOCK_SKEW:
-        return (
-            f"starts at {interval_start:%Y-%m-%dT%H:%M}Z, after now ({now:%Y-%m-%dT%H:%M}Z,"
-            f" {int(CLOCK_SKEW.total_seconds() // 60)} minutes of clock difference allowed)"
+        # The instants in UTC, to the minute, as the centre's export gives them.
+        return text(
+            "volume-interval-future",
+            start=f"{interval_start:%Y-%m-%dT%H:%M}Z",
+            now=f"{now:%Y-%m-%dT%H:%M}Z",
+            minutes=int(CLOCK_SKEW.total_seconds() // 60),
         )
     return None
 

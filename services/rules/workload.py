@@ -34,18 +34,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from services.rules.findings import Breach, Severity
 from services.rules.label_preference import _percent
-from services.rules.lead_time import REFERENCE as NOTICE_REFERENCE
 from services.rules.lead_time import _percent_text
+from services.rules.wording import Text, text
 
-UNANNOUNCED_CHANGE_REFERENCE = (
-    f"{NOTICE_REFERENCE}; a change that shows up in the volumes with no notice at all is "
-    "worse than a late one"
-)
-FORECAST_ACCURACY_REFERENCE = (
-    f"{NOTICE_REFERENCE}; the centre staffs for the ordering party's forecasts, so a forecast "
-    "that stays off in one direction is an unannounced change in workload; the band is the "
-    "contract's"
-)
+# The 3rd commitment (lead_time.REFERENCE), and why a change with no notice, or forecasts
+# that stay off, are held against it.
+UNANNOUNCED_CHANGE_REFERENCE = text("reference-unannounced-change")
+FORECAST_ACCURACY_REFERENCE = text("reference-forecast-accuracy")
 
 WEEKS_PER_YEAR = Decimal(52)
 MONTHS_PER_YEAR = Decimal(12)
@@ -184,25 +179,26 @@ def unannounced_change(
         if abs(gap) <= tolerance:
             return None
         severity = Severity.SERIOUS if abs(gap) > 2 * tolerance else Severity.WARNING
-    rise = week.handled > plan
     if gap is None:
-        off = "contacts handled where none were planned"
-        how = "with nothing planned"
+        figures: dict = {"direction": "unplanned"}
     else:
-        off = f"{_percent_text(abs(gap))}% {'more' if rise else 'fewer'} contacts than planned"
-        how = f"{_percent_text(abs(gap))}% {'above' if rise else 'below'} it"
+        figures = {"direction": "rise" if gap > 0 else "cut", "gap": abs(gap)}
     return Breach(
         rule="unannounced_change",
         severity=severity,
         subject=f"{week.contract_id}|{week.label}",
-        summary=f"Contract {week.contract_id}, week {week.label}: {off}, with no notice.",
-        explanation=(
-            f"In the week of {week_start(week.year, week.week).isoformat()} ({week.label}) "
-            f"contract {week.contract_id} handled {week.handled} contacts against a plan of "
-            f"{_percent_text(plan)} (its baseline adjusted by the notices in force), {how}, "
-            f"outside the ±{_percent_text(tolerance)}% tolerance. No notice covers the change, "
-            "and a change that shows up in the volumes with no notice at all is worse than one "
-            "notified late."
+        summary=text(
+            "volume-change-summary", contract=week.contract_id, week=week.label, **figures
+        ),
+        explanation=text(
+            "volume-change-explanation",
+            contract=week.contract_id,
+            week=week.label,
+            monday=week_start(week.year, week.week),
+            handled=week.handled,
+            plan=plan,
+            tolerance=tolerance,
+            **figures,
         ),
         reference=UNANNOUNCED_CHANGE_REFERENCE,
         evidence={
@@ -277,24 +273,20 @@ def _forecast_breach(run: list[tuple[WeekVolume, Decimal]], policy: WorkloadPoli
     direction = "over" if over else "under"
     band = _percent_text(policy.forecast_band_percent)
     labels = [w.label for w, _ in run]
-    errors = ", ".join(
-        f"{w.label} forecast {w.forecast} for {w.handled} handled ({_signed(e)}%)" for w, e in run
-    )
-    count = len(run)
-    weeks_text = "week" if count == 1 else f"{count} weeks running"
+    figures = {
+        "contract": last.contract_id,
+        "direction": direction,
+        "band": policy.forecast_band_percent,
+        "weeks": len(run),
+        "last": last.label,
+    }
     return Breach(
         rule="forecast_accuracy",
         severity=Severity.WARNING,
         subject=f"{last.contract_id}|{last.label}",
-        summary=(
-            f"Contract {last.contract_id}: volumes {direction}-forecast by more than {band}% "
-            f"for {weeks_text}, to {last.label}."
-        ),
-        explanation=(
-            f"The ordering party's forecasts for contract {last.contract_id} were "
-            f"{'above' if over else 'below'} the contacts handled by more than the contract's "
-            f"±{band}% band for {weeks_text}: {errors}. The centre staffs for the forecast, so a "
-            "forecast that stays off in one direction changes its workload without notice."
+        summary=text("forecast-summary", **figures),
+        explanation=text(
+            "forecast-explanation", errors=[_forecast_week(w, e) for w, e in run], **figures
         ),
         reference=FORECAST_ACCURACY_REFERENCE,
         evidence={
@@ -310,5 +302,13 @@ def _forecast_breach(run: list[tuple[WeekVolume, Decimal]], policy: WorkloadPoli
     )
 
 
-def _signed(value: Decimal) -> str:
-    return f"+{_percent_text(value)}" if value > 0 else _percent_text(value)
+def _forecast_week(week: WeekVolume, error: Decimal) -> Text:
+    """One week of a run: "1 300 contacts prévus pour 1 000 traités en 2026-W11 (+30 %)"."""
+    return text(
+        "forecast-week",
+        week=week.label,
+        forecast=week.forecast,
+        handled=week.handled,
+        direction="over" if error > 0 else "under",
+        error=abs(error),
+    )

@@ -458,8 +458,15 @@ async def test_a_malformed_record_refuses_the_whole_stream(
     with pytest.raises(grpc.aio.AioRpcError) as refused:
         await contracts.ReportVolumes(stream(records, size=3), metadata=centre)
     assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert "records[7].interval_minutes" in refused.value.details()
-    assert "records[8].handled_contacts" in refused.value.details()
+    # In French by default, each reason in the words of the catalogue; in English on request.
+    details = refused.value.details()
+    assert "records[7].interval_minutes: 20 minutes au lieu de 15 ou 30" in details
+    assert "records[8].handled_contacts" in details and "présentés" in details
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await contracts.ReportVolumes(
+            stream(records, size=3), metadata=[*centre, ("accept-language", "en")]
+        )
+    assert "records[7].interval_minutes: 20 is not 15 or 30" in refused.value.details()
     count = await pool.fetchval(
         "SELECT count(*) FROM contracts.volumes WHERE contract_id = $1",
         uuid.UUID(contract.contract_id),
@@ -470,7 +477,8 @@ async def test_a_malformed_record_refuses_the_whole_stream(
     records[1].site_id = site(contract.centre_id, "tunis")  # the centre's, not the contract's
     with pytest.raises(grpc.aio.AioRpcError) as refused:
         await contracts.ReportVolumes(stream(records), metadata=centre)
-    assert "records[1].site_id" in refused.value.details()
+    assert "records[1].site_id: le site" in refused.value.details()
+    assert "ne figure pas au contrat" in refused.value.details()
 
     other, _ = await signed_contract(registry, tenders, referential, token, TODAY - STARTED)
     with pytest.raises(grpc.aio.AioRpcError) as refused:
@@ -504,7 +512,7 @@ async def test_intervals_that_have_not_started_yet_are_refused_with_their_index(
     assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     details = refused.value.details()
     assert "records[1].interval_start" in details and "records[2].interval_start" in details
-    assert "records[0]" not in details and "after now" in details
+    assert "records[0]" not in details and "après l'heure actuelle" in details
     assert (
         await pool.fetchval(
             "SELECT count(*) FROM contracts.volumes WHERE contract_id = $1",

@@ -265,6 +265,14 @@ async def test_volumes_that_move_without_notice_and_go_offshore_are_found(
         await stream.close()
     warned = [a for a in stream.alerts if a.kind == npb.ALERT_KIND_OFFSHORING]
     assert sorted(a.offshoring.finding_id for a in warned) == sorted(about_outsourcer)
+    # Findings and alerts read in French, with their words' data alongside.
+    assert outsourcers.summary_wording.message == "episode-summary"
+    assert f"{outsourcer} : volume national en baisse de" in outsourcers.summary
+    assert all(a.summary.startswith("Délocalisation : ") for a in warned)
+    explained = {a.offshoring.explanation_wording.message for a in warned}
+    assert explained == {"episode-explanation"}
+    assert all("du volume quitte les centres nationaux" in a.offshoring.explanation for a in warned)
+    assert all("sans préavis" in f.summary for f in unannounced)
     assert all(a.centre_id == outsourcer for a in alerts)
 
     stranger = token(Role.ORDERING_PARTY, "someone-else")

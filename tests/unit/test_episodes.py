@@ -3,6 +3,8 @@ on record; the same figures in any order of reports end with the same episodes."
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from decimal import Decimal
 from itertools import pairwise
 
@@ -10,6 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from services.common import wording
+from services.common.wording import render
 from services.rules import workload
 from services.rules.episodes import (
     Episode,
@@ -19,6 +23,7 @@ from services.rules.episodes import (
     reconcile,
 )
 from services.rules.findings import Breach, Severity
+from services.rules.wording import text
 from services.rules.workload import WeekVolume, add_weeks, unannounced_change
 
 CONTRACT = "c-1"
@@ -83,7 +88,60 @@ def test_an_episode_is_one_breach_named_by_its_first_week_with_the_worst_severit
     assert breach.evidence["by_week_handled"] == "1000,480,900,480"
     assert "by_week_week" not in breach.evidence
     assert breach.evidence["handled"] == 480  # the latest week's own figures
-    assert breach.summary.startswith("[2026-W10 to 2026-W13, 4 weeks in breach] ")
+    latest = episode.weeks[-1][1]
+    span = {"first": "2026-W10", "last": "2026-W13", "weeks": 4}
+    assert breach.summary == text("episode-summary", latest=latest.summary, **span)
+    assert breach.explanation == text("episode-explanation", latest=latest.explanation, **span)
+    assert breach.reference == latest.reference
+    assert render(breach.summary, "fr") == (
+        "[de 2026-W10 à 2026-W13, 4 semaines en manquement] Contrat c-1, semaine 2026-W13 :"
+        " volume traité inférieur de 60\u202f% au volume prévu, sans préavis."
+    )
+    assert render(breach.explanation, "fr").endswith(
+        "plus grave qu'une variation notifiée en retard. Il s'agit d'un seul épisode, commencé"
+        " la semaine 2026-W10, qui a duré 4 semaines examinées, jusqu'à la semaine 2026-W13."
+    )
+    assert render(breach.summary, "en").startswith("[2026-W10 to 2026-W13, 4 weeks in breach] ")
+
+
+def test_an_episode_of_one_week_names_that_week():
+    [episode] = episodes_of([1200, 480, 1200])
+    breach = episode.breach()
+    assert breach.summary.values["weeks"] == 1
+    assert render(breach.summary, "fr").startswith("[2026-W11] Contrat c-1, semaine 2026-W11 :")
+    assert render(breach.explanation, "fr").endswith(
+        " Il s'agit d'un seul épisode, commencé la semaine 2026-W11."
+    )
+
+
+def on_record(computed: Breach) -> Breach:
+    """The breach as the check store reads it back: its texts kept as JSON."""
+    return replace(
+        computed,
+        **{
+            name: wording.from_json(
+                json.loads(json.dumps(wording.to_json(getattr(computed, name))))
+            )
+            for name in ("summary", "explanation", "reference")
+        },
+    )
+
+
+def test_an_episode_read_back_from_the_record_equals_the_one_computed_again():
+    """What the store reads back must compare equal, or every episode would be revised at
+    each check: dates, Decimals and nested texts (a change) and lists of texts (a forecast)."""
+    [episode] = episodes_of([1000, 480, 900, 480])
+    series = [week(1000, at, 1500) for at in weeks_from((2026, 10), 3)]
+    forecast = workload.forecast_accuracy(series)
+    [run] = fold("forecast_accuracy", CONTRACT, [((2026, 12), forecast)], forecast_direction)
+    for computed in (episode.breach(), run.breach()):
+        held = on_record(computed)
+        assert held == computed
+        result = reconcile({(held.rule, held.subject): held}, [computed])
+        assert (result.raised, result.updated, result.withdrawn) == ([], [], [])
+    [longer] = episodes_of([1000, 480, 900, 480, 480])
+    held = on_record(episode.breach())
+    assert reconcile({(held.rule, held.subject): held}, [longer.breach()]).updated
 
 
 def test_a_week_judged_twice_is_refused():

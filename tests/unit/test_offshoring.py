@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from services.common.wording import render
 from services.rules.findings import Severity
 from services.rules.offshoring import (
     CountryVolume,
@@ -18,6 +19,7 @@ from services.rules.offshoring import (
     offshoring_shift,
 )
 from services.rules.purchasing import ActivityType
+from services.rules.wording import text
 from services.rules.workload import add_weeks, iso_week
 
 END = (2026, 8)  # the latest window is 2026-W05..W08, the one before 2026-W01..W04
@@ -105,11 +107,64 @@ def test_the_shift_breach():
         "min_shift_percent": "10",
         "comparable_ratio": "0.5",
     }
-    assert (
-        "3200 contacts onshore (France, overseas departments included) against 4000"
-        in breach.explanation
+    figures = {
+        "key": "op-1",
+        "after": text("offshoring-window", first="2026-W05", last="2026-W08", weeks=4),
+        "before": text("offshoring-window", first="2026-W01", last="2026-W04", weeks=4),
+        "fall_percent": Decimal("20"),
+        "rise": 640,
+        "countries": ("MA", "TN"),
+    }
+    assert breach.summary == text("offshoring-movement-summary", **figures)
+    assert breach.explanation == text(
+        "offshoring-shift-explanation",
+        onshore_after=3200,
+        onshore_before=4000,
+        offshore_after=1040,
+        offshore_before=400,
+        fall=800,
+        where=text("offshoring-onshore-france"),
+        min_shift=Decimal("10"),
+        ratio=Decimal("0.5"),
+        **figures,
     )
-    assert "committee" in breach.reference and "1st and 2nd commitments" in breach.reference
+    assert breach.reference == text("reference-offshoring-committee")
+    assert render(breach.summary, "fr") == (
+        "op-1 : volume national en baisse de 20\u202f% tandis que le volume à l'étranger augmente"
+        " de 640 contacts (MA et TN), sur les semaines 2026-W05 à 2026-W08 contre les semaines"
+        " 2026-W01 à 2026-W04."
+    )
+    assert render(breach.explanation, "fr") == (
+        "Sur les semaines 2026-W05 à 2026-W08, op-1 a traité 3\u202f200 contacts sur les sites du"
+        " périmètre national (France, départements et régions d'outre-mer compris) contre"
+        " 4\u202f000 sur les semaines 2026-W01 à 2026-W04, soit 800 de moins (−20\u202f%), tandis"
+        " que ses sites à l'étranger en traitaient 1\u202f040 contre 400, soit 640 de plus"
+        " (MA et TN) : du volume quitte les centres nationaux pour des sites à l'étranger."
+        " Seuils fixés par le comité : une baisse nationale d'au moins 10\u202f% et une hausse à"
+        " l'étranger d'au moins 0,5 fois cette baisse."
+    )
+    assert render(breach.reference, "fr").startswith(
+        "Règle du comité du label sur la délocalisation"
+    )
+    assert "1er et 2e engagements des donneurs d'ordre" in render(breach.reference, "fr")
+    assert "3,200 contacts onshore (France, overseas departments included) against 4,000" in render(
+        breach.explanation, "en"
+    )
+
+
+def test_a_shift_over_one_week_windows_and_a_set_of_onshore_countries():
+    policy = OffshoringPolicy(onshore=frozenset({"FR", "BE"}), window_weeks=1)
+    history = weekly(1000, 800, 100, 250, end=(2026, 12))  # W09 after W08, before
+    breach = offshoring_shift(history, "op-1", 2026, 9, policy)
+    assert breach is not None
+    assert breach.explanation.values["where"] == ("BE", "FR")
+    assert breach.summary.values["after"] == text(
+        "offshoring-window", first="2026-W09", last="2026-W09", weeks=1
+    )
+    assert render(breach.summary, "fr").endswith(
+        "sur la semaine 2026-W09 contre la semaine 2026-W08."
+    )
+    assert "sur les sites du périmètre national (BE et FR)" in render(breach.explanation, "fr")
 
 
 def test_only_the_two_windows_and_the_key_count():
@@ -225,8 +280,43 @@ def test_an_amendment_that_moves_the_work():
         "added_offshore": "MA",
         "dropped_onshore": "FR",
     }
-    assert "drops its sites in FR" in breach.explanation
-    assert "committee" in breach.reference
+    assert breach.summary == text("offshoring-amendment-summary", contract="c-1", countries=["MA"])
+    assert breach.explanation == text(
+        "offshoring-amendment-moving-explanation",
+        contract="c-1",
+        countries=["MA"],
+        onshore=["FR", "GF", "GP", "MQ", "RE", "YT"],
+        dropped=["FR"],
+    )
+    assert breach.reference == text("reference-offshoring-committee")
+    assert render(breach.summary, "fr") == (
+        "Contrat c-1 : un avenant ajoute des sites à l'étranger (MA)."
+    )
+    assert render(breach.explanation, "fr") == (
+        "Un avenant du contrat c-1 ajoute des sites hors du périmètre national"
+        " (FR, GF, GP, MQ, RE et YT), dans les pays suivants : MA ; il retire en outre les sites"
+        " du contrat situés en FR. Ce travail peut ainsi partir à l'étranger, hors de portée des"
+        " engagements du label."
+    )
+    assert "drops its sites in FR" in render(breach.explanation, "en")
+
+
+def test_an_amendment_that_adds_offshore_sites_and_keeps_the_onshore_ones():
+    breach = offshore_amendment("c-1", ["FR"], ["FR", "TN", "MA"])
+    assert breach is not None
+    assert breach.explanation == text(
+        "offshoring-amendment-explanation",
+        contract="c-1",
+        countries=["MA", "TN"],
+        onshore=["FR", "GF", "GP", "MQ", "RE", "YT"],
+    )
+    assert render(breach.summary, "fr") == (
+        "Contrat c-1 : un avenant ajoute des sites à l'étranger (MA et TN)."
+    )
+    assert render(breach.explanation, "fr").startswith(
+        "Un avenant du contrat c-1 ajoute des sites hors du périmètre national"
+        " (FR, GF, GP, MQ, RE et YT), dans les pays suivants : MA et TN. Ce travail"
+    )
 
 
 def test_an_amendment_to_an_onshore_country_of_the_policy():
@@ -269,7 +359,44 @@ def test_a_perennial_tender_open_to_any_country():
         "allowed_countries": "any",
         "offshore_countries": "any",
     }
-    assert "any country" in breach.summary and "committee" in breach.reference
+    assert breach.summary == text("offshoring-perennial-any-summary", tender="t-1")
+    assert breach.explanation == text(
+        "offshoring-perennial-any-explanation",
+        tender="t-1",
+        onshore=["FR", "GF", "GP", "MQ", "RE", "YT"],
+    )
+    assert breach.reference == text("reference-offshoring-committee")
+    assert render(breach.summary, "fr") == (
+        "L'appel d'offres pérenne t-1 autorise des sites dans tout pays, y compris à l'étranger."
+    )
+    assert render(breach.explanation, "fr").startswith(
+        "L'appel d'offres pérenne t-1 ne restreint pas les pays de ses sites : il autorise des"
+        " sites hors du périmètre national (FR, GF, GP, MQ, RE et YT)."
+    )
+    assert "(any country)" in render(breach.summary, "en")
+
+
+def test_a_perennial_tender_open_to_named_countries():
+    breach = offshore_allowed_perennial("t-1", ActivityType.PERENNIAL, ["TN", "fr", "MA"])
+    assert breach is not None
+    assert breach.summary == text(
+        "offshoring-perennial-summary", tender="t-1", countries=["MA", "TN"]
+    )
+    assert breach.explanation == text(
+        "offshoring-perennial-explanation",
+        tender="t-1",
+        countries=["MA", "TN"],
+        onshore=["FR", "GF", "GP", "MQ", "RE", "YT"],
+    )
+    assert render(breach.summary, "fr") == (
+        "L'appel d'offres pérenne t-1 autorise des sites à l'étranger (MA et TN)."
+    )
+    assert render(breach.explanation, "fr") == (
+        "L'appel d'offres pérenne t-1 autorise des sites hors du périmètre national"
+        " (FR, GF, GP, MQ, RE et YT), dans les pays suivants : MA et TN. Cette activité pérenne,"
+        " pour laquelle le label demande de privilégier les centres labellisés, peut ainsi partir"
+        " à l'étranger, hors de portée du label."
+    )
 
 
 # --- properties -----------------------------------------------------------------------------
@@ -369,7 +496,18 @@ def test_a_slow_drift_passes_every_adjacent_comparison_but_not_the_long_one():
     assert breach.evidence["onshore_after"] == 4 * round(1000 * 0.94**6)  # -31 %
     assert breach.evidence["window_before"] == "2026-W01 to 2026-W04"
     assert breach.evidence["weeks_between_windows"] == 24
-    assert "slow drift over 28 weeks" in breach.explanation
+    assert breach.explanation.message == "offshoring-drift-explanation"
+    assert breach.explanation.values["span"] == 28
+    assert breach.explanation.values["before"] == text(
+        "offshoring-window", first="2026-W01", last="2026-W04", weeks=4
+    )
+    assert breach.summary.message == "offshoring-movement-summary"
+    assert breach.reference == text("reference-offshoring-committee")
+    assert (
+        "du volume quitte les centres nationaux pour des sites à l'étranger, par une dérive lente"
+        " sur 28 semaines." in render(breach.explanation, "fr")
+    )
+    assert "slow drift over 28 weeks" in render(breach.explanation, "en")
     assert offshoring_drift(history, "op-1", *weeks[20]) is None  # not 24 weeks of history yet
     assert offshoring_drift(history, "op-1", *last, OffshoringPolicy(drift_windows=0)) is None
 

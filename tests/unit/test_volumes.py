@@ -1,11 +1,13 @@
 """Interval records: what is malformed, and the workforce-management CSV reader."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from services.cli.volumes_csv import read_volumes
-from services.rules.volumes import interval_problems
+from services.common.wording import render
+from services.rules.volumes import from_the_future, interval_problems
+from services.rules.wording import text
 
 AT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
@@ -27,6 +29,35 @@ AT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 )
 def test_interval_problems(start, minutes, offered, handled, fields):
     assert [f for f, _ in interval_problems(start, minutes, offered, handled)] == fields
+
+
+def test_each_problem_says_why_in_the_callers_language():
+    problems = dict(interval_problems(AT.replace(minute=5), 20, 10, 1234))
+    assert problems == {
+        "interval_minutes": text("volume-interval-minutes", minutes=20),
+        "handled_contacts": text("volume-handled-above-offered", handled=1234, offered=10),
+    }
+    assert render(problems["interval_minutes"], "fr") == "20 minutes au lieu de 15 ou 30"
+    assert render(problems["handled_contacts"], "fr") == (
+        "1\u202f234 contacts traités, soit plus que les 10 présentés"
+    )
+    assert render(problems["handled_contacts"], "en") == "1,234 handled is more than 10 offered"
+    [(field, reason)] = interval_problems(AT.replace(minute=45), 30, 10, 9)
+    assert (field, reason) == ("interval_start", text("volume-interval-start", minutes=30))
+    assert render(reason, "fr") == "ne correspond pas au début d'un intervalle de 30 minutes"
+
+
+def test_an_interval_still_to_come_is_refused_with_both_instants():
+    assert from_the_future(AT + timedelta(minutes=5), AT) is None  # the clocks may differ
+    reason = from_the_future(AT + timedelta(minutes=30), AT)
+    assert reason == text(
+        "volume-interval-future", start="2026-03-02T08:30Z", now="2026-03-02T08:00Z", minutes=5
+    )
+    assert render(reason, "fr") == (
+        "commence à 2026-03-02T08:30Z, après l'heure actuelle (2026-03-02T08:00Z, 5 minutes"
+        " d'écart d'horloge tolérées)"
+    )
+    assert "after now" in render(reason, "en")
 
 
 def test_a_french_export_with_semicolons_and_local_time():

@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from services.common.wording import render
 from services.rules.findings import Severity
+from services.rules.wording import text
 from services.rules.workload import (
     WeekVolume,
     WorkloadPolicy,
@@ -178,10 +180,53 @@ def test_the_unannounced_change_breach():
         "gap_percent": "-40",
         "tolerance_percent": "15",
     }
-    assert "40% fewer" in breach.summary
-    assert "720 contacts against a plan of 1200" in breach.explanation
-    assert "40% below" in breach.explanation and "±15%" in breach.explanation
-    assert "3rd commitment" in breach.reference and "no notice at all" in breach.reference
+    assert breach.summary == text(
+        "volume-change-summary", contract="c-1", week="2026-W10", direction="cut", gap=40
+    )
+    assert breach.explanation == text(
+        "volume-change-explanation",
+        contract="c-1",
+        week="2026-W10",
+        monday=date(2026, 3, 2),
+        handled=720,
+        plan=Decimal("1200"),
+        tolerance=Decimal("15"),
+        direction="cut",
+        gap=Decimal("40"),
+    )
+    assert breach.reference == text("reference-unannounced-change")
+    assert render(breach.summary, "fr") == (
+        "Contrat c-1, semaine 2026-W10 : volume traité inférieur de 40\u202f% au volume prévu,"
+        " sans préavis."
+    )
+    assert render(breach.explanation, "fr").startswith(
+        "Au cours de la semaine du 2 mars 2026 (2026-W10), le contrat c-1 a traité 720 contacts"
+        " pour un volume prévu de 1\u202f200 (son volume de référence ajusté des préavis en"
+        " vigueur), soit 40\u202f% de moins, au-delà de la tolérance de ±15\u202f%."
+    )
+    assert render(breach.reference, "fr").startswith(
+        "Label Responsabilité Sociale, 3e engagement des donneurs d'ordre"
+    )
+    # English callers read what they read before.
+    assert render(breach.summary, "en") == (
+        "Contract c-1, week 2026-W10: 40% fewer contacts than planned, with no notice."
+    )
+    assert "720 contacts against a plan of 1,200" in render(breach.explanation, "en")
+
+
+def test_a_rise_above_the_plan_says_so():
+    breach = unannounced_change(volume(1560), PLAN)
+    assert breach is not None
+    assert breach.summary.values["direction"] == "rise"
+    assert breach.summary.values["gap"] == Decimal("30")
+    assert render(breach.summary, "fr") == (
+        "Contrat c-1, semaine 2026-W10 : volume traité supérieur de 30\u202f% au volume prévu,"
+        " sans préavis."
+    )
+    assert "1\u202f560 contacts pour un volume prévu de 1\u202f200" in render(
+        breach.explanation, "fr"
+    )
+    assert "soit 30\u202f% de plus" in render(breach.explanation, "fr")
 
 
 def test_a_notified_change_moves_the_plan_and_is_no_breach():
@@ -194,7 +239,18 @@ def test_nothing_planned_but_contacts_handled():
     breach = unannounced_change(volume(5, year=2026, week=53), Decimal(0))
     assert breach is not None and breach.evidence["gap_percent"] == "n/a"
     assert breach.subject == "c-1|2026-W53"
-    assert "where none were planned" in breach.summary
+    assert breach.summary == text(
+        "volume-change-summary", contract="c-1", week="2026-W53", direction="unplanned"
+    )
+    assert "gap" not in breach.explanation.values and breach.explanation.values["plan"] == 0
+    assert render(breach.summary, "fr") == (
+        "Contrat c-1, semaine 2026-W53 : des contacts traités alors qu'aucun volume n'était"
+        " prévu, sans préavis."
+    )
+    assert render(breach.explanation, "fr").startswith(
+        "Au cours de la semaine du 28 décembre 2026 (2026-W53), le contrat c-1 a traité"
+        " 5 contacts alors qu'aucun volume n'était prévu"
+    )
 
 
 @pytest.mark.parametrize("plan", [Decimal("-1"), Decimal("NaN"), Decimal("Infinity")])
@@ -317,9 +373,55 @@ def test_the_forecast_accuracy_breach():
         "band_percent": "20",
         "weeks_in_a_row": 3,
     }
-    assert "over-forecast by more than 20% for 3 weeks running" in breach.summary
-    assert "2026-W11 forecast 1300 for 1000 handled (+30%)" in breach.explanation
-    assert "3rd commitment" in breach.reference
+    figures = {"contract": "c-1", "direction": "over", "band": 20, "weeks": 3, "last": "2026-W12"}
+    assert breach.summary == text("forecast-summary", **figures)
+    assert breach.explanation == text(
+        "forecast-explanation",
+        errors=[
+            text("forecast-week", week=w, forecast=f, handled=h, direction="over", error=e)
+            for w, f, h, e in [
+                ("2026-W10", 150, 100, 50),
+                ("2026-W11", 1300, 1000, 30),
+                ("2026-W12", 121, 100, 21),
+            ]
+        ],
+        **figures,
+    )
+    assert breach.reference == text("reference-forecast-accuracy")
+    assert render(breach.summary, "fr") == (
+        "Contrat c-1 : prévisions supérieures de plus de 20\u202f% aux volumes traités,"
+        " 3 semaines de suite jusqu'à la semaine 2026-W12."
+    )
+    assert render(breach.explanation, "fr").startswith(
+        "Les prévisions du donneur d'ordre pour le contrat c-1 ont été supérieures aux contacts"
+        " traités, au-delà de la marge de ±20\u202f% prévue au contrat, 3 semaines de suite :"
+        " 150 contacts prévus pour 100 traités en 2026-W10 (+50\u202f%), 1\u202f300 contacts"
+        " prévus pour 1\u202f000 traités en 2026-W11 (+30\u202f%) et 121 contacts prévus pour"
+        " 100 traités en 2026-W12 (+21\u202f%)."
+    )
+    assert render(breach.summary, "en") == (
+        "Contract c-1: volumes over-forecast by more than 20% for 3 weeks running, to 2026-W12."
+    )
+    assert "2026-W11 forecast 1,300 for 1,000 handled (+30%)" in render(breach.explanation, "en")
+
+
+def test_a_single_week_under_forecast_reads_as_one_week():
+    policy = WorkloadPolicy(forecast_weeks_in_a_row=1)
+    breach = forecast_accuracy(run(FINE, (60, 100), first=9), policy)
+    assert breach is not None
+    assert breach.summary.values["direction"] == "under"
+    assert breach.explanation.values["errors"] == (
+        text(
+            "forecast-week", week="2026-W10", forecast=60, handled=100, direction="under", error=40
+        ),
+    )
+    assert render(breach.summary, "fr") == (
+        "Contrat c-1 : prévision inférieure de plus de 20\u202f% au volume traité la semaine"
+        " 2026-W10."
+    )
+    assert "60 contacts prévus pour 100 traités en 2026-W10 (−40\u202f%)" in render(
+        breach.explanation, "fr"
+    )
 
 
 def test_forecast_accuracy_refuses_mixed_or_repeated_weeks():
