@@ -15,11 +15,12 @@ from vigie.labels.v1 import events_pb2 as label_events
 from vigie.labels.v1 import labels_pb2
 from vigie.notices.v1 import notices_pb2 as pb
 
-from services.common import topics
+from services.common import topics, wording
 from services.common.consumer import EventConsumer
 from services.common.uow import UnitOfWork
 from services.notices import store
 from services.notices.usecases import raise_alert
+from services.rules.wording import text
 
 GROUP = "notices.projections"
 CONTRACT_CHANGES = (
@@ -56,15 +57,19 @@ def _label_alert(envelope: Envelope, payload: Message) -> pb.Alert:
     for field in ("valid_until", "remedy_deadline"):
         if field in payload.DESCRIPTOR.fields_by_name and payload.HasField(field):
             getattr(change, field).CopyFrom(getattr(payload, field))
+    # The catalogue selects the status's words on its name ("granted", "suspended", ...).
     name = labels_pb2.LabelStatus.Name(status).removeprefix("LABEL_STATUS_").lower()
-    summary = f"Your label is now {name}" + (f": {change.reason}" if change.reason else "")
-    return pb.Alert(
+    summary = text("alert-label-status", status=name)
+    if change.reason:
+        summary = text("alert-label-status-reason", label=summary, reason=change.reason)
+    alert = pb.Alert(
         centre_id=payload.centre_id,
         kind=pb.ALERT_KIND_LABEL_STATUS,
         created_at=envelope.occurred_at,
-        summary=summary,
         label=change,
     )
+    wording.fill(alert, "summary", summary)
+    return alert
 
 
 def _onshore_centres(finding: fpb.Finding) -> list[str]:
@@ -88,15 +93,19 @@ def _offshoring_alert(envelope: Envelope, finding: fpb.Finding, centre_id: str) 
         onshore_after=figure("onshore_after"),
         offshore_before=figure("offshore_before"),
         offshore_after=figure("offshore_after"),
-        explanation=finding.explanation,
     )
-    return pb.Alert(
+    # The finding's own Texts travel on, so each reader gets them in their language.
+    wording.fill(warning, "explanation", wording.text_of(finding, "explanation"))
+    alert = pb.Alert(
         centre_id=centre_id,
         kind=pb.ALERT_KIND_OFFSHORING,
         created_at=envelope.occurred_at,
-        summary=f"Offshoring: {finding.summary}",
         offshoring=warning,
     )
+    wording.fill(
+        alert, "summary", text("alert-offshoring", summary=wording.text_of(finding, "summary"))
+    )
+    return alert
 
 
 def projections_consumer(pool: asyncpg.Pool, bootstrap: str) -> EventConsumer:
