@@ -38,7 +38,7 @@ from services.cli.notices import alert_line
 from services.cli.output import as_dict
 from services.cli.parsing import parse_date
 from services.cli.watch import describe, mentions, records
-from services.common import identity, topics
+from services.common import identity, topics, wording
 from services.common.clock import french_today
 from services.common.envelope import decode
 from services.common.settings import load
@@ -307,7 +307,7 @@ async def contracts_story(story: Story, referential: pb.Referential) -> cpb.Cont
 
 async def notices_story(story: Story, contract: cpb.Contract) -> None:
     centre = story.as_(identity.Role.CENTRE, contract.centre_id)
-    await step(f"{contract.centre_id} opens its alert stream")
+    await step(wording.render(text("alert-demo-stream-opened", centre=contract.centre_id)))
     stream = story.notices.SubscribeAlerts(npb.SubscribeAlertsRequest(), metadata=centre)
     received: list[npb.Alert] = []
 
@@ -317,7 +317,7 @@ async def notices_story(story: Story, contract: cpb.Contract) -> None:
             print(alert_line(alert), flush=True)
 
     reader = asyncio.create_task(read())
-    await step("The bank cuts the volume by 40 % with 10 days' notice; the contract asks 3 months")
+    await step(wording.render(text("notice-demo-cut", percent=40, days=10, months=3)))
     request = npb.IssueWorkloadChangeRequest(
         contract_id=contract.contract_id,
         change=npb.WorkloadChange(change_percent=-40),
@@ -326,7 +326,8 @@ async def notices_story(story: Story, contract: cpb.Contract) -> None:
     )
     notice = await issue_when_known(story, request)
     verdict = notice.verdict
-    print(f"  verdict: {'complies' if verdict.complies else 'BREACH'} — {verdict.explanation}")
+    line = "notice-verdict-complies" if verdict.complies else "notice-verdict-breach"
+    print(f"  {wording.render(text(line, explanation=wording.text_of(verdict, 'explanation')))}")
     for _ in range(100):
         if len(received) >= 2:
             break

@@ -9,6 +9,8 @@ from vigie.notices.v1 import notices_pb2_grpc
 
 from services.cli.call import Call, follow
 from services.cli.parsing import parse_date
+from services.common import wording
+from services.rules.wording import text
 
 COMMANDS = ("notice", "alerts")
 
@@ -90,4 +92,12 @@ def watch(args: argparse.Namespace, bearer: str) -> int:
 
 def alert_line(alert: pb.Alert) -> str:
     kind = pb.AlertKind.Name(alert.kind).removeprefix("ALERT_KIND_").lower()
-    return f"  alert #{alert.cursor} {alert.centre_id} {kind}: {alert.summary}"
+    # The cursor is an id, shown as it is (no thousands separator).
+    line = text(
+        "alert-line",
+        cursor=str(alert.cursor),
+        centre=alert.centre_id,
+        kind=kind,
+        summary=wording.text_of(alert, "summary"),
+    )
+    return f"  {wording.render(line)}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from decimal import Decimal
 
 from google.protobuf import struct_pb2
 from google.protobuf.message import Message
@@ -18,10 +19,10 @@ from vigie.notices.v1 import events_pb2 as notice_events
 
 from services.common import wording
 from services.compliance.check_store import ContractState
-from services.rules import offshoring
+from services.rules import lead_time, offshoring
 from services.rules.findings import Breach, Severity
 from services.rules.purchasing import ActivityType
-from services.rules.wording import Text
+from services.rules.wording import Text, text
 
 # Fixed forever: finding ids must not change between versions of the service.
 NAMESPACE = uuid.UUID("6a1d3c0e-5b7f-4e8a-9c2d-1f0b8e4a7d31")
@@ -161,9 +162,18 @@ def _notice_breach(envelope: Envelope, notice) -> pb.Finding:
         ordering_party_id=notice.ordering_party_id,
         contract_id=notice.contract_id,
         centre_id=notice.centre_id,
-        summary=(
-            f"workload change {notice.change_percent:+.0f} % notified {verdict.actual} {unit}"
-            f" ahead; the contract asks {verdict.required} ({verdict.shortfall_days} days short)"
+        summary=text(
+            "notice-breach-summary",
+            given=lead_time.amount_text(verdict.actual, lead_time.LeadTimeUnit(verdict.unit)),
+            change=lead_time.change_text(
+                lead_time.WorkloadChange(
+                    # The proto's double holds a percentage of 2 decimals at most.
+                    Decimal(str(round(notice.change_percent, 2))),
+                    termination=termination,
+                )
+            ),
+            required=verdict.required,
+            late_days=verdict.shortfall_days,
         ),
         explanation=wording.text_of(verdict, "explanation"),
         reference=wording.text_of(verdict, "reference"),

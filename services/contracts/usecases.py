@@ -17,7 +17,7 @@ from vigie.contracts.v1 import contracts_pb2 as pb
 from vigie.contracts.v1 import events_pb2 as events
 from vigie.labels.v1 import labels_pb2
 
-from services.common import topics
+from services.common import topics, wording
 from services.common.clock import french_day, utc_now
 from services.common.envelope import wrap
 from services.common.errors import (
@@ -344,13 +344,13 @@ class Contracts:
 
 
 def _advisory(advisory: purchasing.Advisory) -> pb.PurchasingAdvisory:
-    return pb.PurchasingAdvisory(
-        rule=advisory.rule,
-        observed=advisory.observed,
-        limit=advisory.limit,
-        reference=advisory.reference,
-        explanation=advisory.explanation,
+    proto = pb.PurchasingAdvisory(
+        rule=advisory.rule, observed=advisory.observed, limit=advisory.limit
     )
+    # The termination rule's texts are Texts of the catalogue; a str is kept as words.
+    wording.fill(proto, "reference", advisory.reference)
+    wording.fill(proto, "explanation", advisory.explanation)
+    return proto
 
 
 def rule_terms(terms: pb.TenderTerms, price_cents: int | None) -> purchasing.TenderTerms:

@@ -57,15 +57,19 @@ def _label_alert(envelope: Envelope, payload: Message) -> pb.Alert:
     for field in ("valid_until", "remedy_deadline"):
         if field in payload.DESCRIPTOR.fields_by_name and payload.HasField(field):
             getattr(change, field).CopyFrom(getattr(payload, field))
+    # The catalogue selects the status's words on its name ("granted", "suspended", ...).
     name = labels_pb2.LabelStatus.Name(status).removeprefix("LABEL_STATUS_").lower()
-    summary = f"Your label is now {name}" + (f": {change.reason}" if change.reason else "")
-    return pb.Alert(
+    summary = text("alert-label-status", status=name)
+    if change.reason:
+        summary = text("alert-label-status-reason", label=summary, reason=change.reason)
+    alert = pb.Alert(
         centre_id=payload.centre_id,
         kind=pb.ALERT_KIND_LABEL_STATUS,
         created_at=envelope.occurred_at,
-        summary=summary,
         label=change,
     )
+    wording.fill(alert, "summary", summary)
+    return alert
 
 
 def _onshore_centres(finding: fpb.Finding) -> list[str]:

@@ -15,7 +15,7 @@ from vigie.contracts.v1 import contracts_pb2 as cpb
 from vigie.notices.v1 import events_pb2 as events
 from vigie.notices.v1 import notices_pb2 as pb
 
-from services.common import topics
+from services.common import topics, wording
 from services.common.clock import french_day, utc_now
 from services.common.envelope import wrap
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
@@ -26,6 +26,7 @@ from services.common.uow import UnitOfWork, unit_of_work
 from services.common.validation import calendar_date
 from services.notices import store
 from services.rules import lead_time
+from services.rules.wording import text
 
 SCHEMA = PRODUCER = "notices"
 # How far ahead a notice may take effect: notice schedules ask three years at most, so five
@@ -146,37 +147,33 @@ def _alert_kinds(notice: pb.Notice) -> list[int]:
 
 
 def _notice_alert(notice: pb.Notice, kind: int, now: datetime) -> pb.Alert:
-    change = _describe(notice)
+    change = lead_time.change_text(
+        lead_time.WorkloadChange(
+            # The proto's double holds a percentage of 2 decimals at most.
+            Decimal(str(round(notice.change_percent, 2))),
+            termination=notice.change.WhichOneof("change") == "termination",
+        )
+    )
     effective = to_date(notice.effective_date)
+    verdict = notice.verdict
     if kind == pb.ALERT_KIND_NOTICE_BREACH:
-        summary = (
-            f"Notice breach: {change} from {effective} with {notice.verdict.actual}"
-            f" {_unit(notice.verdict.unit)} of notice; the contract asks"
-            f" {notice.verdict.required} ({notice.verdict.shortfall_days} days short)"
+        summary = text(
+            "alert-notice-breach",
+            change=change,
+            effective_date=effective,
+            given=lead_time.amount_text(verdict.actual, lead_time.LeadTimeUnit(verdict.unit)),
+            required=verdict.required,
+            late_days=verdict.shortfall_days,
         )
     else:
-        summary = f"Workload change notified: {change} from {effective} ({notice.reason})"
-    return pb.Alert(
-        centre_id=notice.centre_id,
-        kind=kind,
-        created_at=timestamp(now),
-        summary=summary,
-        notice=notice,
+        summary = text(
+            "alert-notice-received", change=change, effective_date=effective, reason=notice.reason
+        )
+    alert = pb.Alert(
+        centre_id=notice.centre_id, kind=kind, created_at=timestamp(now), notice=notice
     )
-
-
-def _describe(notice: pb.Notice) -> str:
-    if notice.change.WhichOneof("change") == "termination":
-        return "termination of the contract"
-    return f"volume {notice.change_percent:+.0f} %"
-
-
-def _unit(unit: int) -> str:
-    return {
-        cpb.LEAD_TIME_UNIT_CALENDAR_DAYS: "calendar days",
-        cpb.LEAD_TIME_UNIT_BUSINESS_DAYS: "business days",
-        cpb.LEAD_TIME_UNIT_CALENDAR_MONTHS: "months",
-    }.get(unit, "days")
+    wording.fill(alert, "summary", summary)
+    return alert
 
 
 def _rule_change(change: pb.WorkloadChange, baseline: int) -> lead_time.WorkloadChange:
@@ -202,9 +199,9 @@ def _proto_verdict(verdict: lead_time.LeadTimeVerdict, below_floor: bool) -> pb.
         shortfall_days=verdict.shortfall_days,
         deadline=from_date(verdict.deadline),
         below_agent_schedule_floor=below_floor,
-        reference=verdict.reference,
-        explanation=verdict.explanation,
     )
+    wording.fill(proto, "reference", verdict.reference)
+    wording.fill(proto, "explanation", verdict.explanation)
     if verdict.band is not None:
         band = verdict.band
         proto.band.CopyFrom(cpb.NoticeBand(lead_time=band.lead_time, unit=int(band.unit)))

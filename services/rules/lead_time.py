@@ -46,12 +46,10 @@ import holidays as holidays_library
 
 from services.rules import Violation
 from services.rules.purchasing import whole_months
+from services.rules.wording import Text, text
 
-REFERENCE = (
-    "Label Responsabilité Sociale, 3rd commitment of ordering parties (sources/004 §3): "
-    "minimum notice periods for workload changes, agreed between the ordering party and the "
-    "labelled centre"
-)
+# Label Responsabilité Sociale, 3rd commitment of ordering parties (sources/004 §3).
+REFERENCE = text("lead-time-reference")
 
 # Agents' own schedules. Code du travail, part-time work: a change in how working hours are
 # spread over the days of the week or the weeks of the month is notified with notice
@@ -63,9 +61,10 @@ REFERENCE = (
 # breaking the agents' schedules: the notices service reports it as an aggravating fact.
 AGENT_SCHEDULE_NOTICE_WORKING_DAYS = 7
 AGENT_SCHEDULE_NOTICE_AGREEMENT_MIN_WORKING_DAYS = 3
-AGENT_SCHEDULE_REFERENCE = (
-    "Code du travail L3123-11, L3123-31 (7 working days' notice of a part-time schedule "
-    "change) and L3123-24 (no less than 3 by collective agreement)"
+AGENT_SCHEDULE_REFERENCE = text(
+    "lead-time-agent-schedule-reference",
+    working_days=AGENT_SCHEDULE_NOTICE_WORKING_DAYS,
+    agreement_min_working_days=AGENT_SCHEDULE_NOTICE_AGREEMENT_MIN_WORKING_DAYS,
 )
 
 # The public holidays of a year: the calendar that business days skip.
@@ -157,8 +156,8 @@ class LeadTimeVerdict:
     # it would fall before 1 January of year 1.
     deadline: date | None
     band: NoticeBand | None  # the band applied
-    reference: str
-    explanation: str  # one sentence a committee member understands
+    reference: Text
+    explanation: Text  # what a committee member reads: the figures and the outcome
 
 
 def change_percent(baseline: int, new_level: int) -> Decimal:
@@ -262,13 +261,11 @@ def assess(
       largest band, and the explanation says so: a larger change never needs less notice.
     - A notice given on or after the effective date has a lead time of 0."""
     if not schedule:
-        return _no_notice_needed(
-            f"The contract has no notice schedule, so no lead time was agreed for "
-            f"{_change_text(change)}; the purchasing rules flag perennial work without one."
-        )
+        # The purchasing rules flag perennial work without a schedule; the text says so.
+        return _no_notice_needed(text("lead-time-no-schedule", change=change_text(change)))
     band = band_for(schedule, change)
     if band is None and change.change_percent == 0:  # a termination always has a band
-        return _no_notice_needed("A change of 0% leaves the workload as it is and needs no notice.")
+        return _no_notice_needed(text("lead-time-no-change"))
     beyond_schedule = band is None  # larger than every band, and none is open-ended
     if band is None:
         band = _largest_bounded_band(schedule)
@@ -341,33 +338,30 @@ def schedule_problems(
             if i != len(schedule) - 1:
                 problems.append(
                     Violation(
-                        f"{field}[{i}].up_to_percent",
-                        "only the last band may be open-ended (larger changes and termination)",
+                        f"{field}[{i}].up_to_percent", text("lead-time-error-open-band-not-last")
                     )
                 )
         elif not (bound.is_finite() and bound > 0):
-            problems.append(Violation(f"{field}[{i}].up_to_percent", "must be a number above 0"))
+            problems.append(
+                Violation(f"{field}[{i}].up_to_percent", text("lead-time-error-bound-not-positive"))
+            )
         else:
             if previous is not None and bound <= previous:
                 problems.append(
                     Violation(
                         f"{field}[{i}].up_to_percent",
-                        f"must be greater than the previous band's {_percent_text(previous)}%: "
-                        "bands go in increasing order of change size",
+                        text("lead-time-error-bound-not-increasing", previous=previous),
                     )
                 )
             previous = bound if previous is None else max(previous, bound)
         if band.lead_time < 1:
-            problems.append(Violation(f"{field}[{i}].lead_time", "must be at least 1"))
+            problems.append(
+                Violation(f"{field}[{i}].lead_time", text("lead-time-error-lead-time-below-1"))
+            )
         try:
             LeadTimeUnit(band.unit)
         except ValueError:
-            problems.append(
-                Violation(
-                    f"{field}[{i}].unit",
-                    "must be calendar days, business days or calendar months",
-                )
-            )
+            problems.append(Violation(f"{field}[{i}].unit", text("lead-time-error-unknown-unit")))
     return problems
 
 
@@ -442,7 +436,31 @@ def _months_before(day: date, months: int) -> date:
 # --- explaining ---------------------------------------------------------------------------
 
 
-def _no_notice_needed(explanation: str) -> LeadTimeVerdict:
+def change_text(change: WorkloadChange) -> Text:
+    """The change as a phrase: "a 40% cut in workload", "the termination of the contract"."""
+    if change.termination:
+        return text("change-termination")
+    size = abs(change.change_percent)
+    if change.change_percent < 0:
+        return text("change-cut", percent=size)
+    if change.change_percent > 0:
+        return text("change-rise", percent=size)
+    return text("change-none")
+
+
+_AMOUNT_MESSAGES = {
+    LeadTimeUnit.CALENDAR_DAYS: "lead-time-calendar-days",
+    LeadTimeUnit.BUSINESS_DAYS: "lead-time-business-days",
+    LeadTimeUnit.CALENDAR_MONTHS: "lead-time-calendar-months",
+}
+
+
+def amount_text(count: int, unit: LeadTimeUnit) -> Text:
+    """A lead time as a phrase: "3 calendar months", "1 business day"."""
+    return text(_AMOUNT_MESSAGES[LeadTimeUnit(unit)], count=count)
+
+
+def _no_notice_needed(explanation: Text) -> LeadTimeVerdict:
     return LeadTimeVerdict(
         required=0,
         unit=None,
@@ -468,63 +486,53 @@ def _explain(
     last_day: date | None,
     shortfall: int,
     shortfall_days: int,
-) -> str:
+) -> Text:
     unit = LeadTimeUnit(band.unit)
-    by = f"so notice by {last_day.isoformat()}" if last_day else "so no notice date could do"
-    text = (
-        f"{_capitalised(_change_text(change))} notified on {notified_on.isoformat()} to take "
-        f"effect on {effective_date.isoformat()} needed {_amount(band.lead_time, unit)} of "
-        f"notice ({_band_text(schedule, band, change, beyond_schedule)}), {by}; "
-        f"{_amount(actual, unit)} {'was' if actual == 1 else 'were'} given"
-    )
+    given = amount_text(actual, unit)
     if not shortfall:
-        return f"{text}, which complies."
-    days = f"{shortfall_days} day" if shortfall_days == 1 else f"{shortfall_days} days"
-    in_days = "" if unit is LeadTimeUnit.CALENDAR_DAYS else f" ({days} late)"
-    return f"{text}: {_amount(shortfall, unit)} short{in_days}."
+        outcome = text("lead-time-complies", given=given, actual=actual)
+    elif unit is LeadTimeUnit.CALENDAR_DAYS:  # the shortfall is already in days
+        outcome = text(
+            "lead-time-short-in-days",
+            given=given,
+            actual=actual,
+            required=band.lead_time,
+            shortfall=shortfall,
+        )
+    else:
+        outcome = text(
+            "lead-time-short",
+            given=given,
+            actual=actual,
+            required=band.lead_time,
+            shortfall=amount_text(shortfall, unit),
+            late_days=shortfall_days,
+        )
+    return text(
+        "lead-time-explanation",
+        change=change_text(change),
+        notified_on=notified_on,
+        effective_date=effective_date,
+        required=amount_text(band.lead_time, unit),
+        band=_band_text(schedule, band, change, beyond_schedule),
+        by=text("lead-time-by", deadline=last_day) if last_day else text("lead-time-by-none"),
+        outcome=outcome,
+    )
 
 
 def _band_text(
     schedule: Sequence[NoticeBand], band: NoticeBand, change: WorkloadChange, beyond: bool
-) -> str:
+) -> Text:
     bounds = [b.up_to_percent for b in schedule if b.up_to_percent is not None]
     if band.up_to_percent is None:
         if not bounds:
-            return "any change and termination"
-        return f"changes above {_percent_text(max(bounds))}% and termination"
-    up_to = f"changes up to {_percent_text(band.up_to_percent)}%"
+            return text("lead-time-band-any")
+        return text("lead-time-band-above", percent=max(bounds))
     if beyond:
-        return f"{up_to}, the largest band of a schedule that does not go further"
+        return text("lead-time-band-largest", percent=band.up_to_percent)
     if change.termination:
-        return f"{up_to}, the largest band, applied to termination"
-    return up_to
-
-
-def _change_text(change: WorkloadChange) -> str:
-    if change.termination:
-        return "the termination of the contract"
-    size = abs(change.change_percent)
-    if change.change_percent < 0:
-        return f"a {_percent_text(size)}% cut in workload"
-    if change.change_percent > 0:
-        return f"a {_percent_text(size)}% rise in workload"
-    return "a change of 0% in workload"
-
-
-def _capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-_UNIT_WORDS = {
-    LeadTimeUnit.CALENDAR_DAYS: ("calendar day", "calendar days"),
-    LeadTimeUnit.BUSINESS_DAYS: ("business day", "business days"),
-    LeadTimeUnit.CALENDAR_MONTHS: ("calendar month", "calendar months"),
-}
-
-
-def _amount(count: int, unit: LeadTimeUnit) -> str:
-    one, many = _UNIT_WORDS[unit]
-    return f"{count} {one if count == 1 else many}"
+        return text("lead-time-band-termination", percent=band.up_to_percent)
+    return text("lead-time-band-up-to", percent=band.up_to_percent)
 
 
 def _percent_text(value: Decimal) -> str:

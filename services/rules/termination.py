@@ -26,11 +26,11 @@ from fractions import Fraction
 
 from services.rules import Violation
 from services.rules.purchasing import Advisory, _months, whole_months
+from services.rules.wording import Text, text
 
 RULE = "short_termination_notice"
-REFERENCE = (
-    "Code de commerce L442-1 II (sudden termination of an established commercial relationship)"
-)
+# Code de commerce L442-1 II (sudden termination of an established commercial relationship).
+REFERENCE = text("notice-termination-reference")
 
 
 @dataclass(frozen=True)
@@ -98,11 +98,13 @@ def review_termination(
             _months(given),
             _months(required),
             REFERENCE,
-            f"Ending a commercial relationship established for {_length(length)} with "
-            f"{_months(given)} of written notice, less than the "
-            f"{_per_year(policy.notice_months_per_year)} per year of relationship that case "
-            f"law expects (and never more than {_months(policy.max_notice_months)}), engages "
-            "the liability of the party that ends it.",
+            text(
+                "notice-termination-explanation",
+                length=_length(length),
+                given=given,
+                per_year=_whole_if_whole(policy.notice_months_per_year),
+                cap=policy.max_notice_months,
+            ),
         )
     ]
 
@@ -117,30 +119,31 @@ def termination_problems(
         problems.append(
             Violation(
                 "effective_date",
-                f"must be on or after the day the termination is notified "
-                f"({notified_on.isoformat()})",
+                text("notice-termination-error-before-notice", notified_on=notified_on),
             )
         )
     if last_day < relationship_start:
         problems.append(
             Violation(
                 "effective_date",
-                f"must be on or after the start of the relationship "
-                f"({relationship_start.isoformat()})",
+                text("notice-termination-error-before-start", start=relationship_start),
             )
         )
     return problems
 
 
-def _length(months: int) -> str:
+def _length(months: int) -> Text:
+    """The relationship's length: "4 years and 1 month", "less than a month"."""
     years, rest = divmod(months, 12)
     if not months:
-        return "less than a month"
+        return text("notice-termination-length-under-a-month")
     if not years:
-        return _months(months)
-    in_years = f"{years} year" if years == 1 else f"{years} years"
-    return in_years if not rest else f"{in_years} and {_months(rest)}"
+        return text("notice-termination-length-months", months=months)
+    if not rest:
+        return text("notice-termination-length-years", years=years)
+    return text("notice-termination-length-years-months", years=years, months=rest)
 
 
-def _per_year(months: Decimal) -> str:
-    return "1 month" if months == 1 else f"{months:f} months"
+def _whole_if_whole(value: Decimal) -> int | Decimal:
+    """1 as the int 1: the catalogue's plurals ("1 month") select on ints, not on Decimals."""
+    return int(value) if value == value.to_integral_value() else value

@@ -95,6 +95,9 @@ async def test_a_short_notice_reaches_the_centre_with_its_breach_at_once(
         assert (verdict.required, verdict.unit) == (3, cpb.LEAD_TIME_UNIT_CALENDAR_MONTHS)
         assert verdict.shortfall_days > 70
         assert notice.change_percent == -40
+        assert verdict.explanation_wording.message == "lead-time-explanation"
+        assert "une baisse de charge de 40 %" in verdict.explanation
+        assert verdict.explanation.endswith(" jours de retard).")
         alerts = await stream.wait_for(2)
         assert [a.kind for a in alerts] == [
             npb.ALERT_KIND_NOTICE_RECEIVED,
@@ -102,6 +105,7 @@ async def test_a_short_notice_reaches_the_centre_with_its_breach_at_once(
         ]
         assert [a.cursor for a in alerts] == [1, 2]
         assert alerts[1].notice.notice_id == notice.notice_id
+        assert alerts[1].summary.startswith("Préavis non respecté : une baisse de charge de 40 %")
         assert stream.arrived[1] - started < 5  # seconds; `make bench` measures it properly
     finally:
         await stream.close()
@@ -234,7 +238,8 @@ async def test_label_changes_reach_the_centre_as_alerts(
     finally:
         await stream.close()
     assert alerts[0].kind == npb.ALERT_KIND_LABEL_STATUS
-    assert "granted" in alerts[0].summary
+    assert alerts[0].summary_wording.message == "alert-label-status"
+    assert alerts[0].summary == "Votre label est désormais accordé"
 
 
 async def test_others_can_neither_subscribe_nor_issue(notices, contract, token):

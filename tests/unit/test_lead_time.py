@@ -10,26 +10,31 @@ from hypothesis import given
 from hypothesis import strategies as st
 from vigie.contracts.v1 import contracts_pb2
 
+from services.common import wording
 from services.rules import Violation
 from services.rules.lead_time import (
     AGENT_SCHEDULE_NOTICE_AGREEMENT_MIN_WORKING_DAYS,
     AGENT_SCHEDULE_NOTICE_WORKING_DAYS,
+    AGENT_SCHEDULE_REFERENCE,
     REFERENCE,
     LeadTimeUnit,
     NoticeBand,
     WorkloadChange,
     alsace_moselle_public_holidays,
+    amount_text,
     assess,
     band_for,
     below_agent_floor,
     business_days,
     change_percent,
+    change_text,
     deadline,
     french_public_holidays,
     notice_given,
     schedule_problems,
 )
 from services.rules.purchasing import whole_months
+from services.rules.wording import text
 
 CAL, BUS, MON = LeadTimeUnit.CALENDAR_DAYS, LeadTimeUnit.BUSINESS_DAYS, LeadTimeUnit.CALENDAR_MONTHS
 
@@ -308,12 +313,58 @@ def test_the_demo_a_40_percent_cut_with_10_days_notice_where_3_months_are_due():
     assert verdict.shortfall == 3  # months
     assert verdict.deadline == date(2025, 12, 12)
     assert verdict.shortfall_days == 80  # 12 December 2025 to 2 March 2026
-    assert verdict.reference == REFERENCE
-    assert "3rd commitment" in verdict.reference
-    assert verdict.explanation == (
-        "A 40% cut in workload notified on 2026-03-02 to take effect on 2026-03-12 needed "
-        "3 calendar months of notice (changes above 30% and termination), so notice by "
-        "2025-12-12; 0 calendar months were given: 3 calendar months short (80 days late)."
+    assert verdict.reference == REFERENCE == text("lead-time-reference")
+    months = LeadTimeUnit.CALENDAR_MONTHS
+    assert verdict.explanation == text(
+        "lead-time-explanation",
+        change=text("change-cut", percent=Decimal(40)),
+        notified_on=date(2026, 3, 2),
+        effective_date=date(2026, 3, 12),
+        required=amount_text(3, months),
+        band=text("lead-time-band-above", percent=Decimal(30)),
+        by=text("lead-time-by", deadline=date(2025, 12, 12)),
+        outcome=text(
+            "lead-time-short",
+            given=amount_text(0, months),
+            actual=0,
+            required=3,
+            shortfall=amount_text(3, months),
+            late_days=80,
+        ),
+    )
+    assert wording.render(verdict.explanation, "fr") == (
+        "Notifiée le 2 mars 2026 pour prendre effet le 12 mars 2026, une baisse de charge de "
+        "40 % exigeait un préavis de 3 mois (variations de plus de 30 % et résiliation), soit "
+        "une notification au plus tard le 12 décembre 2025. Préavis de 0 mois au lieu de 3 "
+        "exigés, soit 3 mois de moins (80 jours de retard)."
+    )
+    assert wording.render(verdict.explanation, "en") == (
+        "Notified on March 2, 2026 to take effect on March 12, 2026, a 40% cut in workload "
+        "needed 3 calendar months of notice (changes above 30% and termination), so notice by "
+        "December 12, 2025; 0 calendar months were given: 3 calendar months short (80 days late)."
+    )
+    assert wording.render(verdict.reference, "fr").startswith(
+        "Label Responsabilité Sociale, 3e engagement des donneurs d'ordre"
+    )
+    assert "3rd commitment" in wording.render(verdict.reference, "en")
+
+
+def test_the_issue_s_example_10_calendar_days_where_90_are_due():
+    schedule = (NoticeBand(None, 90, CAL),)
+    verdict = assess(schedule, change("-60"), date(2027, 4, 16), date(2027, 4, 26))
+    assert (verdict.required, verdict.actual, verdict.shortfall_days) == (90, 10, 80)
+    assert verdict.explanation.values["outcome"] == text(
+        "lead-time-short-in-days",
+        given=amount_text(10, CAL),
+        actual=10,
+        required=90,
+        shortfall=80,
+    )
+    assert wording.render(verdict.explanation, "fr") == (
+        "Notifiée le 16 avril 2027 pour prendre effet le 26 avril 2027, une baisse de charge de "
+        "60 % exigeait un préavis de 90 jours calendaires (toute variation et résiliation), soit "
+        "une notification au plus tard le 26 janvier 2027. Préavis de 10 jours calendaires au "
+        "lieu de 90 exigés, soit 80 jours de moins."
     )
 
 
@@ -355,26 +406,66 @@ def test_assess(the_change, notified, effective, complies, actual, shortfall, da
     assert verdict.shortfall_days == days
     assert verdict.required == verdict.band.lead_time
     assert verdict.unit == verdict.band.unit
+    outcome = verdict.explanation.values["outcome"]
+    given = amount_text(actual, verdict.unit)
     if complies:
-        assert verdict.explanation.endswith("which complies.")
+        assert outcome == text("lead-time-complies", given=given, actual=actual)
     elif verdict.unit is CAL:  # the shortfall is already in days
-        assert verdict.explanation.endswith(" short.")
+        assert outcome == text(
+            "lead-time-short-in-days",
+            given=given,
+            actual=actual,
+            required=verdict.required,
+            shortfall=shortfall,
+        )
     else:
-        days_late = f"{days} day" if days == 1 else f"{days} days"
-        assert verdict.explanation.endswith(f" short ({days_late} late).")
-    assert ("short" in verdict.explanation) is not complies
+        assert outcome == text(
+            "lead-time-short",
+            given=given,
+            actual=actual,
+            required=verdict.required,
+            shortfall=amount_text(shortfall, verdict.unit),
+            late_days=days,
+        )
+    french = wording.render(verdict.explanation, "fr")
+    assert ("de moins" in french) is not complies
+    assert ("le délai est respecté" in french) is complies
 
 
 def test_a_shortfall_in_calendar_days_is_not_repeated_in_days():
     verdict = assess(SCHEDULE, change("5"), date(2026, 6, 2), date(2026, 6, 15))
-    assert verdict.explanation.endswith("13 calendar days were given: 1 calendar day short.")
+    assert wording.render(verdict.explanation, "fr").endswith(
+        "Préavis de 13 jours calendaires au lieu de 14 exigés, soit 1 jour de moins."
+    )
+    assert wording.render(verdict.explanation, "en").endswith(
+        "13 calendar days were given: 1 calendar day short."
+    )
+
+
+def test_a_notice_that_complies_says_so():
+    verdict = assess(SCHEDULE, change("-10"), date(2026, 5, 31), date(2026, 6, 15))
+    assert wording.render(verdict.explanation, "fr") == (
+        "Notifiée le 31 mai 2026 pour prendre effet le 15 juin 2026, une baisse de charge de "
+        "10 % exigeait un préavis de 14 jours calendaires (variations jusqu'à 10 %), soit une "
+        "notification au plus tard le 1 juin 2026. Préavis de 15 jours calendaires : le délai "
+        "est respecté."
+    )
+    assert wording.render(verdict.explanation, "en").endswith(
+        "15 calendar days were given, which complies."
+    )
 
 
 def test_a_business_day_shortfall_says_how_late_in_days():
     verdict = assess(SCHEDULE, change("-20"), date(2026, 5, 7), date(2026, 6, 8))
-    assert verdict.explanation == (
-        "A 20% cut in workload notified on 2026-05-07 to take effect on 2026-06-08 needed "
-        "20 business days of notice (changes up to 30%), so notice by 2026-05-06; 19 business "
+    assert wording.render(verdict.explanation, "fr") == (
+        "Notifiée le 7 mai 2026 pour prendre effet le 8 juin 2026, une baisse de charge de 20 % "
+        "exigeait un préavis de 20 jours ouvrés (variations jusqu'à 30 %), soit une notification "
+        "au plus tard le 6 mai 2026. Préavis de 19 jours ouvrés au lieu de 20 exigés, soit "
+        "1 jour ouvré de moins (1 jour de retard)."
+    )
+    assert wording.render(verdict.explanation, "en") == (
+        "Notified on May 7, 2026 to take effect on June 8, 2026, a 20% cut in workload needed "
+        "20 business days of notice (changes up to 30%), so notice by May 6, 2026; 19 business "
         "days were given: 1 business day short (1 day late)."
     )
 
@@ -391,7 +482,10 @@ def test_a_cut_and_a_rise_of_the_same_size_get_the_same_verdict(size):
             rise.shortfall,
             rise.deadline,
         )
-        assert "cut" in cut.explanation and "rise" in rise.explanation
+        assert cut.explanation.values["change"] == text("change-cut", percent=Decimal(size))
+        assert rise.explanation.values["change"] == text("change-rise", percent=Decimal(size))
+        assert "une baisse de charge de" in wording.render(cut.explanation, "fr")
+        assert "une hausse de charge de" in wording.render(rise.explanation, "fr")
 
 
 @pytest.mark.parametrize("percent", ["0", "0.00", "-0"])
@@ -402,7 +496,11 @@ def test_a_change_of_exactly_0_percent_needs_no_notice(percent, notified):
     assert (verdict.required, verdict.unit, verdict.actual) == (0, None, 0)
     assert (verdict.shortfall, verdict.shortfall_days) == (0, 0)
     assert verdict.deadline is None and verdict.band is None
-    assert verdict.explanation == "A change of 0% leaves the workload as it is and needs no notice."
+    assert verdict.explanation == text("lead-time-no-change")
+    assert wording.render(verdict.explanation, "fr") == (
+        "Une variation de charge de 0 % laisse la charge inchangée : aucun préavis n'est "
+        "nécessaire."
+    )
 
 
 @pytest.mark.parametrize("the_change", [change("-40"), change("0", termination=True)])
@@ -415,28 +513,79 @@ def test_no_schedule_means_no_agreed_lead_time(the_change):
         0,
         None,
     )
-    assert "no notice schedule" in verdict.explanation
+    assert verdict.explanation == text("lead-time-no-schedule", change=change_text(the_change))
+    assert wording.render(verdict.explanation, "fr").startswith(
+        "Le contrat ne comporte aucun barème de délais de prévenance : aucun délai n'a été "
+        "convenu pour "
+    )
+    assert "no notice schedule" in wording.render(verdict.explanation, "en")
     assert verdict.reference == REFERENCE
 
 
 def test_termination_explains_itself():
     verdict = assess(SCHEDULE, change("0", termination=True), date(2026, 4, 1), date(2026, 6, 1))
-    assert verdict.explanation.startswith(
-        "The termination of the contract notified on 2026-04-01 to take effect on 2026-06-01 "
-        "needed 3 calendar months of notice (changes above 30% and termination)"
+    assert verdict.explanation.values["change"] == text("change-termination")
+    assert wording.render(verdict.explanation, "fr").startswith(
+        "Notifiée le 1 avril 2026 pour prendre effet le 1 juin 2026, la résiliation du contrat "
+        "exigeait un préavis de 3 mois (variations de plus de 30 % et résiliation)"
     )
+    assert wording.render(verdict.explanation, "en").startswith(
+        "Notified on April 1, 2026 to take effect on June 1, 2026, the termination of the "
+        "contract needed 3 calendar months of notice (changes above 30% and termination)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("the_change", "french"),
+    [
+        (change("-40"), "une baisse de charge de 40 %"),
+        (change("12.5"), "une hausse de charge de 12,5 %"),
+        (change("-33.30"), "une baisse de charge de 33,3 %"),
+        (change("0"), "une variation de charge de 0 %"),
+        (change("-40", termination=True), "la résiliation du contrat"),
+    ],
+)
+def test_a_change_in_french(the_change, french):
+    assert wording.render(change_text(the_change), "fr") == french
+
+
+@pytest.mark.parametrize(
+    ("count", "unit", "french", "english"),
+    [
+        (0, CAL, "0 jour calendaire", "0 calendar days"),
+        (1, CAL, "1 jour calendaire", "1 calendar day"),
+        (14, CAL, "14 jours calendaires", "14 calendar days"),
+        (1, BUS, "1 jour ouvré", "1 business day"),
+        (20, BUS, "20 jours ouvrés", "20 business days"),
+        (1, MON, "1 mois", "1 calendar month"),
+        (3, MON, "3 mois", "3 calendar months"),
+    ],
+)
+def test_a_lead_time_in_french_and_english(count, unit, french, english):
+    assert amount_text(count, unit) == text(amount_text(count, unit).message, count=count)
+    assert wording.render(amount_text(count, unit), "fr") == french
+    assert wording.render(amount_text(count, unit), "en") == english
 
 
 def test_a_change_beyond_a_schedule_without_an_open_band_is_held_to_the_largest_band():
     verdict = assess((UP_TO_10, UP_TO_30), change("-50"), date(2026, 5, 7), date(2026, 6, 8))
     assert verdict.band == UP_TO_30
     assert (verdict.required, verdict.actual, verdict.shortfall) == (20, 19, 1)
-    assert "the largest band of a schedule that does not go further" in verdict.explanation
+    assert verdict.explanation.values["band"] == text("lead-time-band-largest", percent=Decimal(30))
+    assert (
+        "(variations jusqu'à 30 %, la tranche la plus large d'un barème qui ne va pas au-delà)"
+        in wording.render(verdict.explanation, "fr")
+    )
     verdict = assess(
         (UP_TO_10, UP_TO_30), change("0", termination=True), date(2026, 5, 6), date(2026, 6, 8)
     )
     assert verdict.band == UP_TO_30 and verdict.complies
-    assert "the largest band, applied to termination" in verdict.explanation
+    assert verdict.explanation.values["band"] == text(
+        "lead-time-band-termination", percent=Decimal(30)
+    )
+    assert "la tranche la plus large, appliquée à la résiliation" in wording.render(
+        verdict.explanation, "fr"
+    )
 
 
 def test_a_deadline_before_year_1_cannot_be_met():
@@ -444,7 +593,10 @@ def test_a_deadline_before_year_1_cannot_be_met():
     assert not verdict.complies and verdict.deadline is None
     assert (verdict.actual, verdict.shortfall) == (1, 2)
     assert verdict.shortfall_days >= 1
-    assert "no notice date could do" in verdict.explanation
+    assert verdict.explanation.values["by"] == text("lead-time-by-none")
+    assert "délai qu'aucune date de notification ne pouvait respecter." in wording.render(
+        verdict.explanation, "fr"
+    )
 
 
 # --- agents' own schedules ----------------------------------------------------------------
@@ -480,9 +632,17 @@ def test_below_agent_floor(notified, effective, working_days, below):
 def test_the_agent_floor_is_7_working_days_or_3_by_agreement():
     assert AGENT_SCHEDULE_NOTICE_WORKING_DAYS == 7
     assert AGENT_SCHEDULE_NOTICE_AGREEMENT_MIN_WORKING_DAYS == 3
+    assert wording.render(AGENT_SCHEDULE_REFERENCE, "fr") == (
+        "Code du travail, art. L3123-11 et L3123-31 (préavis de 7 jours ouvrés pour modifier la "
+        "répartition des horaires d'un salarié à temps partiel) et art. L3123-24 (au moins "
+        "3 jours ouvrés par accord collectif)"
+    )
 
 
 # --- a schedule that makes sense ----------------------------------------------------------
+
+NOT_POSITIVE = text("lead-time-error-bound-not-positive")
+BELOW_1 = text("lead-time-error-lead-time-below-1")
 
 
 @pytest.mark.parametrize(
@@ -497,8 +657,7 @@ def test_the_agent_floor_is_7_working_days_or_3_by_agreement():
             [
                 Violation(
                     "notice_schedule.bands[1].up_to_percent",
-                    "must be greater than the previous band's 30%: bands go in increasing "
-                    "order of change size",
+                    text("lead-time-error-bound-not-increasing", previous=Decimal(30)),
                 )
             ],
         ),
@@ -507,8 +666,7 @@ def test_the_agent_floor_is_7_working_days_or_3_by_agreement():
             [
                 Violation(
                     "notice_schedule.bands[1].up_to_percent",
-                    "must be greater than the previous band's 10%: bands go in increasing "
-                    "order of change size",
+                    text("lead-time-error-bound-not-increasing", previous=Decimal(10)),
                 )
             ],
         ),
@@ -517,7 +675,7 @@ def test_the_agent_floor_is_7_working_days_or_3_by_agreement():
             [
                 Violation(
                     "notice_schedule.bands[0].up_to_percent",
-                    "only the last band may be open-ended (larger changes and termination)",
+                    text("lead-time-error-open-band-not-last"),
                 )
             ],
         ),
@@ -526,25 +684,22 @@ def test_the_agent_floor_is_7_working_days_or_3_by_agreement():
             [
                 Violation(
                     "notice_schedule.bands[1].up_to_percent",
-                    "only the last band may be open-ended (larger changes and termination)",
+                    text("lead-time-error-open-band-not-last"),
                 )
             ],
         ),
         (
             (NoticeBand(Decimal(0), 14, CAL), NoticeBand(Decimal(-5), 14, CAL)),
             [
-                Violation("notice_schedule.bands[0].up_to_percent", "must be a number above 0"),
-                Violation("notice_schedule.bands[1].up_to_percent", "must be a number above 0"),
+                Violation("notice_schedule.bands[0].up_to_percent", NOT_POSITIVE),
+                Violation("notice_schedule.bands[1].up_to_percent", NOT_POSITIVE),
             ],
         ),
         (
             (NoticeBand(Decimal(10), 0, CAL), NoticeBand(None, 3, 0)),
             [
-                Violation("notice_schedule.bands[0].lead_time", "must be at least 1"),
-                Violation(
-                    "notice_schedule.bands[1].unit",
-                    "must be calendar days, business days or calendar months",
-                ),
+                Violation("notice_schedule.bands[0].lead_time", BELOW_1),
+                Violation("notice_schedule.bands[1].unit", text("lead-time-error-unknown-unit")),
             ],
         ),
     ],
@@ -555,7 +710,32 @@ def test_schedule_problems(schedule, problems):
 
 def test_schedule_problems_name_the_field_given():
     problems = schedule_problems((NoticeBand(Decimal(10), 0, CAL),), field="bands")
-    assert problems == [Violation("bands[0].lead_time", "must be at least 1")]
+    assert problems == [Violation("bands[0].lead_time", BELOW_1)]
+
+
+@pytest.mark.parametrize(
+    ("reason", "french"),
+    [
+        (
+            text("lead-time-error-bound-not-increasing", previous=Decimal("12.5")),
+            "doit dépasser les 12,5 % de la tranche précédente : les tranches vont par taille de "
+            "variation croissante",
+        ),
+        (
+            text("lead-time-error-open-band-not-last"),
+            "seule la dernière tranche peut être sans limite (variations plus larges et "
+            "résiliation)",
+        ),
+        (NOT_POSITIVE, "doit être un nombre supérieur à 0"),
+        (BELOW_1, "doit être d'au moins 1"),
+        (
+            text("lead-time-error-unknown-unit"),
+            "doit être en jours calendaires, en jours ouvrés ou en mois",
+        ),
+    ],
+)
+def test_schedule_problems_in_french(reason, french):
+    assert wording.render(reason, "fr") == french
 
 
 # --- properties ---------------------------------------------------------------------------
@@ -605,7 +785,11 @@ def test_assess_never_raises_and_is_consistent(schedule, the_change, dates):
         assert verdict.complies is (verdict.deadline is not None and notified <= verdict.deadline)
         if not verdict.complies and verdict.deadline is not None:
             assert verdict.shortfall_days == (notified - verdict.deadline).days
-    assert verdict.explanation.endswith(".") and verdict.reference == REFERENCE
+    assert verdict.reference == REFERENCE
+    for language in wording.LANGUAGES:
+        words = wording.render(verdict.explanation, language)
+        # A missing figure would show as "{$name}" (or the bare message id).
+        assert words.endswith(".") and "{" not in words and "lead-time-" not in words
 
 
 @given(schedules(), changes, notice_dates)

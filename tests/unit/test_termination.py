@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from services.common import wording
 from services.rules import Violation
 from services.rules.purchasing import whole_months
 from services.rules.termination import (
@@ -20,6 +21,7 @@ from services.rules.termination import (
     review_termination,
     termination_problems,
 )
+from services.rules.wording import text
 
 LAST_DAY = date(2026, 2, 28)
 
@@ -172,18 +174,63 @@ def test_the_advisory_cites_the_law_and_explains():
     (advisory,) = review_termination(date(2022, 2, 1), date(2026, 1, 28), LAST_DAY)
     assert advisory.rule == "short_termination_notice"
     assert (advisory.observed, advisory.limit) == ("1 month", "5 months")
-    assert advisory.reference == REFERENCE
-    assert "L442-1 II" in advisory.reference
-    assert "4 years and 1 month" in advisory.explanation
-    assert "1 month per year" in advisory.explanation and "18 months" in advisory.explanation
-    assert advisory.explanation.endswith(".") and advisory.explanation.count(". ") == 0
+    assert advisory.reference == REFERENCE == text("notice-termination-reference")
+    assert wording.render(advisory.reference, "fr") == (
+        "Code de commerce, art. L442-1 II (rupture brutale d'une relation commerciale établie)"
+    )
+    assert "L442-1 II" in wording.render(advisory.reference, "en")
+    assert advisory.explanation == text(
+        "notice-termination-explanation",
+        length=text("notice-termination-length-years-months", years=4, months=1),
+        given=1,
+        per_year=1,
+        cap=18,
+    )
+    assert wording.render(advisory.explanation, "fr") == (
+        "Rompre une relation commerciale établie depuis 4 ans et 1 mois avec un préavis écrit "
+        "de 1 mois, inférieur à 1 mois par année de relation qu'attend la jurisprudence (sans "
+        "jamais dépasser 18 mois), engage la responsabilité de l'auteur de la rupture."
+    )
+    assert wording.render(advisory.explanation, "en") == (
+        "Ending a commercial relationship established for 4 years and 1 month with 1 month of "
+        "written notice, less than the 1 month per year of relationship that case law expects "
+        "(and never more than 18 months), engages the liability of the party that ends it."
+    )
+
+
+@pytest.mark.parametrize(
+    ("months", "french", "english"),
+    [
+        (0, "moins d'un mois", "less than a month"),
+        (1, "1 mois", "1 month"),
+        (11, "11 mois", "11 months"),
+        (12, "1 an", "1 year"),
+        (25, "2 ans et 1 mois", "2 years and 1 month"),
+    ],
+)
+def test_the_relationship_s_length_in_words(months, french, english):
+    start = date(2020, 1, 1)
+    last_day = months_before(start, -months)  # exactly `months` whole months later
+    assert whole_months(start, last_day) == months
+    (advisory,) = review_termination(start, last_day, last_day)
+    length = advisory.explanation.values["length"]
+    assert (wording.render(length, "fr"), wording.render(length, "en")) == (french, english)
 
 
 def test_the_explanation_follows_the_policy():
     policy = TerminationPolicy(notice_months_per_year=Decimal("1.5"), max_notice_months=12)
     (advisory,) = review_termination(date(2023, 3, 1), LAST_DAY, LAST_DAY, policy)
     assert advisory.limit == "5 months"
-    assert "1.5 months per year" in advisory.explanation and "12 months" in advisory.explanation
+    assert advisory.explanation.values["per_year"] == Decimal("1.5")
+    assert advisory.explanation.values["cap"] == 12
+    french = wording.render(advisory.explanation, "fr")
+    assert "inférieur à 1,5 mois par année de relation" in french
+    assert "(sans jamais dépasser 12 mois)" in french
+    assert "1.5 months per year" in wording.render(advisory.explanation, "en")
+
+
+BEFORE_NOTICE = text("notice-termination-error-before-notice", notified_on=LAST_DAY)
+BEFORE_START = text("notice-termination-error-before-start", start=LAST_DAY)
 
 
 @pytest.mark.parametrize(
@@ -193,16 +240,23 @@ def test_the_explanation_follows_the_policy():
         (date(2023, 3, 1), LAST_DAY, LAST_DAY, []),
         (LAST_DAY, LAST_DAY, LAST_DAY, []),
         (date(2026, 3, 1), LAST_DAY, date(2026, 3, 1), []),  # notified before it starts
-        (date(2023, 3, 1), LAST_DAY, date(2026, 2, 27), ["notified"]),
-        (LAST_DAY, date(2026, 2, 20), date(2026, 2, 27), ["start of the relationship"]),
-        (LAST_DAY, LAST_DAY, date(2026, 2, 27), ["notified", "start of the relationship"]),
+        (date(2023, 3, 1), LAST_DAY, date(2026, 2, 27), [BEFORE_NOTICE]),
+        (LAST_DAY, date(2026, 2, 20), date(2026, 2, 27), [BEFORE_START]),
+        (LAST_DAY, LAST_DAY, date(2026, 2, 27), [BEFORE_NOTICE, BEFORE_START]),
     ],
 )
 def test_termination_problems(start, notified_on, last_day, reasons):
     problems = termination_problems(start, notified_on, last_day)
-    assert [p.field for p in problems] == ["effective_date"] * len(reasons)
-    for problem, reason in zip(problems, reasons, strict=True):
-        assert isinstance(problem, Violation) and reason in problem.reason
+    assert problems == [Violation("effective_date", reason) for reason in reasons]
+
+
+def test_termination_problems_in_french():
+    assert wording.render(BEFORE_NOTICE, "fr") == (
+        "ne peut précéder le jour où la résiliation est notifiée, le 28 février 2026"
+    )
+    assert wording.render(BEFORE_START, "fr") == (
+        "ne peut précéder le début de la relation commerciale, le 28 février 2026"
+    )
 
 
 @st.composite

@@ -1,0 +1,198 @@
+"""What a notice says to people, built from the protos: the verdict as the notices service
+stores it, the centres' alerts (a notice, a breach, a label change, offshoring), the finding
+of a breach, and the command line's alert line. Each carries its Text (the catalogue's
+message and its figures) and reads in French by default, in English on request."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from vigie.compliance.v1 import compliance_pb2 as fpb
+from vigie.contracts.v1 import contracts_pb2 as cpb
+from vigie.events.v1.envelope_pb2 import Envelope
+from vigie.labels.v1 import events_pb2 as label_events
+from vigie.notices.v1 import events_pb2 as notice_events
+from vigie.notices.v1 import notices_pb2 as pb
+
+from services.cli.notices import alert_line
+from services.common import wording
+from services.common.protos import from_date, timestamp
+from services.compliance import findings
+from services.notices import projections, usecases
+from services.rules import lead_time
+from services.rules.wording import Text, text
+
+TODAY = date(2027, 4, 16)
+NOW = datetime(2027, 4, 16, 9, 30, tzinfo=UTC)
+EFFECTIVE = date(2027, 4, 26)
+CAL = cpb.LEAD_TIME_UNIT_CALENDAR_DAYS
+
+
+def contract(*bands: cpb.NoticeBand) -> cpb.Contract:
+    signed = cpb.Contract(
+        contract_id="c-1", ordering_party_id="op-1", centre_id="ctr-1", tender_id="t-1"
+    )
+    signed.terms.forecast.contacts_per_month = 1000
+    signed.terms.notice_schedule.bands.extend(bands)
+    return signed
+
+
+# The issue's example: 90 calendar days due for any change, 10 given for a 60 % cut.
+NINETY_DAYS = cpb.NoticeBand(lead_time=90, unit=CAL)
+
+
+def notice(change: pb.WorkloadChange, *bands: cpb.NoticeBand) -> pb.Notice:
+    request = pb.IssueWorkloadChangeRequest(
+        contract_id="c-1", change=change, reason="Internalisation d'une partie du service"
+    )
+    request.effective_date.CopyFrom(from_date(EFFECTIVE))
+    issued = usecases.Notices(pool=None, now=lambda: NOW)._notice(  # type: ignore[arg-type]
+        contract(*bands), request, TODAY, EFFECTIVE
+    )
+    return issued
+
+
+def cut_of_60() -> pb.Notice:
+    return notice(pb.WorkloadChange(change_percent=-60), NINETY_DAYS)
+
+
+def test_the_verdict_carries_its_texts_and_their_french_words():
+    verdict = cut_of_60().verdict
+    explanation = wording.text_of(verdict, "explanation")
+    assert isinstance(explanation, Text) and explanation.message == "lead-time-explanation"
+    assert wording.text_of(verdict, "reference") == lead_time.REFERENCE
+    assert verdict.explanation.endswith(
+        "Préavis de 10 jours calendaires au lieu de 90 exigés, soit 80 jours de moins."
+    )
+    assert wording.localise(verdict, "en").explanation.endswith(
+        "10 calendar days were given: 80 calendar days short."
+    )
+
+
+def test_a_notice_breach_alert_in_french_and_in_english():
+    alert = usecases._notice_alert(cut_of_60(), pb.ALERT_KIND_NOTICE_BREACH, NOW)
+    assert wording.text_of(alert, "summary") == text(
+        "alert-notice-breach",
+        change=text("change-cut", percent=Decimal(60)),
+        effective_date=EFFECTIVE,
+        given=text("lead-time-calendar-days", count=10),
+        required=90,
+        late_days=80,
+    )
+    assert alert.summary == (
+        "Préavis non respecté : une baisse de charge de 60 % à compter du 26 avril 2027, "
+        "notifiée avec un préavis de 10 jours calendaires au lieu des 90 exigés "
+        "(80 jours de retard)"
+    )
+    assert wording.localise(alert, "en").summary == (
+        "Notice breach: a 60% cut in workload from April 26, 2027 with 10 calendar days of "
+        "notice; the contract asks 90 (80 days short)"
+    )
+
+
+def test_a_notice_received_alert_quotes_the_reason():
+    termination = notice(pb.WorkloadChange(termination=True), NINETY_DAYS)
+    alert = usecases._notice_alert(termination, pb.ALERT_KIND_NOTICE_RECEIVED, NOW)
+    assert alert.summary == (
+        "Préavis reçu : la résiliation du contrat à compter du 26 avril 2027 "
+        "(motif : Internalisation d'une partie du service)"
+    )
+    rise = notice(pb.WorkloadChange(new_contacts_per_month=1125), NINETY_DAYS)
+    alert = usecases._notice_alert(rise, pb.ALERT_KIND_NOTICE_RECEIVED, NOW)
+    assert wording.text_of(alert, "summary").values["change"] == text(
+        "change-rise", percent=Decimal("12.5")
+    )
+    assert alert.summary.startswith("Préavis reçu : une hausse de charge de 12,5 % à compter")
+
+
+def test_the_finding_of_a_breach_says_how_short_the_notice_was():
+    issued = cut_of_60()
+    envelope = Envelope(event_id="e-1", occurred_at=timestamp(NOW))
+    (finding,) = findings.findings_for(envelope, notice_events.NoticeIssued(notice=issued))
+    assert finding.type == fpb.FINDING_TYPE_NOTICE_BREACH
+    assert wording.text_of(finding, "summary") == text(
+        "notice-breach-summary",
+        given=text("lead-time-calendar-days", count=10),
+        change=text("change-cut", percent=Decimal(60)),
+        required=90,
+        late_days=80,
+    )
+    assert finding.summary == (
+        "Préavis de 10 jours calendaires pour une baisse de charge de 60 % au lieu des 90 exigés "
+        "(80 jours de retard)"
+    )
+    assert wording.text_of(finding, "explanation") == wording.text_of(issued.verdict, "explanation")
+    assert finding.evidence["shortfall_days"] == 80  # the figures are unchanged
+
+
+@pytest.mark.parametrize(
+    ("event", "french", "english"),
+    [
+        (
+            label_events.LabelGranted(centre_id="ctr-1"),
+            "Votre label est désormais accordé",
+            "Your label is now granted",
+        ),
+        (
+            label_events.LabelSuspended(centre_id="ctr-1", reason="Audit de suivi non conforme"),
+            "Votre label est désormais suspendu : Audit de suivi non conforme",
+            "Your label is now suspended: Audit de suivi non conforme",
+        ),
+        (
+            label_events.LabelReinstated(centre_id="ctr-1"),
+            "Votre label est désormais accordé",
+            "Your label is now granted",
+        ),
+        (
+            label_events.LabelWithdrawn(centre_id="ctr-1"),
+            "Votre label est désormais retiré",
+            "Your label is now withdrawn",
+        ),
+        (
+            label_events.LabelExpired(centre_id="ctr-1"),
+            "Votre label a expiré",
+            "Your label is now expired",
+        ),
+    ],
+)
+def test_a_label_change_alert_names_the_status_in_french(event, french, english):
+    alert = projections._label_alert(Envelope(occurred_at=timestamp(NOW)), event)
+    assert alert.summary == french
+    assert wording.localise(alert, "en").summary == english
+
+
+def test_an_offshoring_alert_carries_the_finding_s_texts():
+    finding = fpb.Finding(finding_id="f-1", ordering_party_id="op-1")
+    summary = text("error-not-found", kind="contract", name="'c-1'")  # any Text will do
+    explanation = text("lead-time-no-change")
+    wording.fill(finding, "summary", summary)
+    wording.fill(finding, "explanation", explanation)
+    alert = projections._offshoring_alert(Envelope(occurred_at=timestamp(NOW)), finding, "ctr-1")
+    assert wording.text_of(alert, "summary") == text("offshoring-alert-summary", finding=summary)
+    assert alert.summary == "Délocalisation : Le contrat 'c-1' est introuvable."
+    assert wording.text_of(alert.offshoring, "explanation") == explanation
+    english = wording.localise(alert, "en")
+    assert english.summary == "Offshoring: Contract 'c-1' not found."
+    assert english.offshoring.explanation.startswith("A change of 0% leaves")
+
+
+def test_an_older_finding_s_words_are_kept_as_they_are():
+    finding = fpb.Finding(finding_id="f-1", summary="older words", explanation="older reasons")
+    alert = projections._offshoring_alert(Envelope(occurred_at=timestamp(NOW)), finding, "ctr-1")
+    assert alert.summary == "Délocalisation : older words"
+    assert alert.offshoring.explanation == "older reasons"
+
+
+def test_the_command_line_s_alert_line_in_french():
+    alert = usecases._notice_alert(cut_of_60(), pb.ALERT_KIND_NOTICE_BREACH, NOW)
+    alert.cursor = 1234
+    assert alert_line(alert) == (
+        "  alerte n° 1234 ctr-1 préavis non respecté : Préavis non respecté : une baisse de "
+        "charge de 60 % à compter du 26 avril 2027, notifiée avec un préavis de 10 jours "
+        "calendaires au lieu des 90 exigés (80 jours de retard)"
+    )
+    assert wording.render(text("notice-verdict-breach", explanation="…"), "fr") == (
+        "verdict : PRÉAVIS NON RESPECTÉ — …"
+    )
