@@ -38,10 +38,11 @@ from services.cli.notices import alert_line
 from services.cli.output import as_dict
 from services.cli.parsing import parse_date
 from services.cli.watch import describe, mentions, records
-from services.common import identity, topics
+from services.common import identity, topics, wording
 from services.common.clock import french_today
 from services.common.envelope import decode
 from services.common.settings import load
+from services.rules.purchasing import practice_summary
 
 SAMPLES = Path(__file__).parent / "samples"
 SAMPLE_REFERENTIAL = SAMPLES / "referential.json"
@@ -274,8 +275,10 @@ async def contracts_story(story: Story, referential: pb.Referential) -> cpb.Cont
     registered = await tenders.RegisterTender(cpb.RegisterTenderRequest(terms=terms), metadata=bank)
     tender_id = registered.tender.tender_id
     for advisory in registered.advisories:
-        print(f"  advisory {advisory.rule}: {advisory.observed} (limit {advisory.limit})")
-        print(f"    {advisory.reference}")
+        explanation = wording.text_of(advisory, "explanation")
+        line = practice_summary(advisory.rule, explanation, advisory.observed, advisory.limit)
+        print(f"  {wording.render(line)}")
+        print(f"    {wording.render(wording.text_of(advisory, 'reference'))}")
 
     await step("Both centres bid: the labelled one 4 % dearer")
     bids = {}
@@ -293,12 +296,8 @@ async def contracts_story(story: Story, referential: pb.Referential) -> cpb.Cont
     )
     advisory = awarded.label_preference
     if awarded.HasField("label_preference"):
-        print(
-            f"  label preference: the best labelled bid ({advisory.best_labelled_centre_id}) was"
-            f" {advisory.price_gap_cents / 100:.2f} EUR/h ({advisory.price_gap_percent:.1f} %)"
-            " dearer"
-        )
-        print(f"    {advisory.explanation}")
+        print(f"  {wording.render(wording.text_of(advisory, 'explanation'))}")
+        print(f"    {wording.render(wording.text_of(advisory, 'reference'))}")
     print(f"  contract {awarded.contract.contract_id} signed with {awarded.contract.centre_id}")
     return awarded.contract
 

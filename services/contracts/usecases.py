@@ -17,7 +17,7 @@ from vigie.contracts.v1 import contracts_pb2 as pb
 from vigie.contracts.v1 import events_pb2 as events
 from vigie.labels.v1 import labels_pb2
 
-from services.common import topics
+from services.common import topics, wording
 from services.common.clock import french_day, utc_now
 from services.common.envelope import wrap
 from services.common.errors import (
@@ -312,7 +312,7 @@ class Contracts:
         if found is None:
             return None
         best = next(b for b in bids if b.bid_id == found.best_labelled_bid_id)
-        return pb.LabelPreferenceAdvisory(
+        advisory = pb.LabelPreferenceAdvisory(
             winning_bid_id=winner.bid_id,
             winning_centre_id=winner.centre_id,
             best_labelled_bid_id=best.bid_id,
@@ -322,9 +322,10 @@ class Contracts:
             price_gap_percent=float(found.price_gap_percent)
             if found.price_gap_percent.is_finite()
             else 0.0,
-            reference=found.reference,
-            explanation=found.explanation,
         )
+        wording.fill(advisory, "reference", found.reference)
+        wording.fill(advisory, "explanation", found.explanation)
+        return advisory
 
     def _contract(self, tender: pb.Tender, winner: pb.Bid, centre_labelled: bool) -> pb.Contract:
         return pb.Contract(
@@ -344,13 +345,12 @@ class Contracts:
 
 
 def _advisory(advisory: purchasing.Advisory) -> pb.PurchasingAdvisory:
-    return pb.PurchasingAdvisory(
-        rule=advisory.rule,
-        observed=advisory.observed,
-        limit=advisory.limit,
-        reference=advisory.reference,
-        explanation=advisory.explanation,
+    found = pb.PurchasingAdvisory(
+        rule=advisory.rule, observed=advisory.observed, limit=advisory.limit
     )
+    wording.fill(found, "reference", advisory.reference)
+    wording.fill(found, "explanation", advisory.explanation)
+    return found
 
 
 def rule_terms(terms: pb.TenderTerms, price_cents: int | None) -> purchasing.TenderTerms:
