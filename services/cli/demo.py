@@ -43,6 +43,7 @@ from services.common.clock import french_today
 from services.common.envelope import decode
 from services.common.settings import load
 from services.common.wording import render
+from services.rules.purchasing import practice_summary
 from services.rules.wording import text
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -276,8 +277,10 @@ async def contracts_story(story: Story, referential: pb.Referential) -> cpb.Cont
     registered = await tenders.RegisterTender(cpb.RegisterTenderRequest(terms=terms), metadata=bank)
     tender_id = registered.tender.tender_id
     for advisory in registered.advisories:
-        print(f"  advisory {advisory.rule}: {advisory.observed} (limit {advisory.limit})")
-        print(f"    {advisory.reference}")
+        explanation = wording.text_of(advisory, "explanation")
+        line = practice_summary(advisory.rule, explanation, advisory.observed, advisory.limit)
+        print(f"  {wording.render(line)}")
+        print(f"    {wording.render(wording.text_of(advisory, 'reference'))}")
 
     await step("Both centres bid: the labelled one 4 % dearer")
     bids = {}
@@ -295,12 +298,8 @@ async def contracts_story(story: Story, referential: pb.Referential) -> cpb.Cont
     )
     advisory = awarded.label_preference
     if awarded.HasField("label_preference"):
-        print(
-            f"  label preference: the best labelled bid ({advisory.best_labelled_centre_id}) was"
-            f" {advisory.price_gap_cents / 100:.2f} EUR/h ({advisory.price_gap_percent:.1f} %)"
-            " dearer"
-        )
-        print(f"    {advisory.explanation}")
+        print(f"  {wording.render(wording.text_of(advisory, 'explanation'))}")
+        print(f"    {wording.render(wording.text_of(advisory, 'reference'))}")
     print(f"  contract {awarded.contract.contract_id} signed with {awarded.contract.centre_id}")
     return awarded.contract
 

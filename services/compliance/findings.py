@@ -19,7 +19,7 @@ from vigie.notices.v1 import events_pb2 as notice_events
 
 from services.common import wording
 from services.compliance.check_store import ContractState
-from services.rules import lead_time, offshoring
+from services.rules import label_preference, lead_time, offshoring, purchasing
 from services.rules.findings import Breach, Severity
 from services.rules.purchasing import ActivityType
 from services.rules.wording import Text, text
@@ -71,6 +71,7 @@ def _practice(
 ) -> pb.Finding:
     about = subject or (contract.contract_id if contract else tender_id)
     serious = advisory.rule in SERIOUS_PRACTICES
+    explanation = wording.text_of(advisory, "explanation")
     return _finding(
         envelope,
         rule=advisory.rule,
@@ -81,8 +82,10 @@ def _practice(
         contract_id=contract.contract_id if contract else "",
         centre_id=contract.centre_id if contract else "",
         tender_id=tender_id or (contract.tender_id if contract else ""),
-        summary=f"{advisory.rule.replace('_', ' ')}: {advisory.observed} (limit {advisory.limit})",
-        explanation=wording.text_of(advisory, "explanation"),
+        summary=purchasing.practice_summary(
+            advisory.rule, explanation, advisory.observed, advisory.limit
+        ),
+        explanation=explanation,
         reference=wording.text_of(advisory, "reference"),
         evidence={"observed": advisory.observed, "limit": advisory.limit},
     )
@@ -106,11 +109,7 @@ def _award(envelope: Envelope, awarded: contract_events.TenderAwarded) -> list[p
                 contract_id=awarded.contract_id,
                 centre_id=advisory.winning_centre_id,
                 tender_id=awarded.tender_id,
-                summary=(
-                    f"perennial work to unlabelled {advisory.winning_centre_id}; labelled"
-                    f" {advisory.best_labelled_centre_id} was {advisory.price_gap_percent:.1f} %"
-                    " dearer"
-                ),
+                summary=_preference_summary(advisory),
                 explanation=wording.text_of(advisory, "explanation"),
                 reference=wording.text_of(advisory, "reference"),
                 evidence={
@@ -123,6 +122,17 @@ def _award(envelope: Envelope, awarded: contract_events.TenderAwarded) -> list[p
             )
         )
     return found
+
+
+def _preference_summary(advisory: cpb.LabelPreferenceAdvisory) -> Text:
+    gap = Decimal(advisory.price_gap_cents) / 100
+    # The event carries an infinite percentage (a winning price of 0.00 EUR/h) as 0.
+    percent = Decimal(repr(advisory.price_gap_percent))
+    if gap > 0 and not percent:
+        percent = Decimal("Infinity")
+    return label_preference.summary(
+        advisory.winning_centre_id, advisory.best_labelled_centre_id, gap, percent
+    )
 
 
 def _offshore_allowed(envelope: Envelope, tender: cpb.Tender) -> list[pb.Finding]:

@@ -312,7 +312,7 @@ class Contracts:
         if found is None:
             return None
         best = next(b for b in bids if b.bid_id == found.best_labelled_bid_id)
-        return pb.LabelPreferenceAdvisory(
+        advisory = pb.LabelPreferenceAdvisory(
             winning_bid_id=winner.bid_id,
             winning_centre_id=winner.centre_id,
             best_labelled_bid_id=best.bid_id,
@@ -322,9 +322,10 @@ class Contracts:
             price_gap_percent=float(found.price_gap_percent)
             if found.price_gap_percent.is_finite()
             else 0.0,
-            reference=found.reference,
-            explanation=found.explanation,
         )
+        wording.fill(advisory, "reference", found.reference)
+        wording.fill(advisory, "explanation", found.explanation)
+        return advisory
 
     def _contract(self, tender: pb.Tender, winner: pb.Bid, centre_labelled: bool) -> pb.Contract:
         return pb.Contract(
@@ -344,13 +345,12 @@ class Contracts:
 
 
 def _advisory(advisory: purchasing.Advisory) -> pb.PurchasingAdvisory:
-    proto = pb.PurchasingAdvisory(
+    found = pb.PurchasingAdvisory(
         rule=advisory.rule, observed=advisory.observed, limit=advisory.limit
     )
-    # The termination rule's texts are Texts of the catalogue; a str is kept as words.
-    wording.fill(proto, "reference", advisory.reference)
-    wording.fill(proto, "explanation", advisory.explanation)
-    return proto
+    wording.fill(found, "reference", advisory.reference)
+    wording.fill(found, "explanation", advisory.explanation)
+    return found
 
 
 def rule_terms(terms: pb.TenderTerms, price_cents: int | None) -> purchasing.TenderTerms:

@@ -15,11 +15,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from services.rules.purchasing import ActivityType
+from services.rules.wording import Text, text
 
-REFERENCE = (
-    "Label Responsabilité Sociale, 1st commitment of ordering parties (sources/004 §3): "
-    "preference for labelled centres on perennial activities, without distorting competition"
-)
+REFERENCE = text("reference-label-preference")
 
 
 @dataclass(frozen=True)
@@ -45,8 +43,8 @@ class LabelPreferenceAdvisory:
     # price_gap ÷ winning price × 100, to 2 decimals (half up); when the winning price is 0,
     # 0 for a zero gap and Decimal("Infinity") otherwise (the gap cannot be negative then).
     price_gap_percent: Decimal
-    reference: str
-    explanation: str
+    reference: Text
+    explanation: Text
     winning_centre_id: str = ""
     best_labelled_centre_id: str = ""
 
@@ -71,7 +69,12 @@ def advisory(
         price_gap=gap,
         price_gap_percent=percent,
         reference=REFERENCE,
-        explanation=_explain(winner, best, gap, percent),
+        explanation=text(
+            "label-preference-explanation",
+            winner=winner.centre_id,
+            best=best.centre_id,
+            comparison=comparison(gap, percent),
+        ),
         winning_centre_id=winner.centre_id,
         best_labelled_centre_id=best.centre_id,
     )
@@ -86,17 +89,26 @@ def _percent(gap: Decimal, price: Decimal) -> Decimal:
         return raw.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _explain(winner: BidView, best: BidView, gap: Decimal, percent: Decimal) -> str:
+def comparison(gap: Decimal, percent: Decimal) -> Text:
+    """How the best labelled bid compares with the winning one: dearer or cheaper by `gap`
+    EUR/h and `percent` % of the winning price (no percentage when it is infinite: the
+    winning price was 0), or at the same price."""
     if gap > 0 and percent.is_infinite():
-        comparison = f"{gap} EUR/h dearer than"
-    elif gap > 0:
-        comparison = f"{gap} EUR/h ({percent}%) dearer than"
-    elif gap < 0:
-        comparison = f"{-gap} EUR/h ({-percent}%) cheaper than"
-    else:
-        comparison = "at the same price as"
-    return (
-        f"Perennial work went to unlabelled centre {winner.centre_id} while labelled centre "
-        f"{best.centre_id} bid {comparison} the winning bid; the label asks for a preference, "
-        "not an exclusion."
+        return text("label-preference-dearer-unpriced", gap=gap)
+    if gap > 0:
+        return text("label-preference-dearer", gap=gap, percent=percent)
+    if gap < 0:
+        return text("label-preference-cheaper", gap=-gap, percent=-percent)
+    return text("label-preference-same-price")
+
+
+def summary(
+    winning_centre_id: str, best_labelled_centre_id: str, gap: Decimal, percent: Decimal
+) -> Text:
+    """The finding's one line: who won, the best labelled centre and the price gap."""
+    return text(
+        "label-preference-summary",
+        winner=winning_centre_id,
+        best=best_labelled_centre_id,
+        comparison=comparison(gap, percent),
     )

@@ -35,15 +35,12 @@ from datetime import date, timedelta
 from itertools import groupby
 
 from services.rules.findings import Breach, Severity
-from services.rules.label_preference import REFERENCE as PREFERENCE_REFERENCE
-from services.rules.purchasing import ActivityType, _months, whole_months
+from services.rules.purchasing import ActivityType, whole_months
+from services.rules.wording import Text, text
 
 RULE = "disguised_perennial"
-REFERENCE = (
-    f"{PREFERENCE_REFERENCE}; campaigns and punctual needs are excluded from the preference "
-    '("hors campagnes et besoins ponctuels"), so campaigns chained into lasting work '
-    "circumvent it"
-)
+# The label's 1st commitment, whose preference excludes campaigns and punctual needs.
+REFERENCE = text("reference-disguised-perennial")
 CHAINED_TYPES = (ActivityType.CAMPAIGN, ActivityType.PUNCTUAL)
 
 
@@ -164,12 +161,14 @@ def _months_and_days(start: date, end: date) -> tuple[int, int]:
     return months, (end - last).days
 
 
-def _duration(months: int, days: int) -> str:
-    return _months(months) if not days else f"{_months(months)} and {_days(days)}"
-
-
-def _days(count: int) -> str:
-    return f"{count} day" if count == 1 else f"{count} days"
+def _contracts(chain: list[ContractSpan]) -> Text:
+    """The chain's contracts, counted, by kind: campaign, punctual, or both."""
+    kinds = {ActivityType(s.activity_type) for s in chain}
+    if kinds == {ActivityType.CAMPAIGN}:
+        return text("perennial-contracts-campaign", count=len(chain))
+    if kinds == {ActivityType.PUNCTUAL}:
+        return text("perennial-contracts-punctual", count=len(chain))
+    return text("perennial-contracts-mixed", count=len(chain))
 
 
 def _breach(chain: list[ContractSpan], policy: PerennialPolicy) -> Breach:
@@ -181,25 +180,33 @@ def _breach(chain: list[ContractSpan], policy: PerennialPolicy) -> Breach:
     for span in chain[1:]:
         gaps.append(max(0, _gap_days(chain_end, span.start)))
         chain_end = max(chain_end, span.end)
-    kinds = sorted({ActivityType(s.activity_type).name.lower() for s in chain})
+    contracts = _contracts(chain)
     centres = sorted({s.centre_id for s in chain})
-    ids = ", ".join(s.contract_id for s in chain)
     return Breach(
         rule=RULE,
         severity=Severity.SERIOUS,
         subject=f"{party}|{scope}|{first.contract_id}",
-        summary=(
-            f'{len(chain)} {" and ".join(kinds)} contracts of {party} for "{scope}" chained '
-            f"from {first.start.isoformat()} to {end.isoformat()}, longer than "
-            f"{_months(policy.max_span_months)}."
+        summary=text(
+            "perennial-summary",
+            contracts=contracts,
+            party=party,
+            scope=scope,
+            start=first.start,
+            end=end,
+            span=policy.max_span_months,
         ),
-        explanation=(
-            f'Ordering party {party} contracted "{scope}" as {len(chain)} successive '
-            f"{' and '.join(kinds)} contracts ({ids}) that ran from {first.start.isoformat()} "
-            f"to {end.isoformat()}, {_duration(months, extra)}, the longest gap between them "
-            f"{_days(max(gaps))}: work chained longer than {_months(policy.max_span_months)} "
-            f"with gaps of at most {_days(policy.max_gap_days)} is perennial, and the label asks "
-            "for a preference for labelled centres on perennial work."
+        explanation=text(
+            "perennial-explanation",
+            party=party,
+            scope=scope,
+            contracts=contracts,
+            ids=tuple(s.contract_id for s in chain),
+            start=first.start,
+            end=end,
+            duration=text("perennial-duration", months=months, days=extra),
+            gap=max(gaps),
+            span=policy.max_span_months,
+            max_gap=policy.max_gap_days,
         ),
         reference=REFERENCE,
         evidence={

@@ -26,6 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import IntEnum
 
 from services.rules import Violation
+from services.rules.wording import Text, text
 
 
 class ActivityType(IntEnum):
@@ -48,25 +49,18 @@ class AuctionType(IntEnum):
 MAX_PAYMENT_DAYS = 60
 MAX_PAYMENT_DAYS_END_OF_MONTH = 45
 
-LABEL_2ND = "Label Responsabilité Sociale, 2nd commitment of ordering parties (sources/004 §3)"
-LABEL_3RD = "Label Responsabilité Sociale, 3rd commitment of ordering parties (sources/004 §3)"
-RFAR = "RFAR responsible-purchasing charter and label (ISO 20400)"
+# The label's 2nd commitment with the RFAR charter (ISO 20400), for the perennial-work rules.
+PERENNIAL_PURCHASING = text("reference-perennial-purchasing")
 REFERENCES = {
-    "payment_terms": "Code de commerce L441-10",
-    "price_below_floor": (
-        f"{LABEL_2ND}; by analogy Code de la commande publique L2152-5 and L2152-6 "
-        "(abnormally low offers); labour cost from the SMIC and the collective agreement "
-        "IDCC 2098"
-    ),
-    "reverse_auction_perennial": f"{LABEL_2ND}; {RFAR}",
-    "short_perennial_contract": f"{LABEL_2ND}; {RFAR}",
-    "penalties_uncapped": f"{LABEL_2ND}; {RFAR}",
-    "penalty_cap_above_limit": f"{LABEL_2ND}; {RFAR}",
-    "no_volume_commitment": f"{LABEL_2ND}; {RFAR}",
-    "no_notice_schedule": (
-        f"{LABEL_3RD}: minimum notice periods agreed between the ordering party and the "
-        f"labelled centre; {LABEL_2ND}"
-    ),
+    "payment_terms": text("reference-payment-terms"),
+    "price_below_floor": text("reference-price-below-floor"),
+    "reverse_auction_perennial": PERENNIAL_PURCHASING,
+    "short_perennial_contract": PERENNIAL_PURCHASING,
+    "penalties_uncapped": PERENNIAL_PURCHASING,
+    "penalty_cap_above_limit": PERENNIAL_PURCHASING,
+    "no_volume_commitment": PERENNIAL_PURCHASING,
+    # The 3rd commitment (minimum notice periods agreed per contract), then the 2nd.
+    "no_notice_schedule": text("reference-notice-schedule"),
 }
 # The rule ids, in the order `review` returns its advisories: at most one per rule, and the
 # two penalty rules exclude each other.
@@ -158,20 +152,25 @@ class TenderTerms:
 
 @dataclass(frozen=True)
 class Advisory:
+    """`observed` and `limit` are the figures as a fixed record ("75 days", "21.40 EUR/h"):
+    the same in every language, kept in the events and the findings' evidence. The words
+    people read are the Texts, and the explanation carries the same two figures as phrases
+    (arguments `observed` and `limit`) for the finding's summary (`practice_summary`)."""
+
     rule: str  # one of RULES
     observed: str  # e.g. "75 days", "21.40 EUR/h", "8 months"
     limit: str  # e.g. "60 days", "21.79 EUR/h", "12 months"
-    reference: str  # the source (law article or label commitment)
-    explanation: str  # one sentence a committee member understands
+    reference: Text  # the source (law article or label commitment)
+    explanation: Text  # one sentence a committee member understands
 
 
 def invalid_terms(terms: TenderTerms) -> list[Violation]:
     """What makes the terms meaningless (refused with INVALID_ARGUMENT); [] when valid."""
     problems = []
     if terms.end < terms.start:
-        problems.append(Violation("end_date", "must be on or after the start date"))
+        problems.append(Violation("end_date", text("purchasing-end-before-start")))
     if terms.payment_terms.days < 0:
-        problems.append(Violation("payment_terms.days", "must not be negative"))
+        problems.append(Violation("payment_terms.days", text("purchasing-negative")))
     for name, value in (
         ("penalty_cap_percent", terms.penalty_cap_percent),
         ("minimum_volume_commitment_percent", terms.minimum_volume_commitment_percent),
@@ -180,9 +179,9 @@ def invalid_terms(terms: TenderTerms) -> list[Violation]:
         if value is None:
             continue
         if not value.is_finite():
-            problems.append(Violation(name, "must be a finite number"))
+            problems.append(Violation(name, text("purchasing-not-finite")))
         elif value < 0:
-            problems.append(Violation(name, "must not be negative"))
+            problems.append(Violation(name, text("purchasing-negative")))
     return problems
 
 
@@ -221,7 +220,19 @@ def whole_months(start: date, end: date) -> int:
     return months if anniversary <= end.day + 1 else months - 1
 
 
-def _advisory(rule: str, observed: str, limit: str, explanation: str) -> Advisory:
+def practice_summary(rule: str, explanation: Text | str, observed: str, limit: str) -> Text:
+    """A purchasing-practice finding's one line: the rule's title and the figures, as phrases
+    when the advisory's explanation carries them, else (an older record) its fixed record."""
+    figures = explanation.values if isinstance(explanation, Text) else {}
+    return text(
+        "purchasing-practice-summary",
+        rule=text("rule-" + rule.replace("_", "-")),
+        observed=figures.get("observed", observed),
+        limit=figures.get("limit", limit),
+    )
+
+
+def _advisory(rule: str, observed: str, limit: str, explanation: Text) -> Advisory:
     return Advisory(rule, observed, limit, REFERENCES[rule], explanation)
 
 
@@ -234,8 +245,11 @@ def _payment_terms(terms: PaymentTerms) -> Advisory | None:
         "payment_terms",
         f"{terms.days} days{suffix}",
         f"{limit} days{suffix}",
-        "Agreed payment terms may not exceed 60 days from the invoice or 45 days end of month "
-        "(Code de commerce L441-10), and longer terms make the centre finance its client.",
+        text(
+            "purchasing-payment-terms-explanation",
+            observed=_days(terms.days, terms.end_of_month),
+            limit=_days(limit, terms.end_of_month),
+        ),
     )
 
 
@@ -254,11 +268,15 @@ def _price_below_floor(
         "price_below_floor",
         f"{_money(price)} EUR/h",
         f"{_money(floor.per_productive_hour)} EUR/h",
-        f"The price per productive hour is below what an agent paid the minimum wage costs "
-        f"(SMIC {_number(floor.hourly_minimum_wage)} EUR × "
-        f"{_number(floor.loaded_cost_coefficient)} loaded-cost coefficient ÷ "
-        f"{_number(floor.productive_share)} productive share, in force from "
-        f"{floor.effective_from.isoformat()}): an abnormally low price.",
+        text(
+            "purchasing-price-below-floor-explanation",
+            observed=text("purchasing-price-per-hour", price=price),
+            limit=text("purchasing-price-per-hour", price=floor.per_productive_hour),
+            wage=floor.hourly_minimum_wage,
+            coefficient=floor.loaded_cost_coefficient,
+            share=floor.productive_share,
+            since=floor.effective_from,
+        ),
     )
 
 
@@ -269,7 +287,11 @@ def _penalties(cap: Decimal | None, max_cap: Decimal) -> Advisory | None:
             "penalties_uncapped",
             "no cap",
             limit,
-            "Penalties are not capped, so the centre carries an unbounded risk on the contract.",
+            text(
+                "purchasing-penalties-uncapped-explanation",
+                observed=text("purchasing-no-cap"),
+                limit=text("purchasing-percent", percent=max_cap),
+            ),
         )
     if cap <= max_cap:
         return None
@@ -277,8 +299,11 @@ def _penalties(cap: Decimal | None, max_cap: Decimal) -> Advisory | None:
         "penalty_cap_above_limit",
         f"{_number(cap)}%",
         limit,
-        f"Penalties are capped above {limit} of the contract value, a disproportionate risk "
-        "for the centre.",
+        text(
+            "purchasing-penalty-cap-explanation",
+            observed=text("purchasing-percent", percent=cap),
+            limit=text("purchasing-percent", percent=max_cap),
+        ),
     )
 
 
@@ -289,8 +314,11 @@ def _reverse_auction(auction: AuctionType) -> Advisory | None:
         "reverse_auction_perennial",
         "reverse auction",
         "sealed bid or negotiated",
-        "A reverse auction on perennial work puts price above the social conditions the "
-        "label asks ordering parties to respect.",
+        text(
+            "purchasing-reverse-auction-explanation",
+            observed=text("purchasing-reverse-auction"),
+            limit=text("purchasing-sealed-bid-or-negotiated"),
+        ),
     )
 
 
@@ -302,8 +330,11 @@ def _short_contract(start: date, end: date, min_months: int) -> Advisory | None:
         "short_perennial_contract",
         _months(months),
         _months(min_months),
-        f"A perennial activity contracted for less than {_months(min_months)} leaves the "
-        "centre unable to plan hiring and training.",
+        text(
+            "purchasing-short-contract-explanation",
+            observed=text("purchasing-months", months=months),
+            limit=text("purchasing-months", months=min_months),
+        ),
     )
 
 
@@ -314,8 +345,13 @@ def _no_volume_commitment(percent: Decimal | None) -> Advisory | None:
         "no_volume_commitment",
         "none" if percent is None else "0%",
         "more than 0% of the forecast volume",
-        "Perennial work without a minimum volume commitment leaves the centre carrying the "
-        "cost of staff hired for volumes that may never come.",
+        text(
+            "purchasing-no-volume-commitment-explanation",
+            observed=text("purchasing-no-volume-commitment")
+            if percent is None
+            else text("purchasing-percent", percent=percent),
+            limit=text("purchasing-volume-commitment-above-zero"),
+        ),
     )
 
 
@@ -326,9 +362,18 @@ def _no_notice_schedule(bands: int) -> Advisory | None:
         "no_notice_schedule",
         "no notice band",
         "at least 1 notice band",
-        "Perennial work without agreed minimum notice periods for workload changes leaves "
-        "the centre no time to adapt its staff's schedules.",
+        text(
+            "purchasing-no-notice-schedule-explanation",
+            observed=text("purchasing-no-notice-band"),
+            limit=text("purchasing-notice-band-minimum"),
+        ),
     )
+
+
+def _days(days: int, end_of_month: bool) -> Text:
+    if end_of_month:
+        return text("purchasing-days-end-of-month", days=days)
+    return text("purchasing-days", days=days)
 
 
 def _money(amount: Decimal) -> str:
@@ -345,4 +390,5 @@ def _number(value: Decimal) -> str:
 
 
 def _months(count: int) -> str:
+    """The record of a count of months (the words are `purchasing-months`)."""
     return f"{count} month" if count == 1 else f"{count} months"

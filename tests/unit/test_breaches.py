@@ -9,7 +9,7 @@ from google.protobuf import json_format
 from vigie.compliance.v1 import compliance_pb2 as pb
 from vigie.contracts.v1 import events_pb2 as contract_events
 
-from services.common import topics
+from services.common import topics, wording
 from services.common.envelope import decode, wrap
 from services.compliance.findings import finding_from_breach, finding_id
 from services.rules.findings import Breach, Severity
@@ -71,11 +71,9 @@ def test_the_finding_carries_the_breach_and_its_source_event():
         "ctr-1",
     )
     assert finding.tender_id == ""
-    assert (finding.summary, finding.explanation, finding.reference) == (
-        breach.summary,
-        breach.explanation,
-        breach.reference,
-    )
+    for name in ("summary", "explanation", "reference"):
+        assert wording.text_of(finding, name) == getattr(breach, name)
+        assert getattr(finding, name) == wording.render(getattr(breach, name), "fr")
     assert finding.source_event_id == source.event_id
     assert finding.occurred_at.ToDatetime(tzinfo=UTC) == WHEN
     assert not finding.HasField("recorded_at")

@@ -7,8 +7,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.rules.label_preference import BidView, advisory
+from services.common.wording import render
+from services.rules.label_preference import REFERENCE, BidView, advisory, comparison, summary
 from services.rules.purchasing import ActivityType
+from services.rules.wording import text
 
 
 def bid(bid_id: str, price: str, labelled: bool) -> BidView:
@@ -53,41 +55,109 @@ def test_ties_go_to_the_first_labelled_bid():
     assert result is not None and result.best_labelled_bid_id == "l1"
 
 
+CENT = Decimal("0.01")
+DEARER = "label-preference-dearer"
+CHEAPER = "label-preference-cheaper"
+
+
 @pytest.mark.parametrize(
-    ("winning", "labelled", "gap", "percent", "wording"),
+    ("winning", "labelled", "gap", "percent", "expected"),
     [
-        ("20.00", "21.00", "1.00", "5.00", "1.00 EUR/h (5.00%) dearer than"),
-        ("20.00", "19.00", "-1.00", "-5.00", "1.00 EUR/h (5.00%) cheaper than"),
-        ("20.00", "20.00", "0.00", "0.00", "at the same price as"),
-        ("30.00", "30.01", "0.01", "0.03", "dearer"),  # 0.0333…
-        ("24.00", "24.01", "0.01", "0.04", "dearer"),  # 0.041666…
-        ("8.00", "8.0004", "0.0004", "0.01", "dearer"),  # 0.005, half up
-        ("8.00", "7.9996", "-0.0004", "-0.01", "cheaper"),  # -0.005, half away from zero
+        ("20.00", "21.00", "1.00", "5.00", text(DEARER, gap=Decimal("1.00"), percent=Decimal(5))),
+        (
+            "20.00",
+            "19.00",
+            "-1.00",
+            "-5.00",
+            text(CHEAPER, gap=Decimal("1.00"), percent=Decimal(5)),
+        ),
+        ("20.00", "20.00", "0.00", "0.00", text("label-preference-same-price")),
+        ("30.00", "30.01", "0.01", "0.03", text(DEARER, gap=CENT, percent=CENT * 3)),  # 0.0333…
+        ("24.00", "24.01", "0.01", "0.04", text(DEARER, gap=CENT, percent=CENT * 4)),  # 0.041666…
+        (  # 0.005, half up
+            "8.00",
+            "8.0004",
+            "0.0004",
+            "0.01",
+            text(DEARER, gap=Decimal("0.0004"), percent=CENT),
+        ),
+        (  # -0.005, half away from zero
+            "8.00",
+            "7.9996",
+            "-0.0004",
+            "-0.01",
+            text(CHEAPER, gap=Decimal("0.0004"), percent=CENT),
+        ),
     ],
 )
-def test_price_gap(winning, labelled, gap, percent, wording):
+def test_price_gap(winning, labelled, gap, percent, expected):
     winner = bid("w", winning, False)
     result = advisory(ActivityType.PERENNIAL, winner, [winner, bid("l", labelled, True)])
     assert result is not None
     assert (result.price_gap, result.price_gap_percent) == (Decimal(gap), Decimal(percent))
-    assert wording in result.explanation
-    assert "1st commitment" in result.reference
+    assert result.explanation == text(
+        "label-preference-explanation", winner="ctr-w", best="ctr-l", comparison=expected
+    )
+    assert result.reference == REFERENCE
 
 
 @pytest.mark.parametrize(
-    ("labelled", "percent", "wording"),
+    ("labelled", "percent", "expected"),
     [
-        ("0.00", Decimal(0), "at the same price as"),
-        ("0.01", Decimal("Infinity"), "0.01 EUR/h dearer"),
+        ("0.00", Decimal(0), text("label-preference-same-price")),
+        ("0.01", Decimal("Infinity"), text("label-preference-dearer-unpriced", gap=CENT)),
     ],
 )
-def test_a_winning_price_of_zero(labelled, percent, wording):
+def test_a_winning_price_of_zero(labelled, percent, expected):
     # A per-contact price converted to the hour and rounded to the cent can be 0.00.
     winner = bid("w", "0.00", False)
     result = advisory(ActivityType.PERENNIAL, winner, [winner, bid("l", labelled, True)])
     assert result is not None
     assert result.price_gap_percent == percent
-    assert wording in result.explanation and "Infinity" not in result.explanation
+    assert result.explanation.values["comparison"] == expected
+    assert "∞" not in render(result.explanation, "fr")
+
+
+def test_the_advisory_in_french():
+    winner = bid("w", "25.00", False)
+    result = advisory(ActivityType.PERENNIAL, winner, [winner, bid("l", "26.00", True)])
+    assert result is not None
+    assert render(result.explanation, "fr") == (
+        "L'activité pérenne a été confiée au centre non labellisé ctr-w alors que le centre "
+        "labellisé ctr-l avait remis une offre plus chère de 1,00 € par heure productive (4 %) "
+        "que l'offre retenue ; le label demande une préférence, non une exclusion."
+    )
+    assert render(result.explanation, "en") == (
+        "Perennial work went to unlabelled centre ctr-w while labelled centre ctr-l bid "
+        "1.00 EUR/h (4.00%) dearer than the winning bid; the label asks for a preference, not "
+        "an exclusion."
+    )
+    assert render(REFERENCE, "fr") == (
+        "Label Responsabilité Sociale, 1er engagement des donneurs d'ordre : préférence donnée "
+        "aux centres labellisés pour les activités pérennes, sans distorsion de concurrence"
+    )
+
+
+@pytest.mark.parametrize(
+    ("gap", "percent", "french"),
+    [
+        ("1.00", "4.00", "plus chère de 1,00 € par heure productive (4 %)"),
+        ("-0.0004", "-0.01", "moins chère de 0,0004 € par heure productive (0,01 %)"),
+        ("0.00", "0.00", "au même prix"),
+        ("0.01", "Infinity", "plus chère de 0,01 € par heure productive"),
+    ],
+)
+def test_the_price_gap_in_french(gap, percent, french):
+    assert render(comparison(Decimal(gap), Decimal(percent)), "fr") == french
+
+
+def test_the_summary_names_both_centres_and_the_gap():
+    line = summary("ctr-w", "ctr-l", Decimal("1.00"), Decimal("4.00"))
+    assert line.values["comparison"] == comparison(Decimal("1.00"), Decimal("4.00"))
+    assert render(line, "fr") == (
+        "Activité pérenne confiée au centre non labellisé ctr-w ; l'offre du centre labellisé "
+        "ctr-l était plus chère de 1,00 € par heure productive (4 %)."
+    )
 
 
 @pytest.mark.parametrize("price", ["-0.01", "NaN", "Infinity"])

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from services.common.wording import render
 from services.rules.findings import Breach, Severity
 from services.rules.perennial import (
     ContractSpan,
@@ -19,6 +20,7 @@ from services.rules.perennial import (
     normalised_scope,
 )
 from services.rules.purchasing import ActivityType
+from services.rules.wording import text
 
 CAMPAIGN, PUNCTUAL, PERENNIAL = ActivityType.CAMPAIGN, ActivityType.PUNCTUAL, ActivityType.PERENNIAL
 JAN_1 = date(2025, 1, 1)
@@ -134,10 +136,87 @@ def test_the_breach():
         )
     ]
     (breach,) = found
-    assert "1st commitment" in breach.reference and "hors campagnes" in breach.reference
-    assert "13 months and 4 days" in breach.explanation
-    assert "c-1, c-2, c-3" in breach.explanation and "20 days" in breach.explanation
-    assert "campaign and punctual" in breach.summary
+    contracts = text("perennial-contracts-mixed", count=3)
+    assert breach.summary == text(
+        "perennial-summary",
+        contracts=contracts,
+        party="op-1",
+        scope="retail banking",
+        start=JAN_1,
+        end=date(2026, 2, 4),
+        span=12,
+    )
+    assert breach.explanation == text(
+        "perennial-explanation",
+        party="op-1",
+        scope="retail banking",
+        contracts=contracts,
+        ids=("c-1", "c-2", "c-3"),
+        start=JAN_1,
+        end=date(2026, 2, 4),
+        duration=text("perennial-duration", months=13, days=4),
+        gap=20,
+        span=12,
+        max_gap=30,
+    )
+    assert breach.reference == text("reference-disguised-perennial")
+    assert render(breach.summary, "fr") == (
+        "3 contrats de campagne et ponctuels du donneur d'ordre op-1 pour « retail banking », "
+        "enchaînés du 1 janvier 2025 au 4 février 2026 : plus de 12 mois."
+    )
+    assert render(breach.explanation, "fr") == (
+        "Le donneur d'ordre op-1 a passé 3 contrats de campagne et ponctuels pour « retail "
+        "banking » (c-1, c-2 et c-3), qui se sont succédé du 1 janvier 2025 au 4 février 2026, "
+        "soit 13 mois et 4 jours, avec au plus 20 jours d'interruption entre deux contrats : un "
+        "travail enchaîné sur plus de 12 mois avec des interruptions d'au plus 30 jours relève "
+        "d'une activité pérenne, et le label demande de donner la préférence aux centres "
+        "labellisés pour les activités pérennes."
+    )
+    reference = render(breach.reference, "fr")
+    assert reference.startswith("Label Responsabilité Sociale, 1er engagement des donneurs")
+    assert "« hors campagnes et besoins ponctuels »" in reference
+    assert "13 months and 4 days" in render(breach.explanation, "en")
+
+
+@pytest.mark.parametrize(
+    ("kinds", "contracts"),
+    [
+        ((CAMPAIGN, CAMPAIGN), text("perennial-contracts-campaign", count=2)),
+        ((PUNCTUAL, PUNCTUAL), text("perennial-contracts-punctual", count=2)),
+        ((PUNCTUAL, CAMPAIGN), text("perennial-contracts-mixed", count=2)),
+    ],
+)
+def test_the_breach_names_the_kinds_of_contract(kinds, contracts):
+    # Back to back (no gap) over 13 months exactly.
+    (breach,) = disguised_perennial(
+        [
+            span("c-1", JAN_1, JUN_30, kinds[0]),
+            span("c-2", date(2025, 7, 1), date(2026, 1, 31), kinds[1]),
+        ]
+    )
+    assert breach.summary.values["contracts"] == contracts
+    figures = breach.explanation.values
+    assert (figures["gap"], figures["duration"]) == (
+        0,
+        text("perennial-duration", months=13, days=0),
+    )
+    assert render(breach.explanation, "fr").startswith(
+        "Le donneur d'ordre op-1 a passé 2 contrats "
+    )
+    assert "soit 13 mois, sans interruption entre eux :" in render(breach.explanation, "fr")
+
+
+@pytest.mark.parametrize(
+    ("phrase", "french"),
+    [
+        (text("perennial-contracts-campaign", count=2), "2 contrats de campagne"),
+        (text("perennial-contracts-punctual", count=3), "3 contrats ponctuels"),
+        (text("perennial-duration", months=12, days=1), "12 mois et 1 jour"),
+        (text("perennial-duration", months=1, days=0), "1 mois"),
+    ],
+)
+def test_the_phrases_in_french(phrase, french):
+    assert render(phrase, "fr") == french
 
 
 def test_perennial_contracts_never_chain_nor_bridge():

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from services.common.wording import render
 from services.rules import Violation
 from services.rules.purchasing import (
     DEFAULT_POLICY,
@@ -21,9 +22,11 @@ from services.rules.purchasing import (
     PurchasingPolicy,
     TenderTerms,
     invalid_terms,
+    practice_summary,
     review,
     whole_months,
 )
+from services.rules.wording import Text, text
 
 START = date(2026, 3, 1)
 FLOOR_2026 = DEFAULT_POLICY.cost_floor_on(START).per_productive_hour  # 12.02 × 1.45 ÷ 0.80
@@ -69,16 +72,32 @@ def test_payment_terms(days, end_of_month, expected):
 
 
 @pytest.mark.parametrize(
-    ("terms", "observed", "limit"),
+    ("terms", "observed", "limit", "phrase", "french"),
     [
-        (PaymentTerms(75, False), "75 days", "60 days"),
-        (PaymentTerms(46, True), "46 days end of month", "45 days end of month"),
+        (PaymentTerms(75, False), "75 days", "60 days", "purchasing-days", "75 jours"),
+        (
+            PaymentTerms(46, True),
+            "46 days end of month",
+            "45 days end of month",
+            "purchasing-days-end-of-month",
+            "46 jours fin de mois",
+        ),
     ],
 )
-def test_payment_terms_advisory(terms, observed, limit):
+def test_payment_terms_advisory(terms, observed, limit, phrase, french):
     (advisory,) = review(replace(GOOD, payment_terms=terms))
+    # The record stays language-neutral; the words are the Texts'.
     assert (advisory.observed, advisory.limit) == (observed, limit)
-    assert advisory.reference == "Code de commerce L441-10"
+    assert advisory.reference == text("reference-payment-terms")
+    assert render(advisory.reference, "fr") == "Code de commerce, art. L441-10"
+    assert advisory.explanation == text(
+        "purchasing-payment-terms-explanation",
+        observed=text(phrase, days=terms.days),
+        limit=text(phrase, days=60 if phrase == "purchasing-days" else 45),
+    )
+    assert render(advisory.explanation, "fr").startswith(
+        f"Les délais de paiement convenus, {french}, dépassent le maximum de "
+    )
 
 
 def test_cost_floor_per_productive_hour():
@@ -112,13 +131,31 @@ def test_price_floor_applies_to_every_activity(activity):
     )
     (advisory,) = [a for a in review(terms) if a.rule == "price_below_floor"]
     assert (advisory.observed, advisory.limit) == ("21.40 EUR/h", "21.79 EUR/h")
-    assert "L2152-5" in advisory.reference and "IDCC 2098" in advisory.reference
-    assert "12.02" in advisory.explanation and "2026-01-01" in advisory.explanation
+    assert advisory.explanation == text(
+        "purchasing-price-below-floor-explanation",
+        observed=text("purchasing-price-per-hour", price=Decimal("21.40")),
+        limit=text("purchasing-price-per-hour", price=Decimal("21.79")),
+        wage=Decimal("12.02"),
+        coefficient=Decimal("1.45"),
+        share=Decimal("0.80"),
+        since=date(2026, 1, 1),
+    )
+    assert render(advisory.explanation, "fr") == (
+        "Le prix de 21,40 € par heure productive est inférieur à ce que coûte un conseiller "
+        "payé au SMIC, 21,79 € par heure productive (SMIC horaire brut de 12,02 € × "
+        "coefficient de coût chargé de 1,45 ÷ part productive des heures payées de 0,8, en "
+        "vigueur depuis le 1 janvier 2026) : un prix anormalement bas."
+    )
+    french = render(advisory.reference, "fr")
+    assert french.startswith("Label Responsabilité Sociale, 2e engagement des donneurs d'ordre")
+    assert "art. L2152-5 et L2152-6" in french and "IDCC 2098" in french
 
 
 def test_a_fraction_of_a_cent_below_the_floor_shows_every_digit():
     (advisory,) = review(replace(GOOD, price_per_productive_hour=FLOOR_2026 - Decimal("0.001")))
     assert advisory.observed == "21.789 EUR/h"
+    assert render(advisory.explanation, "fr").startswith("Le prix de 21,789 € par heure")
+    assert render(advisory.explanation, "en").startswith("The price of 21.789 EUR/h is below")
 
 
 @pytest.mark.parametrize(
@@ -234,6 +271,15 @@ def test_short_perennial_contract(end, activity, expected):
 def test_short_perennial_contract_advisory():
     (advisory,) = review(replace(GOOD, end=date(2026, 10, 31)))
     assert (advisory.observed, advisory.limit) == ("8 months", "12 months")
+    assert advisory.explanation == text(
+        "purchasing-short-contract-explanation",
+        observed=text("purchasing-months", months=8),
+        limit=text("purchasing-months", months=12),
+    )
+    assert render(advisory.explanation, "fr") == (
+        "Une activité pérenne confiée pour 8 mois, moins de 12 mois, ne permet pas au centre "
+        "de planifier ses recrutements et ses formations."
+    )
 
 
 def test_minimum_perennial_months_is_a_parameter():
@@ -245,23 +291,26 @@ def test_minimum_perennial_months_is_a_parameter():
 
 
 @pytest.mark.parametrize(
-    ("cap", "expected", "observed"),
+    ("cap", "expected", "observed", "french"),
     [
-        (None, ["penalties_uncapped"], "no cap"),
-        (Decimal("0"), [], None),
-        (Decimal("9.99"), [], None),
-        (Decimal("10"), [], None),
-        (Decimal("10.01"), ["penalty_cap_above_limit"], "10.01%"),
-        (Decimal("15"), ["penalty_cap_above_limit"], "15%"),
+        (None, ["penalties_uncapped"], "no cap", "aucun plafond"),
+        (Decimal("0"), [], None, None),
+        (Decimal("9.99"), [], None, None),
+        (Decimal("10"), [], None, None),
+        (Decimal("10.01"), ["penalty_cap_above_limit"], "10.01%", "10,01 %"),
+        (Decimal("15"), ["penalty_cap_above_limit"], "15%", "15 %"),
     ],
 )
 @pytest.mark.parametrize("activity", list(ActivityType))
-def test_penalties_on_any_activity(cap, expected, observed, activity):
+def test_penalties_on_any_activity(cap, expected, observed, french, activity):
     terms = replace(GOOD, penalty_cap_percent=cap, activity_type=activity)
     advisories = review(terms)
     assert [a.rule for a in advisories] == expected
     if advisories:
         assert (advisories[0].observed, advisories[0].limit) == (observed, "10%")
+        figures = advisories[0].explanation.values
+        assert render(figures["observed"], "fr") == french
+        assert figures["limit"] == text("purchasing-percent", percent=Decimal("10"))
 
 
 @pytest.mark.parametrize(
@@ -295,7 +344,12 @@ def test_notice_schedule(bands, activity, expected):
 
 def test_no_notice_schedule_cites_the_third_commitment():
     (advisory,) = review(replace(GOOD, notice_schedule_bands=0))
-    assert "3rd commitment" in advisory.reference
+    assert advisory.reference == text("reference-notice-schedule")
+    assert render(advisory.reference, "fr").startswith(
+        "Label Responsabilité Sociale, 3e engagement des donneurs d'ordre : délais de "
+        "prévenance minimaux convenus"
+    )
+    assert "3rd commitment" in render(advisory.reference, "en")
 
 
 def test_every_advisory_in_the_documented_order():
@@ -315,7 +369,123 @@ def test_every_advisory_in_the_documented_order():
         r for r in RULES if r != "penalties_uncapped"
     ]
     for advisory in review(worst):
-        assert advisory.reference and advisory.explanation.endswith(".")
+        assert isinstance(advisory.reference, Text) and isinstance(advisory.explanation, Text)
+        # Every explanation carries the two figures, as phrases, for the finding's summary.
+        assert {"observed", "limit"} <= set(advisory.explanation.values)
+        for language in ("fr", "en"):
+            assert render(advisory.explanation, language).endswith(".")
+            assert "sources/" not in render(advisory.reference, language)
+
+
+WORST = TenderTerms(
+    activity_type=ActivityType.PERENNIAL,
+    start=START,
+    end=date(2026, 10, 31),
+    payment_terms=PaymentTerms(90, end_of_month=False),
+    auction_type=AuctionType.REVERSE_AUCTION,
+    penalty_cap_percent=None,
+    minimum_volume_commitment_percent=None,
+    notice_schedule_bands=0,
+    price_per_productive_hour=Decimal("15"),
+)
+
+
+@pytest.mark.parametrize(
+    ("terms", "rule", "summary", "explanation"),
+    [
+        (
+            WORST,
+            "payment_terms",
+            "Délais de paiement : 90 jours (limite : 60 jours)",
+            "Les délais de paiement convenus, 90 jours, dépassent le maximum de 60 jours : le "
+            "Code de commerce (art. L441-10) interdit de convenir de plus de 60 jours à compter "
+            "de la date d'émission de la facture ou de 45 jours fin de mois, et des délais plus "
+            "longs font financer son client par le centre.",
+        ),
+        (
+            WORST,
+            "price_below_floor",
+            "Prix inférieur au coût minimal d'un agent : 15,00 € par heure productive "
+            "(limite : 21,79 € par heure productive)",
+            None,
+        ),
+        (
+            WORST,
+            "reverse_auction_perennial",
+            "Enchère inversée sur une activité pérenne : enchère inversée (limite : appel "
+            "d'offres sous pli fermé ou procédure négociée)",
+            "Une enchère inversée sur une activité pérenne fait passer le prix avant les "
+            "conditions sociales que le label demande aux donneurs d'ordre de respecter.",
+        ),
+        (
+            WORST,
+            "short_perennial_contract",
+            "Contrat trop court pour une activité pérenne : 8 mois (limite : 12 mois)",
+            None,
+        ),
+        (
+            WORST,
+            "penalties_uncapped",
+            "Pénalités non plafonnées : aucun plafond (limite : 10 %)",
+            "Les pénalités ne sont pas plafonnées : le centre porte sur le contrat un risque "
+            "sans limite, là où un plafond d'au plus 10 % de la valeur du contrat est attendu.",
+        ),
+        (
+            replace(WORST, penalty_cap_percent=Decimal("12.5")),
+            "penalty_cap_above_limit",
+            "Plafond de pénalités trop élevé : 12,5 % (limite : 10 %)",
+            "Les pénalités sont plafonnées à 12,5 % de la valeur du contrat, au-delà de 10 % : "
+            "un risque disproportionné pour le centre.",
+        ),
+        (
+            WORST,
+            "no_volume_commitment",
+            "Aucun engagement de volume : aucun engagement (limite : plus de 0 % du volume prévu)",
+            "Une activité pérenne sans engagement de volume minimal laisse au centre le coût "
+            "des conseillers recrutés pour des volumes qui pourraient ne jamais venir.",
+        ),
+        (
+            replace(WORST, minimum_volume_commitment_percent=Decimal("0")),
+            "no_volume_commitment",
+            "Aucun engagement de volume : 0 % (limite : plus de 0 % du volume prévu)",
+            None,
+        ),
+        (
+            WORST,
+            "no_notice_schedule",
+            "Aucun barème de délais de prévenance : aucune tranche de délai de prévenance "
+            "(limite : au moins une tranche de délai de prévenance)",
+            "Une activité pérenne sans délais de prévenance minimaux convenus pour les "
+            "variations de charge ne laisse pas au centre le temps d'adapter les plannings de "
+            "ses conseillers.",
+        ),
+    ],
+)
+def test_each_practice_in_french(terms, rule, summary, explanation):
+    (advisory,) = [a for a in review(terms) if a.rule == rule]
+    line = practice_summary(rule, advisory.explanation, advisory.observed, advisory.limit)
+    assert line.values["rule"] == text("rule-" + rule.replace("_", "-"))
+    assert render(line, "fr") == summary
+    if explanation is not None:
+        assert render(advisory.explanation, "fr") == explanation
+
+
+def test_the_summary_in_english_keeps_the_figures_it_had():
+    (advisory,) = [a for a in review(WORST) if a.rule == "payment_terms"]
+    line = practice_summary("payment_terms", advisory.explanation, "90 days", "60 days")
+    assert render(line, "en") == "Payment terms: 90 days (limit 60 days)"
+
+
+def test_an_older_advisory_without_figures_shows_its_record():
+    # An event written before the catalogue: its explanation is words, not a Text.
+    line = practice_summary("payment_terms", "Agreed payment terms…", "75 days", "60 days")
+    assert line.values["observed"] == "75 days"
+    assert render(line, "fr") == "Délais de paiement : 75 days (limite : 60 days)"
+
+
+BEFORE_START = text("purchasing-end-before-start")
+NEGATIVE = text("purchasing-negative")
+NOT_FINITE = text("purchasing-not-finite")
 
 
 @pytest.mark.parametrize(
@@ -323,24 +493,24 @@ def test_every_advisory_in_the_documented_order():
     [
         ({}, []),
         ({"end": START}, []),
-        ({"end": START - timedelta(days=1)}, [Violation("end_date", "must be on or after")]),
-        ({"payment_terms": PaymentTerms(-1, False)}, [Violation("payment_terms.days", "negative")]),
-        ({"penalty_cap_percent": Decimal("-1")}, [Violation("penalty_cap_percent", "negative")]),
+        ({"end": START - timedelta(days=1)}, [Violation("end_date", BEFORE_START)]),
+        ({"payment_terms": PaymentTerms(-1, False)}, [Violation("payment_terms.days", NEGATIVE)]),
+        ({"penalty_cap_percent": Decimal("-1")}, [Violation("penalty_cap_percent", NEGATIVE)]),
         (
             {"minimum_volume_commitment_percent": Decimal("-0.1")},
-            [Violation("minimum_volume_commitment_percent", "negative")],
+            [Violation("minimum_volume_commitment_percent", NEGATIVE)],
         ),
         (
             {"price_per_productive_hour": Decimal("-0.01")},
-            [Violation("price_ceiling_per_hour", "negative")],
+            [Violation("price_ceiling_per_hour", NEGATIVE)],
         ),
         (
             {"price_per_productive_hour": Decimal("NaN")},
-            [Violation("price_ceiling_per_hour", "finite")],
+            [Violation("price_ceiling_per_hour", NOT_FINITE)],
         ),
         (
             {"penalty_cap_percent": Decimal("Infinity")},
-            [Violation("penalty_cap_percent", "finite")],
+            [Violation("penalty_cap_percent", NOT_FINITE)],
         ),
         (
             {
@@ -349,18 +519,22 @@ def test_every_advisory_in_the_documented_order():
                 "penalty_cap_percent": Decimal("-2"),
             },
             [
-                Violation("end_date", "must be on or after"),
-                Violation("payment_terms.days", "negative"),
-                Violation("penalty_cap_percent", "negative"),
+                Violation("end_date", BEFORE_START),
+                Violation("payment_terms.days", NEGATIVE),
+                Violation("penalty_cap_percent", NEGATIVE),
             ],
         ),
     ],
 )
 def test_invalid_terms(changes, expected):
-    problems = invalid_terms(replace(GOOD, **changes))
-    assert [p.field for p in problems] == [v.field for v in expected]
-    for problem, violation in zip(problems, expected, strict=True):
-        assert violation.reason in problem.reason
+    assert invalid_terms(replace(GOOD, **changes)) == expected
+
+
+def test_the_reasons_of_a_refusal_in_french_and_english():
+    assert render(BEFORE_START, "fr") == "La date de fin ne peut pas précéder la date de début."
+    assert render(NEGATIVE, "fr") == "La valeur ne peut pas être négative."
+    assert render(NOT_FINITE, "fr") == "La valeur doit être un nombre fini."
+    assert render(NEGATIVE, "en") == "must not be negative"
 
 
 def decimals(max_value: int) -> st.SearchStrategy[Decimal]:

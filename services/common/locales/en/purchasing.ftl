@@ -1,0 +1,104 @@
+# Purchasing practices (the ordering parties' 2nd commitment), the preference for labelled
+# centres (1st commitment) and perennial work disguised as campaigns.
+
+## The sources cited
+
+-purchasing-label-1st = Label Responsabilité Sociale, 1st commitment of ordering parties
+-purchasing-label-2nd = Label Responsabilité Sociale, 2nd commitment of ordering parties
+-purchasing-label-3rd = Label Responsabilité Sociale, 3rd commitment of ordering parties
+-purchasing-rfar = RFAR responsible-purchasing charter and label (ISO 20400)
+
+reference-payment-terms = Code de commerce L441-10
+reference-price-below-floor = { -purchasing-label-2nd }; by analogy Code de la commande publique L2152-5 and L2152-6 (abnormally low offers); labour cost from the SMIC and the collective agreement IDCC 2098
+reference-perennial-purchasing = { -purchasing-label-2nd }; { -purchasing-rfar }
+reference-notice-schedule = { -purchasing-label-3rd }: minimum notice periods agreed between the ordering party and the labelled centre; { -purchasing-label-2nd }
+reference-label-preference = { -purchasing-label-1st }: preference for labelled centres on perennial activities, without distorting competition
+reference-disguised-perennial = { reference-label-preference }; campaigns and punctual needs are excluded from the preference ("hors campagnes et besoins ponctuels"), so campaigns chained into lasting work circumvent it
+
+## Purchasing practices: the value observed and the limit
+
+purchasing-days = { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    }
+purchasing-days-end-of-month = { $days ->
+        [one] { $days } day end of month
+       *[other] { $days } days end of month
+    }
+# To the cent, or every digit: a price a fraction of a cent below the floor must not display
+# as equal to it.
+purchasing-price-per-hour = { NUMBER($price, minimumFractionDigits: 2, maximumFractionDigits: 20) } EUR/h
+purchasing-percent = { NUMBER($percent, maximumFractionDigits: 20) }%
+purchasing-months = { $months ->
+        [one] { $months } month
+       *[other] { $months } months
+    }
+purchasing-no-cap = no cap
+purchasing-reverse-auction = reverse auction
+purchasing-sealed-bid-or-negotiated = sealed bid or negotiated
+purchasing-no-volume-commitment = none
+purchasing-volume-commitment-above-zero = more than 0% of the forecast volume
+purchasing-no-notice-band = no notice band
+purchasing-notice-band-minimum = at least 1 notice band
+
+## Purchasing practices: the explanations
+
+purchasing-payment-terms-explanation = Payment terms of { $observed } exceed { $limit }: agreed payment terms may not exceed 60 days from the invoice or 45 days end of month (Code de commerce L441-10), and longer terms make the centre finance its client.
+purchasing-price-below-floor-explanation = The price of { $observed } is below what an agent paid the minimum wage costs, { $limit } (SMIC { NUMBER($wage, minimumFractionDigits: 2, maximumFractionDigits: 20) } EUR × { NUMBER($coefficient, maximumFractionDigits: 20) } loaded-cost coefficient ÷ { NUMBER($share, maximumFractionDigits: 20) } productive share, in force from { $since }): an abnormally low price.
+purchasing-reverse-auction-explanation = A reverse auction on perennial work puts price above the social conditions the label asks ordering parties to respect.
+purchasing-short-contract-explanation = A perennial activity contracted for { $observed }, less than { $limit }, leaves the centre unable to plan hiring and training.
+purchasing-penalties-uncapped-explanation = Penalties are not capped, so the centre carries an unbounded risk on the contract where a cap of at most { $limit } of the contract value is expected.
+purchasing-penalty-cap-explanation = Penalties are capped at { $observed } of the contract value, above { $limit }: a disproportionate risk for the centre.
+purchasing-no-volume-commitment-explanation = Perennial work without a minimum volume commitment leaves the centre carrying the cost of staff hired for volumes that may never come.
+purchasing-no-notice-schedule-explanation = Perennial work without agreed minimum notice periods for workload changes leaves the centre no time to adapt its staff's schedules.
+
+# A purchasing-practice finding's summary: the rule's title and the figures.
+purchasing-practice-summary = { $rule }: { $observed } (limit { $limit })
+
+## Terms that make no sense (refused)
+
+purchasing-end-before-start = must be on or after the start date
+purchasing-negative = must not be negative
+purchasing-not-finite = must be a finite number
+
+## The preference for labelled centres
+
+label-preference-dearer = { NUMBER($gap, minimumFractionDigits: 2, maximumFractionDigits: 20) } EUR/h ({ NUMBER($percent, minimumFractionDigits: 2, maximumFractionDigits: 2) }%) dearer than
+# The winning bid was 0.00 EUR/h: no percentage.
+label-preference-dearer-unpriced = { NUMBER($gap, minimumFractionDigits: 2, maximumFractionDigits: 20) } EUR/h dearer than
+label-preference-cheaper = { NUMBER($gap, minimumFractionDigits: 2, maximumFractionDigits: 20) } EUR/h ({ NUMBER($percent, minimumFractionDigits: 2, maximumFractionDigits: 2) }%) cheaper than
+label-preference-same-price = at the same price as
+label-preference-explanation = Perennial work went to unlabelled centre { $winner } while labelled centre { $best } bid { $comparison } the winning bid; the label asks for a preference, not an exclusion.
+label-preference-summary = Perennial work to unlabelled centre { $winner }; labelled centre { $best } bid { $comparison } the winning bid.
+
+## Perennial work disguised as campaigns
+
+perennial-contracts-campaign = { $count ->
+        [one] { $count } campaign contract
+       *[other] { $count } campaign contracts
+    }
+perennial-contracts-punctual = { $count ->
+        [one] { $count } punctual contract
+       *[other] { $count } punctual contracts
+    }
+perennial-contracts-mixed = { $count } campaign and punctual contracts
+# { purchasing-months } is written with this message's $months.
+perennial-duration = { $days ->
+        [0] { purchasing-months }
+        [one] { purchasing-months } and { $days } day
+       *[other] { purchasing-months } and { $days } days
+    }
+perennial-summary = { $contracts } of { $party } for "{ $scope }" chained from { $start } to { $end }, longer than { $span ->
+        [one] { $span } month
+       *[other] { $span } months
+    }.
+perennial-explanation = Ordering party { $party } contracted "{ $scope }" as { $contracts } ({ $ids }) that ran one after the other from { $start } to { $end }, { $duration }, the longest gap between them { $gap ->
+        [one] { $gap } day
+       *[other] { $gap } days
+    }: work chained longer than { $span ->
+        [one] { $span } month
+       *[other] { $span } months
+    } with gaps of at most { $max_gap ->
+        [one] { $max_gap } day
+       *[other] { $max_gap } days
+    } is perennial, and the label asks for a preference for labelled centres on perennial work.
