@@ -27,6 +27,7 @@ from services.common.live import Notifications
 from services.common.uow import UnitOfWork, unit_of_work
 from services.compliance import lifecycle, store
 from services.compliance.lifecycle import Move
+from services.rules.wording import text
 from services.rules.workload import add_weeks, iso_week, week_label, week_start
 
 SCHEMA = PRODUCER = "compliance"
@@ -167,7 +168,7 @@ class Monitor:
     async def contest(self, caller: Caller, request: pb.ContestFindingRequest) -> pb.Finding:
         if len(request.grounds.strip()) < MIN_GROUNDS:
             raise InvalidArgument.one(
-                "grounds", f"at least {MIN_GROUNDS} characters besides spaces"
+                "grounds", text("finding-contest-grounds-too-short", min_chars=MIN_GROUNDS)
             )
         return await self._change(
             caller, request.finding_id, lifecycle.CONTEST, request.grounds, request.attachments

@@ -28,6 +28,7 @@ from services.common.uow import UnitOfWork, unit_of_work
 from services.contracts import store
 from services.rules import Violation
 from services.rules.volumes import from_the_future, interval_problems, net_weekly_sums
+from services.rules.wording import text
 
 SCHEMA = PRODUCER = "contracts"
 # Intervals per VolumesReported event: well under Kafka's default 1 MB record limit.
@@ -69,9 +70,10 @@ def _rows(records: list[pb.VolumeRecord], now: datetime) -> list[tuple]:
         if (too_late := from_the_future(start, now)) is not None:
             found.append(("interval_start", too_late))
         if not r.site_id or not r.HasField("interval_start"):
-            found.append(("site_id", "site_id and interval_start are required"))
+            found.append(("site_id", text("contract-volume-site-and-start-required")))
         if not _is_uuid(r.contract_id):
-            found.append(("contract_id", f"{quote(r.contract_id)} is not a contract id"))
+            reason = text("contract-volume-not-a-contract-id", given=quote(r.contract_id))
+            found.append(("contract_id", reason))
         problems += [Violation(f"records[{i}].{field}", reason) for field, reason in found]
         if len(problems) >= MAX_PROBLEMS:
             break
@@ -103,12 +105,21 @@ def _check_against_contracts(
         if contract is None or contract.centre_id != caller.organisation_id:
             raise NotFound("contract", f"{contract_id} (records[{i}])")
         if site_id not in sites[contract_id]:
-            problems.append(Violation(f"records[{i}].site_id", f"{site_id} is not on the contract"))
-        day = french_day(start)
-        last = optional_date(contract, "terminated_on") or to_date(contract.terms.end_date)
-        if not to_date(contract.terms.start_date) <= day <= last:
             problems.append(
-                Violation(f"records[{i}].interval_start", f"{day} is outside the contract's dates")
+                Violation(
+                    f"records[{i}].site_id",
+                    text("contract-volume-site-not-on-contract", site=site_id),
+                )
+            )
+        day = french_day(start)
+        first = to_date(contract.terms.start_date)
+        last = optional_date(contract, "terminated_on") or to_date(contract.terms.end_date)
+        if not first <= day <= last:
+            problems.append(
+                Violation(
+                    f"records[{i}].interval_start",
+                    text("contract-volume-day-outside", day=day, first=first, last=last),
+                )
             )
         if len(problems) >= MAX_PROBLEMS:
             break
