@@ -4,6 +4,7 @@ characters (line breaks and tabs are allowed in free text only)."""
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
@@ -24,6 +25,7 @@ from services.rules import Violation
 from services.rules.wording import Argument, Text, text
 
 _validator = protovalidate.Validator()
+log = logging.getLogger(__name__)
 
 # Control characters (Unicode Cc: C0, DEL, C1) have no place in an id, a name or a title:
 # a NUL cannot even be stored in PostgreSQL text, and terminal escapes would reach whoever
@@ -159,8 +161,14 @@ def rule_text(violation: Any, root: Descriptor) -> Text | str:
         message = rule_message(proto.rule_id)
         found = None
         if has_message(message):
-            field = _field(root, proto.field)
-            found = text(message, **_rule_arguments(field, rule_path, violation.field_value))
+            try:
+                arguments = _rule_arguments(_field(root, proto.field), rule_path, violation)
+            except (AttributeError, KeyError, TypeError, ValueError):
+                # A rule shaped as this code never met: its words must not cost the caller
+                # the real refusal (an INTERNAL instead of the field's INVALID_ARGUMENT).
+                log.exception("figures of rule %s", proto.rule_id)
+            else:
+                found = text(message, **arguments)
     return found if found is not None else proto.message
 
 
@@ -178,7 +186,7 @@ def _field(root: Descriptor, path: Any) -> FieldDescriptor | None:
 
 
 def _rule_arguments(
-    field: FieldDescriptor | None, rule_path: list[str], value: object
+    field: FieldDescriptor | None, rule_path: list[str], violation: Any
 ) -> dict[str, Argument]:
     """The figures of the rule that was broken and of its siblings (the `lte` of a `gte`):
     read from the field's annotation, so a combined rule ("gte_lte") has both bounds."""
@@ -192,15 +200,17 @@ def _rule_arguments(
     for rule, setting in rules.ListFields():
         name = RENAMED.get(rule.name, rule.name)
         if rule.is_repeated:
-            arguments[name] = tuple(_figure(item, enum) for item in setting)
+            figures = (_figure(item, enum) for item in setting)
+            arguments[name] = tuple(figure for figure in figures if figure is not None)
             if rule.name == rule_path[-1]:
                 arguments["count"] = len(setting)
         elif (figure := _figure(setting, enum if rule.name == "const" else None)) is not None:
             arguments[name] = figure
     if enum is not None:
         arguments["enum"] = enum.name
-        if isinstance(value, int) and not isinstance(value, bool):
-            arguments["given"] = value
+        given = violation.field_value
+        if isinstance(given, int) and not isinstance(given, bool):
+            arguments["given"] = given
     return arguments
 
 

@@ -237,6 +237,25 @@ def test_a_rule_the_catalogue_does_not_know_keeps_the_librarys_words():
     assert found == Violation("name", "value must be a valid email address")
 
 
+def test_a_rule_whose_figures_cannot_be_read_keeps_the_librarys_words():
+    odd = protovalidate.Violation(
+        rule_id="string.min_len",
+        message="must be at least 1 characters",
+        field=protovalidate.FieldPathPb(
+            elements=[protovalidate.FieldPathElementPb(field_number=2, field_name="name")]
+        ),
+        rule=protovalidate.FieldPathPb(
+            elements=[
+                protovalidate.FieldPathElementPb(field_name="string"),
+                protovalidate.FieldPathElementPb(field_name="no_such_rules"),
+                protovalidate.FieldPathElementPb(field_name="min_len"),
+            ]
+        ),
+    )
+    found = validation._violation(odd, lpb.RegisterCentreRequest.DESCRIPTOR, "", {})
+    assert found == Violation("name", "must be at least 1 characters")
+
+
 @pytest.mark.parametrize(
     ("rule_id", "message"),
     [
