@@ -312,7 +312,7 @@ async def test_invalid_tenders_and_bids_are_refused_with_the_field(
     assert "que l'appel d'offres n'admet pas ; pays admis : FR" in refused.value.details()
     with pytest.raises(grpc.aio.AioRpcError) as refused:
         await bid(tenders, token, tender.tender_id, centre, 2_000, town="nowhere")
-    assert "n'est pas un site du centre" in refused.value.details()
+    assert "n'appartient pas au centre" in refused.value.details()
     assert (
         await pool.fetchval("SELECT count(*) FROM contracts.bids WHERE centre_id = $1", centre) == 0
     )

@@ -368,7 +368,7 @@ def test_a_move_the_lifecycle_refuses_names_the_states_in_french():
     # The subject and the type are for machines: unchanged.
     assert (error.subject, error.type_) == ("finding f-1", "REMEDIED")
     assert wording.render(error.reason, "fr") == (
-        "Le constat est à l'état « remédié (clos) » : la clôture n'est possible qu'aux états"
+        "Le constat est à l'état « remédié (clos) » ; la clôture n'est possible qu'aux états"
         " suivants : contestation rejetée et ouvert."
     )
     assert wording.render(error.reason, "en") == (
@@ -377,7 +377,7 @@ def test_a_move_the_lifecycle_refuses_names_the_states_in_french():
     with pytest.raises(FailedPrecondition) as refused:
         lifecycle.CONTEST.check("f-1", lifecycle.CONTESTED)
     assert wording.render(refused.value.reason, "fr") == (
-        "Le constat est à l'état « contesté » : la contestation n'est possible qu'à l'état"
+        "Le constat est à l'état « contesté » ; la contestation n'est possible qu'à l'état"
         " « ouvert »."
     )
 

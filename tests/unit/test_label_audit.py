@@ -100,7 +100,7 @@ def test_score_problems(scores, expected):
         (text("audit-criterion-not-scored", code="CT-1"), "Le critère CT-1 n'a pas reçu de note."),
         (
             text("audit-criterion-unknown", code="XX-9"),
-            "XX-9 n'est pas un critère de ce référentiel.",
+            "Le code XX-9 ne désigne aucun critère de ce référentiel.",
         ),
         (text("audit-criterion-scored-twice", code="RH-1"), "Le critère RH-1 a reçu deux notes."),
         (

@@ -57,7 +57,7 @@ error-other-organisation = L'organisation { $organisation } (rôle { $role }) ne
 
 ## Les données communes
 
-error-country-code = { $country } n'est pas un code de pays ISO 3166-1.
+error-country-code = Le code { $country } n'est pas un code de pays ISO 3166-1.
 
 ## Le registre des labels : centres, référentiel, audits, label
 
@@ -73,7 +73,7 @@ audit-area-count = { $found ->
     }
 audit-criterion-code-twice = Le code de critère { $code } est employé deux fois.
 audit-criterion-not-scored = Le critère { $code } n'a pas reçu de note.
-audit-criterion-unknown = { $code } n'est pas un critère de ce référentiel.
+audit-criterion-unknown = Le code { $code } ne désigne aucun critère de ce référentiel.
 audit-criterion-scored-twice = Le critère { $code } a reçu deux notes.
 audit-score-out-of-range = La note { $score } n'est pas comprise entre 0 et { $max_score }, la note maximale du critère.
 audit-in-the-future = Un audit ne peut être enregistré avant d'avoir eu lieu : il est daté du { $audited_on }, nous sommes le { $today }.
@@ -110,12 +110,12 @@ tender-closed = L'appel d'offres n'est plus ouvert aux offres.
 tender-already-awarded = L'appel d'offres a déjà été attribué.
 tender-centre-unknown = Le centre { $centre } n'est pas (encore) connu du registre des labels.
 tender-site-country-refused = Ce site est situé dans un pays ({ $country }) que l'appel d'offres n'admet pas ; pays admis : { $allowed }.
-contract-site-unknown = { $site } n'est pas un site du centre { $centre }.
+contract-site-unknown = Le site { $site } n'appartient pas au centre { $centre }.
 contract-amendment-outside = La date d'effet ({ $effective }) doit se situer pendant le contrat, du { $start } au { $end }.
 contract-terminated = Le contrat a été résilié.
 contract-no-baseline = Le contrat n'a pas de volume de référence.
 contract-volume-site-and-start-required = Le site (site_id) et le début de l'intervalle (interval_start) sont obligatoires.
-contract-volume-not-a-contract-id = { $given } n'est pas un identifiant de contrat.
+contract-volume-not-a-contract-id = La valeur { $given } n'est pas un identifiant de contrat.
 contract-volume-site-not-on-contract = Le site { $site } ne figure pas au contrat.
 contract-volume-day-outside = Le { $day } est en dehors des dates du contrat (du { $first } au { $last }).
 
@@ -133,7 +133,7 @@ finding-lifecycle-state-contest-upheld = contestation admise
 finding-lifecycle-state-contest-dismissed = contestation rejetée
 finding-lifecycle-state-remedied = remédié (clos)
 finding-lifecycle-state-withdrawn = retiré
-finding-move-refused = Le constat est à l'état « { $state } » : { $move ->
+finding-move-refused = Le constat est à l'état « { $state } » ; { $move ->
         [contested] la contestation
         [ruled-on] la décision sur la contestation
         [closed] la clôture
@@ -144,4 +144,4 @@ finding-move-refused = Le constat est à l'état « { $state } » : { $move ->
         [one] qu'à l'état « { $allowed } ».
        *[other] qu'aux états suivants : { $allowed }.
     }
-finding-contest-grounds-too-short = Les motifs de la contestation doivent compter au moins { $min_chars } caractères, espaces non comprises.
+finding-contest-grounds-too-short = Les motifs de la contestation doivent compter au moins { $min_chars } caractères, hors espaces.
