@@ -411,7 +411,9 @@ async def submit_when_known(story: Story, tender_id: str, centre: str, price: in
                 request, metadata=story.as_(identity.Role.CENTRE, centre)
             )
         except grpc.aio.AioRpcError as error:
-            if "not (yet) known" not in (error.details() or ""):
+            # Words change with the language; the code and the subject do not.
+            unknown = (error.details() or "").startswith("centre_id:")
+            if error.code() != grpc.StatusCode.FAILED_PRECONDITION or not unknown:
                 raise
             await asyncio.sleep(0.1)
     raise RuntimeError(f"{centre} never reached the contracts service")

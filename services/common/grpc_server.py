@@ -15,6 +15,7 @@ from grpc_reflection.v1alpha import reflection
 from services.common import failures, identity, validation, wording
 from services.common.errors import ServiceError, Unavailable, from_rule, to_trailers
 from services.rules import RuleBroken
+from services.rules.wording import text
 
 log = logging.getLogger(__name__)
 
@@ -146,12 +147,12 @@ class _errors:
             exc = from_rule(exc)
         elif isinstance(exc, failures.DEPENDENCY_DOWN):
             log.warning("dependency unavailable: %r", exc)
-            exc = Unavailable(
-                "DEPENDENCY_DOWN", "a dependency of the service is unavailable; retry later"
-            )
+            exc = Unavailable("DEPENDENCY_DOWN", text("error-dependency-down"))
         if not isinstance(exc, ServiceError):
             log.exception("unexpected error", exc_info=exc)
-            await self._context.abort(grpc.StatusCode.INTERNAL, "internal error")
+            await self._context.abort(
+                grpc.StatusCode.INTERNAL, wording.render(text("error-internal"))
+            )
         code, message, trailers = to_trailers(exc)
         await self._context.abort(code, message, trailing_metadata=trailers)
         return False

@@ -11,7 +11,8 @@ from typing import Any
 
 import jwt
 
-from services.common.errors import QUOTE_CHARS, PermissionDenied, Unauthenticated, clip
+from services.common.errors import QUOTE_CHARS, PermissionDenied, Unauthenticated, clip, quote
+from services.rules.wording import Text, text
 
 ISSUER = "vigie"
 ALGORITHM = "HS256"
@@ -37,9 +38,15 @@ class Caller:
 
     def require(self, *roles: Role) -> None:
         if self.role not in roles:
-            allowed = ", ".join(r.value for r in roles)
+            allowed = tuple(r.value for r in roles)
             raise PermissionDenied(
-                "ROLE_NOT_ALLOWED", f"role {self.role.value} may not do this (allowed: {allowed})"
+                "ROLE_NOT_ALLOWED",
+                text(
+                    "error-role-not-allowed",
+                    role=self.role.value,
+                    allowed=allowed,
+                    count=len(allowed),
+                ),
             )
 
     def require_organisation(self, organisation_id: str) -> None:
@@ -47,7 +54,12 @@ class Caller:
         if self.role is not Role.COMMITTEE and self.organisation_id != organisation_id:
             raise PermissionDenied(
                 "OTHER_ORGANISATION",
-                f"{self.role.value} {self.organisation_id} may not act for {organisation_id}",
+                text(
+                    "error-other-organisation",
+                    role=self.role.value,
+                    organisation=self.organisation_id,
+                    target=organisation_id,
+                ),
             )
 
     def sees(self, record: Any) -> bool:
@@ -99,20 +111,58 @@ def verify(key: str, token: str, now: float | None = None) -> Caller:
             options={"require": ["exp", "iss", "sub"]},
         )
         _check_lifetime(claims, time.time() if now is None else now)
-        return Caller(Role(claims["role"]), _organisation(claims["org"]), claims["sub"])
+        return Caller(_role(claims["role"]), _organisation(claims["org"]), claims["sub"])
     except jwt.ExpiredSignatureError as exc:
-        raise Unauthenticated("TOKEN_EXPIRED", "the bearer token has expired") from exc
+        raise Unauthenticated("TOKEN_EXPIRED", text("error-token-expired")) from exc
     except (jwt.InvalidTokenError, KeyError, ValueError, TypeError) as exc:
-        reason = clip(str(exc), QUOTE_CHARS)
-        raise Unauthenticated("TOKEN_INVALID", f"the bearer token is not valid: {reason}") from exc
+        raise Unauthenticated("TOKEN_INVALID", text("error-token-invalid", why=_why(exc))) from exc
+
+
+class _Refused(jwt.InvalidTokenError):
+    """A token PyJWT accepts but Vigie does not, and why, in the catalogue's words."""
+
+    def __init__(self, why: Text) -> None:
+        self.why = why
+        super().__init__(why.message)
+
+
+def _why(error: Exception) -> Text:
+    """Why a token is not valid: Vigie's own reasons and PyJWT's usual ones in the
+    catalogue's words; any other in PyJWT's (English) words, cut short."""
+    match error:
+        case _Refused():
+            return error.why
+        case jwt.InvalidSignatureError():
+            return text("error-token-signature")
+        case jwt.DecodeError():
+            return text("error-token-malformed")
+        case jwt.MissingRequiredClaimError():
+            return text("error-token-claim-missing", claim=error.claim)
+        case KeyError():
+            return text("error-token-claim-missing", claim=str(error.args[0]))
+        case jwt.InvalidIssuerError():
+            return text("error-token-issuer", issuer=ISSUER)
+        case jwt.ImmatureSignatureError():
+            return text("error-token-not-yet-valid")
+        case jwt.InvalidAlgorithmError():
+            return text("error-token-algorithm", algorithm=ALGORITHM)
+    return text("error-token-other", detail=clip(str(error), QUOTE_CHARS))
+
+
+def _role(value: object) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        roles = tuple(r.value for r in Role)
+        raise _Refused(text("error-token-role", role=quote(value), roles=roles)) from None
 
 
 def _organisation(value: object) -> str:
     """The organisation id a token names: a short, printable id like the register's."""
-    text = str(value)
-    if not 1 <= len(text) <= MAX_ORGANISATION_CHARS or not text.isprintable():
-        raise ValueError(f"org must be 1 to {MAX_ORGANISATION_CHARS} printable characters")
-    return text
+    name = str(value)
+    if not 1 <= len(name) <= MAX_ORGANISATION_CHARS or not name.isprintable():
+        raise _Refused(text("error-token-organisation", max_chars=MAX_ORGANISATION_CHARS))
+    return name
 
 
 def _check_lifetime(claims: dict, now: float) -> None:
@@ -120,15 +170,14 @@ def _check_lifetime(claims: dict, now: float) -> None:
     expires = claims["exp"]
     issued = claims.get("iat", now)
     if expires - min(issued, now) > MAX_LIFETIME_SECONDS:
-        hours = MAX_LIFETIME_SECONDS // 3600
-        raise jwt.InvalidTokenError(f"a token may live at most {hours} hours")
+        raise _Refused(text("error-token-lifetime", hours=MAX_LIFETIME_SECONDS // 3600))
 
 
 def from_metadata(key: str, metadata: tuple | None) -> Caller:
     values = [v for k, v in (metadata or ()) if k == "authorization"]
     if not values:
-        raise Unauthenticated("TOKEN_MISSING", "no 'authorization: Bearer <token>' metadata")
+        raise Unauthenticated("TOKEN_MISSING", text("error-token-missing"))
     scheme, _, token = values[0].partition(" ")
     if scheme.lower() != "bearer" or not token:
-        raise Unauthenticated("TOKEN_INVALID", "authorization must be 'Bearer <token>'")
+        raise Unauthenticated("TOKEN_INVALID", text("error-token-scheme"))
     return verify(key, token.strip())

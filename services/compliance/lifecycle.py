@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from vigie.compliance.v1 import compliance_pb2 as pb
 
 from services.common.errors import FailedPrecondition
+from services.rules.wording import Text, text
 
 OPEN = pb.FINDING_STATE_OPEN
 CONTESTED = pb.FINDING_STATE_CONTESTED
@@ -31,8 +32,14 @@ def state_name(state: int) -> str:
     return pb.FindingState.Name(state).removeprefix("FINDING_STATE_")
 
 
+def state_words(state: int) -> Text:
+    """The state as people read it ("finding-lifecycle-state-contest-dismissed")."""
+    return Text("finding-lifecycle-state-" + state_name(state).lower().replace("_", "-"))
+
+
 @dataclass(frozen=True)
 class Move:
+    # What the move does to the finding, as the catalogue's finding-move-refused selects it.
     name: str
     sources: frozenset[int]
     target: int
@@ -42,26 +49,29 @@ class Move:
     def check(self, finding_id: str, state: int) -> None:
         """FAILED_PRECONDITION naming the state when the finding cannot make this move."""
         if state not in self.sources:
-            allowed = ", ".join(sorted(state_name(s) for s in self.sources))
-            raise FailedPrecondition(
-                f"finding {finding_id}",
-                f"the finding is {state_name(state)}; it may be {self.name} only when {allowed}",
-                state_name(state),
+            allowed = tuple(state_words(s) for s in sorted(self.sources, key=state_name))
+            reason = text(
+                "finding-move-refused",
+                state=state_words(state),
+                move=self.name,
+                allowed=allowed,
+                count=len(allowed),
             )
+            raise FailedPrecondition(f"finding {finding_id}", reason, state_name(state))
 
 
 PEOPLE_ON_EITHER_SIDE = frozenset({"ordering_party", "centre"})
 COMMITTEE = frozenset({"committee"})
 
 CONTEST = Move("contested", frozenset({OPEN}), CONTESTED, PEOPLE_ON_EITHER_SIDE)
-UPHOLD = Move("ruled on", frozenset({CONTESTED}), CONTEST_UPHELD, COMMITTEE)
-DISMISS = Move("ruled on", frozenset({CONTESTED}), CONTEST_DISMISSED, COMMITTEE)
+UPHOLD = Move("ruled-on", frozenset({CONTESTED}), CONTEST_UPHELD, COMMITTEE)
+DISMISS = Move("ruled-on", frozenset({CONTESTED}), CONTEST_DISMISSED, COMMITTEE)
 CLOSE = Move("closed", frozenset({OPEN, CONTEST_DISMISSED}), REMEDIED, COMMITTEE)
 REOPEN = Move("reopened", frozenset({REMEDIED, CONTEST_UPHELD, CONTEST_DISMISSED}), OPEN, COMMITTEE)
 # The data decides these, whatever people did meanwhile.
 ANY_STATE = frozenset(pb.FindingState.values()) - {pb.FINDING_STATE_UNSPECIFIED}
 WITHDRAW = Move("withdrawn", ANY_STATE - {WITHDRAWN}, WITHDRAWN, frozenset({CHECKS}))
-RAISE_AGAIN = Move("raised again", frozenset({WITHDRAWN}), OPEN, frozenset({CHECKS}))
+RAISE_AGAIN = Move("raised-again", frozenset({WITHDRAWN}), OPEN, frozenset({CHECKS}))
 
 PEOPLES_MOVES = (CONTEST, UPHOLD, DISMISS, CLOSE, REOPEN)
 RULINGS = {

@@ -177,7 +177,7 @@ class Monitor:
     async def contest(self, caller: Caller, request: pb.ContestFindingRequest) -> pb.Finding:
         if len(request.grounds.strip()) < MIN_GROUNDS:
             raise InvalidArgument.one(
-                "grounds", f"at least {MIN_GROUNDS} characters besides spaces"
+                "grounds", text("finding-contest-grounds-too-short", min_chars=MIN_GROUNDS)
             )
         return await self._change(
             caller, request.finding_id, lifecycle.CONTEST, request.grounds, request.attachments

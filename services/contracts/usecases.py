@@ -42,6 +42,7 @@ from services.rules import (
     purchasing,
     termination,
 )
+from services.rules.wording import text
 
 SCHEMA = PRODUCER = "contracts"
 DATE_FIELDS = ("start_date", "end_date")
@@ -102,11 +103,11 @@ class Contracts:
         async with unit_of_work(self.pool, SCHEMA) as uow:
             tender = await _visible_tender(uow.conn, caller, request.tender_id)
             if tender.status != pb.TENDER_STATUS_OPEN:
-                raise FailedPrecondition("tender_id", "the tender is no longer open for bids")
+                raise FailedPrecondition("tender_id", text("tender-closed"))
             centre = (await store.get_centres(uow.conn, [centre_id])).get(centre_id)
             if centre is None:
                 raise FailedPrecondition(
-                    "centre_id", f"centre {centre_id} is not (yet) known from the label registry"
+                    "centre_id", text("tender-centre-unknown", centre=centre_id)
                 )
             sites = list(request.sites)
             problems = site_problems(sites, centre, tender.terms.allowed_site_countries)
@@ -138,7 +139,7 @@ class Contracts:
         async with unit_of_work(self.pool, SCHEMA) as uow:
             tender = await _visible_tender(uow.conn, caller, request.tender_id, lock=True)
             if tender.status != pb.TENDER_STATUS_OPEN:
-                raise FailedPrecondition("tender_id", "the tender has already been awarded")
+                raise FailedPrecondition("tender_id", text("tender-already-awarded"))
             bids = await store.list_bids(uow.conn, tender.tender_id)
             winner = next((b for b in bids if b.bid_id == request.bid_id), None)
             if winner is None:
@@ -200,7 +201,10 @@ class Contracts:
             start, end = to_date(contract.terms.start_date), to_date(contract.terms.end_date)
             if not start <= effective_from <= end:
                 raise InvalidArgument.one(
-                    "effective_from", f"outside the contract ({start} to {end})"
+                    "effective_from",
+                    text(
+                        "contract-amendment-outside", effective=effective_from, start=start, end=end
+                    ),
                 )
             await self._apply(uow.conn, contract, request.amendment)
             contract.version += 1
@@ -245,7 +249,7 @@ class Contracts:
         if contract is None or not caller.sees(contract):
             raise NotFound("contract", contract_id)
         if contract.status != pb.CONTRACT_STATUS_ACTIVE:
-            raise FailedPrecondition("contract_id", "the contract has been terminated")
+            raise FailedPrecondition("contract_id", text("contract-terminated"))
         return contract
 
     async def _apply(
@@ -395,7 +399,10 @@ def terms_problems(terms: pb.TenderTerms) -> list[Violation]:
     for i, country in enumerate(terms.allowed_site_countries):
         if pycountry.countries.get(alpha_2=country) is None:
             problems.append(
-                Violation(f"terms.allowed_site_countries[{i}]", f"{country} is not a country code")
+                Violation(
+                    f"terms.allowed_site_countries[{i}]",
+                    text("error-country-code", country=country),
+                )
             )
     problems += lead_time.schedule_problems(
         rule_schedule(terms.notice_schedule), "terms.notice_schedule.bands"
@@ -414,13 +421,17 @@ def site_problems(
     for i, site in enumerate(sites):
         where = f"{prefix}[{i}].site_id"
         if site.site_id not in known:
-            reason = f"{quote(site.site_id)} is not a site of {centre.centre_id}"
+            reason = text(
+                "contract-site-unknown", site=quote(site.site_id), centre=centre.centre_id
+            )
             problems.append(Violation(where, reason))
         elif allowed_countries and known[site.site_id] not in allowed_countries:
-            allowed = ", ".join(allowed_countries)
-            problems.append(
-                Violation(where, f"site in {known[site.site_id]}; the tender allows {allowed}")
+            reason = text(
+                "tender-site-country-refused",
+                country=known[site.site_id],
+                allowed=tuple(allowed_countries),
             )
+            problems.append(Violation(where, reason))
     return problems
 
 

@@ -70,11 +70,10 @@ def _rows(records: list[pb.VolumeRecord], now: datetime) -> list[tuple]:
         if (too_late := from_the_future(start, now)) is not None:
             found.append(("interval_start", too_late))
         if not r.site_id or not r.HasField("interval_start"):
-            found.append(("site_id", text("volume-site-required")))
+            found.append(("site_id", text("contract-volume-site-and-start-required")))
         if not _is_uuid(r.contract_id):
-            found.append(
-                ("contract_id", text("volume-not-a-contract-id", value=quote(r.contract_id)))
-            )
+            reason = text("contract-volume-not-a-contract-id", given=quote(r.contract_id))
+            found.append(("contract_id", reason))
         problems += [Violation(f"records[{i}].{field}", reason) for field, reason in found]
         if len(problems) >= MAX_PROBLEMS:
             break
@@ -108,15 +107,18 @@ def _check_against_contracts(
         if site_id not in sites[contract_id]:
             problems.append(
                 Violation(
-                    f"records[{i}].site_id", text("volume-site-not-on-contract", site=site_id)
+                    f"records[{i}].site_id",
+                    text("contract-volume-site-not-on-contract", site=site_id),
                 )
             )
         day = french_day(start)
+        first = to_date(contract.terms.start_date)
         last = optional_date(contract, "terminated_on") or to_date(contract.terms.end_date)
-        if not to_date(contract.terms.start_date) <= day <= last:
+        if not first <= day <= last:
             problems.append(
                 Violation(
-                    f"records[{i}].interval_start", text("volume-outside-contract-dates", day=day)
+                    f"records[{i}].interval_start",
+                    text("contract-volume-day-outside", day=day, first=first, last=last),
                 )
             )
         if len(problems) >= MAX_PROBLEMS:

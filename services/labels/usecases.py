@@ -27,6 +27,7 @@ from services.labels import store
 from services.rules import Violation
 from services.rules import label_audit as audit_rules
 from services.rules import label_lifecycle as lifecycle
+from services.rules.wording import text
 
 SCHEMA = PRODUCER = "labels"
 # Key of the referential's events on the labels topic: they concern no single centre.
@@ -108,7 +109,10 @@ class LabelRegistry:
     async def record_audit(self, request: pb.RecordAuditRequest) -> pb.Audit:
         audited_on = calendar_date(request.audited_on, "audited_on")
         if audited_on > self.today():
-            raise InvalidArgument.one("audited_on", "an audit cannot be recorded before it happens")
+            raise InvalidArgument.one(
+                "audited_on",
+                text("audit-in-the-future", audited_on=audited_on, today=self.today()),
+            )
         async with unit_of_work(self.pool, SCHEMA) as uow:
             await _centre_or_404(uow.conn, request.centre_id)
             referential = await store.get_referential(uow.conn, request.referential_version)
@@ -256,12 +260,12 @@ def site_problems(sites: list[pb.Site]) -> list[Violation]:
     for i, site in enumerate(sites):
         if pycountry.countries.get(alpha_2=site.country) is None:
             problems.append(
-                Violation(
-                    f"sites[{i}].country", f"{site.country} is not an ISO 3166-1 country code"
-                )
+                Violation(f"sites[{i}].country", text("error-country-code", country=site.country))
             )
         if site.site_id in seen:
-            problems.append(Violation(f"sites[{i}].site_id", f"{site.site_id} is used twice"))
+            problems.append(
+                Violation(f"sites[{i}].site_id", text("label-site-twice", site=site.site_id))
+            )
         seen.add(site.site_id)
     return problems
 
@@ -269,7 +273,7 @@ def site_problems(sites: list[pb.Site]) -> list[Violation]:
 def taken_site_problems(sites: list[pb.Site], taken: set[str]) -> list[Violation]:
     """Each site whose id another centre already registered."""
     return [
-        Violation(f"sites[{i}].site_id", f"{site.site_id} is already a site of another centre")
+        Violation(f"sites[{i}].site_id", text("label-site-taken", site=site.site_id))
         for i, site in enumerate(sites)
         if site.site_id in taken
     ]

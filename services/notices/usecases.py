@@ -47,21 +47,26 @@ class Notices:
         effective = calendar_date(request.effective_date, "effective_date")
         today = self.today()
         if effective < today:
-            raise InvalidArgument.one("effective_date", f"{effective} is before today ({today})")
+            raise InvalidArgument.one(
+                "effective_date",
+                text("error-notice-effective-past", effective=effective, today=today),
+            )
         if effective > today + MAX_NOTICE_AHEAD:
             raise InvalidArgument.one(
-                "effective_date", f"more than {MAX_NOTICE_AHEAD.days} days ahead of today"
+                "effective_date",
+                text("error-notice-too-far-ahead", effective=effective, days=MAX_NOTICE_AHEAD.days),
             )
         async with unit_of_work(self.pool, SCHEMA) as uow:
             contract = await store.get_contract(uow.conn, request.contract_id)
             if contract is None or not caller.sees(contract):
                 raise NotFound("contract", request.contract_id)
             if contract.status != cpb.CONTRACT_STATUS_ACTIVE:
-                raise FailedPrecondition("contract_id", "the contract has been terminated")
+                raise FailedPrecondition("contract_id", text("contract-terminated"))
             last_day = to_date(contract.terms.end_date)
             if effective > last_day:
                 raise InvalidArgument.one(
-                    "effective_date", f"after the contract's last day ({last_day})"
+                    "effective_date",
+                    text("error-notice-after-contract", effective=effective, last_day=last_day),
                 )
             notice = self._notice(contract, request, today, effective)
             await store.insert_notice(uow.conn, notice)
@@ -183,7 +188,7 @@ def _rule_change(change: pb.WorkloadChange, baseline: int) -> lead_time.Workload
         case "change_percent":
             return lead_time.WorkloadChange(Decimal(change.change_percent))
     if baseline <= 0:
-        raise FailedPrecondition("contract_id", "the contract has no baseline volume")
+        raise FailedPrecondition("contract_id", text("contract-no-baseline"))
     return lead_time.WorkloadChange(
         lead_time.change_percent(baseline, change.new_contacts_per_month)
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 from services.rules import Violation
+from services.rules.wording import Text, text
 
 
 class Area(IntEnum):
@@ -63,6 +64,11 @@ class AuditScore:
         return all(r.passed for r in self.results)
 
 
+def area_name(area: Area) -> Text:
+    """The area as the label names it ("label-area-hr-procedures")."""
+    return Text("label-area-" + area.name.lower().replace("_", "-"))
+
+
 def referential_problems(areas: Sequence[AreaRequirement], field: str = "areas") -> list[Violation]:
     """A referential covers each of the four areas exactly once, with unique criterion codes."""
     problems = []
@@ -71,7 +77,8 @@ def referential_problems(areas: Sequence[AreaRequirement], field: str = "areas")
         if seen_areas.count(area) != 1:
             problems.append(
                 Violation(
-                    field, f"{area.name} must appear exactly once, found {seen_areas.count(area)}"
+                    field,
+                    text("audit-area-count", area=area_name(area), found=seen_areas.count(area)),
                 )
             )
     codes: set[str] = set()
@@ -79,7 +86,10 @@ def referential_problems(areas: Sequence[AreaRequirement], field: str = "areas")
         for j, criterion in enumerate(area.criteria):
             if criterion.code in codes:
                 problems.append(
-                    Violation(f"{field}[{i}].criteria[{j}].code", f"{criterion.code} is used twice")
+                    Violation(
+                        f"{field}[{i}].criteria[{j}].code",
+                        text("audit-criterion-code-twice", code=criterion.code),
+                    )
                 )
             codes.add(criterion.code)
     return problems
@@ -92,7 +102,7 @@ def score_problems(
     criteria = {c.code: c for a in areas for c in a.criteria}
     scored = [code for code, _ in scores]
     problems = [
-        Violation(field, f"criterion {code} is not scored")
+        Violation(field, text("audit-criterion-not-scored", code=code))
         for code in criteria
         if code not in scored
     ]
@@ -100,14 +110,17 @@ def score_problems(
         criterion = criteria.get(code)
         if criterion is None:
             problems.append(
-                Violation(f"{field}[{i}].code", f"{code} is not a criterion of this referential")
+                Violation(f"{field}[{i}].code", text("audit-criterion-unknown", code=code))
             )
         elif scored.index(code) != i:
-            problems.append(Violation(f"{field}[{i}].code", f"{code} is scored twice"))
+            problems.append(
+                Violation(f"{field}[{i}].code", text("audit-criterion-scored-twice", code=code))
+            )
         elif not 0 <= score <= criterion.max_score:
             problems.append(
                 Violation(
-                    f"{field}[{i}].score", f"score {score} is outside 0..{criterion.max_score}"
+                    f"{field}[{i}].score",
+                    text("audit-score-out-of-range", score=score, max_score=criterion.max_score),
                 )
             )
     return problems

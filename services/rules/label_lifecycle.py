@@ -12,6 +12,7 @@ from datetime import date
 from enum import IntEnum
 
 from services.rules import RuleBroken, Violation
+from services.rules.wording import text
 
 
 class Status(IntEnum):
@@ -70,13 +71,29 @@ def grant_problems(
 ) -> list[Violation]:
     problems = []
     if valid_until <= valid_from:
-        problems.append(Violation("valid_until", "must be after valid_from"))
+        problems.append(
+            Violation(
+                "valid_until",
+                text("label-validity-ends-first", valid_from=valid_from, valid_until=valid_until),
+            )
+        )
     elif (valid_until - valid_from).days > policy.max_validity_days:
         problems.append(
-            Violation("valid_until", f"validity longer than {policy.max_validity_days} days")
+            Violation(
+                "valid_until",
+                text(
+                    "label-validity-too-long",
+                    days=(valid_until - valid_from).days,
+                    max_days=policy.max_validity_days,
+                ),
+            )
         )
     if valid_until <= today:
-        problems.append(Violation("valid_until", "must be in the future"))
+        problems.append(
+            Violation(
+                "valid_until", text("label-validity-ended", valid_until=valid_until, today=today)
+            )
+        )
     return problems
 
 
@@ -91,25 +108,40 @@ def grant(
 ) -> Label:
     """Grant or renew. Call grant_problems first for the dates."""
     if label.effective_status(today) is Status.SUSPENDED:
-        raise RuleBroken("label", "a suspended label is reinstated or withdrawn, not granted again")
+        raise RuleBroken("label", text("label-suspended-not-granted"))
     if audit.centre_id != centre_id:
-        raise RuleBroken("audit_id", f"the audit is of centre {audit.centre_id}, not {centre_id}")
+        raise RuleBroken(
+            "audit_id",
+            text("label-audit-other-centre", audit_centre=audit.centre_id, centre=centre_id),
+        )
     if not audit.passed:
-        raise RuleBroken("audit_id", "the audit did not pass every area")
+        raise RuleBroken("audit_id", text("label-audit-failed"))
     if (valid_from - audit.audited_on).days > policy.max_audit_age_days:
         raise RuleBroken(
             "audit_id",
-            f"the audit is more than {policy.max_audit_age_days} days older than valid_from",
+            text(
+                "label-audit-too-old",
+                audited_on=audit.audited_on,
+                valid_from=valid_from,
+                days=(valid_from - audit.audited_on).days,
+                max_days=policy.max_audit_age_days,
+            ),
         )
     if audit.audited_on > valid_from:
-        raise RuleBroken("audit_id", "the audit took place after valid_from")
+        raise RuleBroken(
+            "audit_id",
+            text("label-audit-after-start", audited_on=audit.audited_on, valid_from=valid_from),
+        )
     return Label(Status.GRANTED, valid_from, valid_until, audit.audit_id)
 
 
 def suspend(label: Label, reason: str, remedy_deadline: date, today: date) -> Label:
     _require(label, today, Status.GRANTED, "suspended")
     if remedy_deadline <= today:
-        raise RuleBroken("remedy_deadline", "must be in the future")
+        raise RuleBroken(
+            "remedy_deadline",
+            text("label-remedy-deadline-past", deadline=remedy_deadline, today=today),
+        )
     return replace(label, status=Status.SUSPENDED, reason=reason, remedy_deadline=remedy_deadline)
 
 
@@ -137,4 +169,6 @@ def _require(label: Label, today: date, allowed: Status | tuple[Status, ...], ac
     allowed = allowed if isinstance(allowed, tuple) else (allowed,)
     status = label.effective_status(today)
     if status not in allowed:
-        raise RuleBroken("label", f"a label that is {status.name.lower()} cannot be {action}")
+        raise RuleBroken(
+            "label", text("label-transition-refused", status=status.name.lower(), action=action)
+        )

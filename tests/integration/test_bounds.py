@@ -284,7 +284,7 @@ async def test_control_characters_in_names_are_refused(registry, committee, pool
         registry.RegisterCentre(centre_request(centre_id, name=name), metadata=committee)
     )
     assert_invalid(error, "name")
-    assert "control characters" in bad_fields(error)["name"]
+    assert "caractère de contrôle" in bad_fields(error)["name"]
     assert await pool.fetchval("SELECT count(*) FROM centres WHERE centre_id = $1", centre_id) == 0
 
 
@@ -306,7 +306,7 @@ async def test_a_site_id_of_another_centre_is_refused(registry, committee, pool)
     request.sites[1].site_id = site(first, "tunis")
     error = await refusal(registry.RegisterCentre(request, metadata=committee))
     assert_invalid(error, "sites[1].site_id")
-    assert "another centre" in bad_fields(error)["sites[1].site_id"]
+    assert "déjà rattaché à un autre centre" in bad_fields(error)["sites[1].site_id"]
     assert await pool.fetchval("SELECT count(*) FROM centres WHERE centre_id = $1", second) == 0
 
 
@@ -326,7 +326,7 @@ async def test_a_notice_effective_in_9999_is_refused(notices, contract, token, p
         notices.IssueWorkloadChange(beyond, metadata=token(Role.ORDERING_PARTY, party))
     )
     assert_invalid(error, "effective_date")
-    assert "last day" in bad_fields(error)["effective_date"]
+    assert "dernier jour du contrat" in bad_fields(error)["effective_date"]
     count = await pool.fetchval(
         "SELECT count(*) FROM notices.notices WHERE contract_id = $1", uuid.UUID(signed.contract_id)
     )
@@ -350,7 +350,7 @@ async def test_a_token_valid_until_the_year_3000_is_refused(registry, settings):
         )
     )
     assert error.code() == grpc.StatusCode.UNAUTHENTICATED
-    assert "24 hours" in error.details()
+    assert "plus de 24 heures" in error.details()
 
 
 # -- 4. int32 columns ------------------------------------------------------------------------

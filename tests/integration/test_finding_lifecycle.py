@@ -165,6 +165,10 @@ async def test_a_contest_is_ruled_on_once_and_every_change_is_kept(
         error = await refused(monitor.ContestFinding(contest, metadata=the_centre))
         assert error.code() == grpc.StatusCode.FAILED_PRECONDITION
         assert details(error)[0].violations[0].type == "CONTESTED"
+        assert details(error)[0].violations[0].description == (
+            "Le constat est à l'état « contesté » ; la contestation n'est possible qu'à l'état"
+            " « ouvert »."
+        )
         listed = await monitor.ListFindings(
             fpb.ListFindingsRequest(
                 filter=fpb.FindingFilter(

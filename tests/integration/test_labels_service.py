@@ -224,29 +224,29 @@ async def test_label_lifecycle_over_grpc(registry, committee, referential, token
             metadata=committee,
         )
     assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
-    assert "withdrawn cannot be suspended" in refused.value.details()
+    assert "Un label retiré ne peut pas être suspendu." in refused.value.details()
 
 
 @pytest.mark.parametrize(
     ("request_", "field", "reason"),
     [
-        (centre_request("ctr-bad-1", name=""), "name", "at least 1"),
+        (centre_request("ctr-bad-1", name=""), "name", "au moins 1 caractère"),
         (
             centre_request("ctr-bad-2", sites=[pb.Site(site_id="s1", name="x", country="ZZ")]),
             "sites[0].country",
-            "not an ISO 3166-1 country code",
+            "ZZ n'est pas un code de pays ISO 3166-1",
         ),
         (
             centre_request("ctr-bad-3", sites=[pb.Site(site_id="s1", name="x", country="france")]),
             "sites[0].country",
-            "regex",
+            "format attendu (expression régulière « ^[A-Z]{2}$ »)",
         ),
-        (centre_request("Bad Id"), "centre_id", "regex"),
-        (centre_request("ctr-bad-4", sites=[]), "sites", "at least 1"),
+        (centre_request("Bad Id"), "centre_id", "expression régulière"),
+        (centre_request("ctr-bad-4", sites=[]), "sites", "au moins 1 élément"),
         (
             centre_request("ctr-bad-5", kind=pb.CENTRE_KIND_INTEGRATED),
             "owner_ordering_party_id",
-            "integrated centre names the ordering party",
+            "Un centre intégré doit nommer le donneur d'ordre",
         ),
     ],
 )
@@ -262,6 +262,41 @@ async def test_bad_centres_are_refused_field_by_field_and_nothing_is_written(
     assert (
         await pool.fetchval("SELECT count(*) FROM outbox WHERE key = $1", request_.centre_id) == 0
     )
+
+
+async def test_a_refusal_speaks_french_unless_the_caller_asks_for_english(
+    registry, committee, token, pool
+):
+    """The same bad request, the same codes, fields and reason codes: in French by default,
+    in English for a caller whose accept-language asks for it."""
+    request = centre_request(new_centre_id(), name="")
+    answers = {}
+    for language, metadata in (
+        ("fr", committee),
+        ("en", [*committee, ("accept-language", "en-GB,en;q=0.9")]),
+    ):
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await registry.RegisterCentre(request, metadata=metadata)
+        assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        answers[language] = (refused.value.details(), bad_fields(refused.value))
+    assert answers["fr"][1] == {"name": "La valeur doit comporter au moins 1 caractère."}
+    assert answers["en"][1] == {"name": "must be at least 1 characters"}
+    assert answers["fr"][0] == "name: La valeur doit comporter au moins 1 caractère."
+    assert answers["en"][0] == "name: must be at least 1 characters"
+    assert await count_rows(pool, "centres", request.centre_id) == 0
+
+    # A refusal before any use case, from the token itself, follows the same language.
+    ops = token(Role.OPS, "ops")
+    for metadata, words in (
+        (ops, "Le rôle ops ne permet pas cette opération"),
+        ([*ops, ("accept-language", "en")], "role ops may not do this"),
+    ):
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await registry.RegisterCentre(request, metadata=metadata)
+        assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
+        assert refused.value.details().startswith(words), refused.value.details()
+        [info] = [d for d in details(refused.value) if isinstance(d, error_details_pb2.ErrorInfo)]
+        assert (info.reason, info.domain) == ("ROLE_NOT_ALLOWED", "vigie")
 
 
 async def test_scores_out_of_range_and_missing_criteria(registry, committee, referential, pool):
@@ -283,8 +318,8 @@ async def test_scores_out_of_range_and_missing_criteria(registry, committee, ref
         )
     assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     fields = bad_fields(refused.value)
-    assert "outside 0..10" in fields["scores[0].score"]
-    assert "is not scored" in fields["scores"]
+    assert "La note 99 n'est pas comprise entre 0 et 10" in fields["scores[0].score"]
+    assert "n'a pas reçu de note" in fields["scores"]
     assert await count_rows(pool, "audits", centre_id) == 0
 
 
@@ -309,7 +344,9 @@ async def test_grant_without_a_passing_audit_is_a_failed_precondition(
         d for d in details(refused.value) if isinstance(d, error_details_pb2.PreconditionFailure)
     )
     assert failure.violations[0].subject == "audit_id"
-    assert "did not pass" in failure.violations[0].description
+    assert failure.violations[0].description == (
+        "L'audit n'a pas été réussi dans tous les domaines."
+    )
     centre = await pool.fetchrow("SELECT label_status FROM centres WHERE centre_id = $1", centre_id)
     assert centre["label_status"] == pb.LABEL_STATUS_NONE
     assert (

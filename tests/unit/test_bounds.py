@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import jwt
 import pytest
+from google.type.date_pb2 import Date
 from vigie.contracts.v1 import contracts_pb2 as cpb
 from vigie.labels.v1 import labels_pb2
 
@@ -34,6 +35,7 @@ from services.common.wording import render
 from services.notices.usecases import MAX_NOTICE_AHEAD
 from services.rules import Violation, lead_time
 from services.rules.lead_time import LeadTimeUnit, NoticeBand, WorkloadChange
+from services.rules.wording import text
 
 KEY = "a-test-key-of-sufficient-length-for-hs256"
 METADATA_LIMIT = 16 * 1024
@@ -79,16 +81,28 @@ def test_control_characters_are_named_by_field_path_without_the_value():
         ],
     )
     assert text_problems(request) == [
-        Violation("name", "must not contain control characters: U+001B"),
-        Violation("sites[1].city", "must not contain control characters: U+0000"),
+        Violation("name", text("validation-control-character", code="U+001B")),
+        Violation("sites[1].city", text("validation-control-character", code="U+0000")),
     ]
+    assert render(text_problems(request)[0].reason, "fr") == (
+        "La valeur ne doit contenir aucun caractère de contrôle (U+001B trouvé)."
+    )
+    assert render(text_problems(request)[0].reason, "en") == (
+        "must not contain control characters: U+001B"
+    )
 
 
 def test_free_text_keeps_line_breaks_and_tabs_only():
     reason = labels_pb2.SuspendLabelRequest(centre_id="c", reason="un\n\tdeux")
     assert text_problems(reason) == []
     reason.reason = "un\rdeux"
-    assert [v.field for v in text_problems(reason)] == ["reason"]
+    assert text_problems(reason) == [
+        Violation("reason", text("validation-control-character-free-text", code="U+000D"))
+    ]
+    assert render(text_problems(reason)[0].reason, "fr") == (
+        "La valeur ne doit contenir aucun caractère de contrôle autre que les sauts de ligne et"
+        " les tabulations (U+000D trouvé)."
+    )
     assert [v.field for v in text_problems(labels_pb2.GetCentreRequest(centre_id="a\nb"))] == [
         "centre_id"
     ]
@@ -122,6 +136,23 @@ def test_dates_are_within_the_window(value, accepted):
         year=value.year, month=value.month, day=value.day
     )
     assert (date_problem(proto, "start_date") is None) is accepted
+
+
+def test_a_date_outside_the_window_or_the_calendar_is_explained():
+    window = date_problem(Date(year=1999, month=12, day=31), "terms.start_date")
+    assert window == Violation(
+        "terms.start_date",
+        text("validation-date-range", earliest=EARLIEST_DATE, latest=LATEST_DATE),
+    )
+    assert render(window.reason, "fr") == (
+        "La date doit être comprise entre le 1 janvier 2000 et le 31 décembre 2100."
+    )
+    impossible = date_problem(Date(year=2026, month=2, day=31), "terms.end_date")
+    assert impossible == Violation(
+        "terms.end_date", text("validation-not-a-calendar-date", given="2026-02-31")
+    )
+    assert render(impossible.reason, "fr") == "La date 2026-02-31 n'existe pas dans le calendrier."
+    assert render(impossible.reason, "en") == "not a calendar date: 2026-02-31"
 
 
 def claims(**changes) -> dict:

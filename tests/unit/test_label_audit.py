@@ -4,16 +4,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from services.common.wording import render
 from services.rules import Violation
 from services.rules.label_audit import (
     Area,
     AreaRequirement,
     AreaResult,
     Criterion,
+    area_name,
     referential_problems,
     score_audit,
     score_problems,
 )
+from services.rules.wording import text
 
 
 def referential(threshold: int = 70) -> list[AreaRequirement]:
@@ -67,19 +70,23 @@ def test_results_come_in_area_order_with_summed_scores():
         (list(FULL.items()), []),
         (
             [(c, s) for c, s in FULL.items() if c != "CT-1"],
-            [Violation("scores", "criterion CT-1 is not scored")],
+            [Violation("scores", text("audit-criterion-not-scored", code="CT-1"))],
         ),
         (
             [*FULL.items(), ("XX-9", 1)],
-            [Violation("scores[5].code", "XX-9 is not a criterion of this referential")],
+            [Violation("scores[5].code", text("audit-criterion-unknown", code="XX-9"))],
         ),
         (
             [*FULL.items(), ("RH-1", 1)],
-            [Violation("scores[5].code", "RH-1 is scored twice")],
+            [Violation("scores[5].code", text("audit-criterion-scored-twice", code="RH-1"))],
         ),
         (
             [("RH-1", 11), *[(c, s) for c, s in FULL.items() if c != "RH-1"]],
-            [Violation("scores[0].score", "score 11 is outside 0..10")],
+            [
+                Violation(
+                    "scores[0].score", text("audit-score-out-of-range", score=11, max_score=10)
+                )
+            ],
         ),
     ],
 )
@@ -87,16 +94,54 @@ def test_score_problems(scores, expected):
     assert score_problems(referential(), scores) == expected
 
 
+@pytest.mark.parametrize(
+    ("problem", "french"),
+    [
+        (text("audit-criterion-not-scored", code="CT-1"), "Le critère CT-1 n'a pas reçu de note."),
+        (
+            text("audit-criterion-unknown", code="XX-9"),
+            "Le code XX-9 ne désigne aucun critère de ce référentiel.",
+        ),
+        (text("audit-criterion-scored-twice", code="RH-1"), "Le critère RH-1 a reçu deux notes."),
+        (
+            text("audit-score-out-of-range", score=11, max_score=10),
+            "La note 11 n'est pas comprise entre 0 et 10, la note maximale du critère.",
+        ),
+        (
+            text("audit-criterion-code-twice", code="RH-1"),
+            "Le code de critère RH-1 est employé deux fois.",
+        ),
+    ],
+)
+def test_score_and_referential_problems_in_french(problem, french):
+    assert render(problem, "fr") == french
+
+
 def test_referential_needs_each_area_once_and_unique_codes():
     assert referential_problems(referential()) == []
     missing = referential()[:3]
-    assert referential_problems(missing) == [
-        Violation("areas", "WORKING_CONDITIONS must appear exactly once, found 0")
-    ]
+    absent = text("audit-area-count", area=area_name(Area.WORKING_CONDITIONS), found=0)
+    assert referential_problems(missing) == [Violation("areas", absent)]
+    assert render(absent, "fr") == (
+        "Le domaine « Conditions de travail » manque : le référentiel doit compter chaque"
+        " domaine exactement une fois."
+    )
+    assert render(absent, "en") == "WORKING_CONDITIONS must appear exactly once, found 0"
     doubled = [*referential(), referential()[0]]
     problems = referential_problems(doubled)
-    assert Violation("areas", "HR_PROCEDURES must appear exactly once, found 2") in problems
-    assert Violation("areas[4].criteria[0].code", "RH-1 is used twice") in problems
+    twice = text("audit-area-count", area=area_name(Area.HR_PROCEDURES), found=2)
+    assert Violation("areas", twice) in problems
+    assert render(twice, "fr").startswith(
+        "Le domaine « Procédures de ressources humaines » figure 2 fois"
+    )
+    reused = text("audit-criterion-code-twice", code="RH-1")
+    assert Violation("areas[4].criteria[0].code", reused) in problems
+
+
+@pytest.mark.parametrize("area", list(Area))
+def test_every_area_has_a_name_in_each_language(area):
+    for language in ("fr", "en"):
+        assert render(area_name(area), language) not in ("", area_name(area).message)
 
 
 scores_within_bounds = st.fixed_dictionaries(

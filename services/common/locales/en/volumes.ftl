@@ -63,10 +63,6 @@ volume-interval-future = starts at { $start }, after now ({ $now }, { $minutes }
         [one] minute
        *[other] minutes
     } of clock difference allowed)
-volume-site-required = site_id and interval_start are required
-volume-not-a-contract-id = { $value } is not a contract id
-volume-site-not-on-contract = { $site } is not on the contract
-volume-outside-contract-dates = { $day } is outside the contract's dates
 
 ## Citations
 

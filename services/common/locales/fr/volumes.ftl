@@ -78,10 +78,6 @@ volume-interval-future = commence à { $start }, après l'heure actuelle ({ $now
         [one] une minute d'écart d'horloge tolérée
        *[other] { $minutes } minutes d'écart d'horloge tolérées
     })
-volume-site-required = site_id et interval_start sont obligatoires
-volume-not-a-contract-id = { $value } n'est pas un identifiant de contrat
-volume-site-not-on-contract = le site { $site } ne figure pas au contrat
-volume-outside-contract-dates = le { $day } est en dehors des dates du contrat
 
 ## Les citations
 
