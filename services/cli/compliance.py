@@ -10,6 +10,8 @@ from vigie.compliance.v1 import compliance_pb2_grpc
 
 from services.cli.call import Call, follow
 from services.cli.parsing import choices
+from services.common import wording
+from services.rules.wording import text
 
 COMMANDS = ("findings",)
 TYPES = choices(pb.FindingType.items(), "FINDING_TYPE_")
@@ -121,7 +123,12 @@ def watch(args: argparse.Namespace, bearer: str) -> int:
 def finding_line(finding: pb.Finding) -> str:
     severity = pb.Severity.Name(finding.severity).removeprefix("SEVERITY_").lower()
     state = pb.FindingState.Name(finding.state).removeprefix("FINDING_STATE_").lower()
-    return (
-        f"  finding [{severity}, {state}] {finding.ordering_party_id} {finding.rule}:"
-        f" {finding.summary}"
+    line = text(
+        "finding-line",
+        severity=severity,
+        state=state,
+        party=finding.ordering_party_id or finding.centre_id,
+        rule=finding.rule,
+        summary=wording.text_of(finding, "summary"),
     )
+    return f"  {wording.render(line)}"

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import grpc
@@ -62,8 +63,18 @@ EXPECTED_FINDINGS = 4 + demo_volumes.EXPECTED_FINDINGS
 PAUSE = 0.3  # seconds between steps, so events show between them
 
 
-def say(text: str) -> None:
-    print(f"\n▶ {text}", flush=True)
+def say(line: str) -> None:
+    print(f"\n▶ {line}", flush=True)
+
+
+def words(message: str, **arguments) -> str:
+    """A line of the story, in French, from the catalogue."""
+    return render(text(message, **arguments))
+
+
+def label_status(status: int) -> str:
+    name = pb.LabelStatus.Name(status).removeprefix("LABEL_STATUS_").lower()
+    return words("demo-label-status", status=name)
 
 
 def show(message, *fields: str) -> None:
@@ -151,16 +162,16 @@ async def demo(addresses: dict[str, str]) -> int:
             await step(render(text("volume-demo-scorecard")))
             await demo_volumes.show_scorecard(story)
         except grpc.aio.AioRpcError as error:
-            print(f"  unexpected {error.code().name}: {error.details()}")
+            print("  " + words("demo-unexpected", code=error.code().name, details=error.details()))
             watcher.cancel()
             return 1
-        say("Waiting for every event to arrive on Kafka")
+        say(words("demo-events-wait"))
         for _ in range(100):
             if len(seen) >= EXPECTED_EVENTS:
                 break
             await asyncio.sleep(0.1)
         watcher.cancel()
-    print(f"\n{len(seen)} events seen for this story (expected {EXPECTED_EVENTS}).")
+    print("\n" + words("demo-events-count", count=len(seen), expected=EXPECTED_EVENTS))
     return 0 if len(seen) >= EXPECTED_EVENTS else 1
 
 
@@ -183,19 +194,22 @@ async def step(text: str) -> None:
 
 async def labels_story(story: Story) -> pb.Referential:
     registry, today = story.registry, story.today
-    await step("The committee publishes a version of the label referential (four areas)")
+    await step(words("demo-referential-published"))
     request = json_format.Parse(SAMPLE_REFERENTIAL.read_text(), pb.PublishReferentialRequest())
     referential = await registry.PublishReferential(request, metadata=story.committee)
-    print(f"  referential v{referential.version}: {referential.title}")
+    print(
+        "  "
+        + words("demo-referential-version", version=referential.version, title=referential.title)
+    )
 
-    await step(f"{story.labelled} registers itself: an outsourcer with sites in France and Morocco")
+    await step(words("demo-labelled-registers", centre=story.labelled))
     registered = await registry.RegisterCentre(
         centre_request(story, story.labelled, "Relation Client Hauts-de-France", "lille", "rabat"),
         metadata=story.as_(identity.Role.CENTRE, story.labelled),
     )
     show(registered, "centre_id", "kind", "label")
 
-    await step("An audit is recorded against that referential; each area is scored")
+    await step(words("demo-audit-recorded"))
     audit = await registry.RecordAudit(
         pb.RecordAuditRequest(
             centre_id=story.labelled,
@@ -211,13 +225,18 @@ async def labels_story(story: Story) -> pb.Referential:
         metadata=story.committee,
     )
     for result in audit.results:
-        verdict = "passed" if result.passed else "failed"
-        print(
-            f"  {pb.Area.Name(result.area):32} {result.score}/{result.max_score}"
-            f" (threshold {result.pass_threshold_percent} %) {verdict}"
+        area = pb.Area.Name(result.area).removeprefix("AREA_").lower().replace("_", "-")
+        line = text(
+            "demo-audit-area",
+            area=text(f"label-area-{area}"),
+            score=result.score,
+            max=result.max_score,
+            threshold=result.pass_threshold_percent,
+            passed="yes" if result.passed else "no",
         )
+        print(f"  {render(line)}")
 
-    await step("The committee grants the label for three years")
+    await step(words("demo-label-granted"))
     granted = await registry.GrantLabel(
         pb.GrantLabelRequest(
             centre_id=story.labelled,
@@ -229,16 +248,16 @@ async def labels_story(story: Story) -> pb.Referential:
     )
     show(granted, "label")
 
-    await step("An ordering party reads the label status, but may not read the audit")
+    await step(words("demo-label-read"))
     bank = story.as_(identity.Role.ORDERING_PARTY, story.bank)
     seen = await registry.GetCentre(pb.GetCentreRequest(centre_id=story.labelled), metadata=bank)
-    print(f"  label status: {pb.LabelStatus.Name(seen.label.status)}")
+    print("  " + label_status(seen.label.status))
     try:
         await registry.GetAudit(pb.GetAuditRequest(audit_id=audit.audit_id), metadata=bank)
     except grpc.aio.AioRpcError as error:
-        print(f"  GetAudit as an ordering party: {error.code().name}: {error.details()}")
+        print("  " + words("demo-audit-refused", code=error.code().name, details=error.details()))
 
-    await step("A complaint: the committee suspends the label, with a deadline to remedy")
+    await step(words("demo-label-suspended"))
     suspended = await registry.SuspendLabel(
         pb.SuspendLabelRequest(
             centre_id=story.labelled,
@@ -248,14 +267,14 @@ async def labels_story(story: Story) -> pb.Referential:
         metadata=story.committee,
     )
     show(suspended, "label")
-    await step("The centre remedies; the committee reinstates the label")
+    await step(words("demo-label-reinstated"))
     reinstated = await registry.ReinstateLabel(
         pb.ReinstateLabelRequest(centre_id=story.labelled, reason="Affichage social en place"),
         metadata=story.committee,
     )
-    print(f"  label status: {pb.LabelStatus.Name(reinstated.label.status)}")
+    print("  " + label_status(reinstated.label.status))
 
-    await step(f"{story.unlabelled}, an outsourcer without the label, registers too")
+    await step(words("demo-unlabelled-registers", centre=story.unlabelled))
     await registry.RegisterCentre(
         centre_request(story, story.unlabelled, "Atlantique Contact", "nantes", "casablanca"),
         metadata=story.as_(identity.Role.CENTRE, story.unlabelled),
@@ -266,10 +285,7 @@ async def labels_story(story: Story) -> pb.Referential:
 async def contracts_story(story: Story, referential: pb.Referential) -> cpb.Contract:
     tenders = story.tenders
     bank = story.as_(identity.Role.ORDERING_PARTY, story.bank)
-    await step(
-        f"{story.bank} registers a perennial tender: 75-day payment terms, reverse auction"
-        " (the renewal of work running since ten weeks ago)"
-    )
+    await step(words("demo-tender", party=story.bank))
     terms = json_format.Parse(SAMPLE_TENDER.read_text(), cpb.TenderTerms())
     start = demo_volumes.first_monday(story.today)
     terms.start_date.CopyFrom(parse_date(str(start)))
@@ -282,16 +298,16 @@ async def contracts_story(story: Story, referential: pb.Referential) -> cpb.Cont
         print(f"  {wording.render(line)}")
         print(f"    {wording.render(wording.text_of(advisory, 'reference'))}")
 
-    await step("Both centres bid: the labelled one 4 % dearer")
+    await step(words("demo-bids"))
     bids = {}
     for centre, price, site in (
         (story.labelled, 2_600, story.site("lille")),
         (story.unlabelled, 2_500, story.site("nantes")),
     ):
         bids[centre] = await submit_when_known(story, tender_id, centre, price, site)
-        print(f"  {centre}: {price / 100:.2f} EUR per productive hour")
+        print("  " + words("demo-bid-price", centre=centre, price=Decimal(price) / 100))
 
-    await step("The bank awards the tender to the cheaper, unlabelled centre")
+    await step(words("demo-award"))
     awarded = await tenders.AwardTender(
         cpb.AwardTenderRequest(tender_id=tender_id, bid_id=bids[story.unlabelled].bid_id),
         metadata=bank,
@@ -300,7 +316,11 @@ async def contracts_story(story: Story, referential: pb.Referential) -> cpb.Cont
     if awarded.HasField("label_preference"):
         print(f"  {wording.render(wording.text_of(advisory, 'explanation'))}")
         print(f"    {wording.render(wording.text_of(advisory, 'reference'))}")
-    print(f"  contract {awarded.contract.contract_id} signed with {awarded.contract.centre_id}")
+    contract = awarded.contract
+    print(
+        "  "
+        + words("demo-contract-signed", contract=contract.contract_id, centre=contract.centre_id)
+    )
     return awarded.contract
 
 
@@ -371,20 +391,22 @@ class CommitteeWatch:
 
 
 async def committee_watches(story: Story) -> CommitteeWatch:
-    await step(f"The committee watches the findings about {story.bank}")
+    await step(words("demo-committee-watches", party=story.bank))
     request = fpb.WatchFindingsRequest(filter=fpb.FindingFilter(ordering_party_id=story.bank))
     return CommitteeWatch(story.monitor.WatchFindings(request, metadata=story.committee))
 
 
 async def findings_recorded(watch: CommitteeWatch) -> None:
-    await step("The streaming checks' findings reach the committee's stream")
+    await step(words("demo-findings-reach"))
     for _ in range(300):
         if len(watch.findings) >= EXPECTED_FINDINGS:
             break
         await asyncio.sleep(0.1)
     watch.stream.cancel()
     await asyncio.gather(watch.task, return_exceptions=True)
-    print(f"  {len(watch.findings)} findings (expected {EXPECTED_FINDINGS})")
+    print(
+        "  " + words("demo-findings-count", count=len(watch.findings), expected=EXPECTED_FINDINGS)
+    )
 
 
 async def issue_when_known(story: Story, request: npb.IssueWorkloadChangeRequest):

@@ -63,8 +63,10 @@ def walk(env: dict[str, str], timeout: float = 240.0) -> tuple[Cast, str]:
         print(result.stderr, file=sys.stderr)
         raise AssertionError(f"the demo failed ({result.returncode})")
     for expected in (
-        f"{demo.EXPECTED_EVENTS} events seen for this story",
-        f"{demo.EXPECTED_FINDINGS} findings (expected {demo.EXPECTED_FINDINGS})",
+        demo.words("demo-events-count", count=demo.EXPECTED_EVENTS, expected=demo.EXPECTED_EVENTS),
+        demo.words(
+            "demo-findings-count", count=demo.EXPECTED_FINDINGS, expected=demo.EXPECTED_FINDINGS
+        ),
     ):
         if expected not in result.stdout:
             raise AssertionError(f"the demo's output does not say {expected!r}")
