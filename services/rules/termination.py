@@ -104,6 +104,9 @@ def review_termination(
                 given=given,
                 per_year=_whole_if_whole(policy.notice_months_per_year),
                 cap=policy.max_notice_months,
+                # The figures as phrases, for the finding's one line (practice_summary).
+                observed=text("purchasing-months", months=given),
+                limit=text("purchasing-months", months=required),
             ),
         )
     ]

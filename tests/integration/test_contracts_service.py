@@ -479,7 +479,7 @@ async def test_a_malformed_record_refuses_the_whole_stream(
     records[1].site_id = site(contract.centre_id, "tunis")  # the centre's, not the contract's
     with pytest.raises(grpc.aio.AioRpcError) as refused:
         await contracts.ReportVolumes(stream(records), metadata=centre)
-    assert "records[1].site_id: le site" in refused.value.details()
+    assert "records[1].site_id: Le site" in refused.value.details()
     assert "ne figure pas au contrat" in refused.value.details()
 
     other, _ = await signed_contract(registry, tenders, referential, token, TODAY - STARTED)
