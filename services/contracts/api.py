@@ -10,6 +10,7 @@ from vigie.contracts.v1 import contracts_pb2_grpc
 from services.common import identity
 from services.common.grpc_server import ServiceSpec
 from services.common.identity import Role
+from services.contracts.relationships import Relationships
 from services.contracts.usecases import Contracts
 from services.contracts.volumes import VolumeReports
 
@@ -29,6 +30,8 @@ CONTRACT_ROLES = {
     "AmendContract": (Role.ORDERING_PARTY,),
     "TerminateContract": (Role.ORDERING_PARTY, Role.CENTRE),
     "ReportVolumes": (Role.CENTRE,),
+    "DeclareRelationship": (Role.COMMITTEE, Role.ORDERING_PARTY),
+    "GetRelationship": PARTIES,
 }
 
 
@@ -59,9 +62,12 @@ class TenderServicer(contracts_pb2_grpc.TenderServiceServicer):
 
 
 class ContractServicer(contracts_pb2_grpc.ContractServiceServicer):
-    def __init__(self, contracts: Contracts, volumes: VolumeReports) -> None:
+    def __init__(
+        self, contracts: Contracts, volumes: VolumeReports, relationships: Relationships
+    ) -> None:
         self._contracts = contracts
         self._volumes = volumes
+        self._relationships = relationships
 
     async def GetContract(self, request, context) -> pb.Contract:
         return await self._contracts.get_contract(identity.current(), request.contract_id)
@@ -79,13 +85,22 @@ class ContractServicer(contracts_pb2_grpc.ContractServiceServicer):
     async def ReportVolumes(self, request_iterator, context) -> pb.ReportVolumesResponse:
         return await self._volumes.report(identity.current(), request_iterator)
 
+    async def DeclareRelationship(self, request, context) -> pb.Relationship:
+        return await self._relationships.declare(identity.current(), request)
+
+    async def GetRelationship(self, request, context) -> pb.Relationship:
+        return await self._relationships.get(identity.current(), request)
+
 
 def register(
-    server: grpc.aio.Server, contracts: Contracts, volumes: VolumeReports
+    server: grpc.aio.Server,
+    contracts: Contracts,
+    volumes: VolumeReports,
+    relationships: Relationships,
 ) -> list[ServiceSpec]:
     contracts_pb2_grpc.add_TenderServiceServicer_to_server(TenderServicer(contracts), server)
     contracts_pb2_grpc.add_ContractServiceServicer_to_server(
-        ContractServicer(contracts, volumes), server
+        ContractServicer(contracts, volumes, relationships), server
     )
     return [
         ServiceSpec(pb.DESCRIPTOR.services_by_name["TenderService"].full_name, TENDER_ROLES),

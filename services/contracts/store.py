@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import asyncpg
 from vigie.contracts.v1 import contracts_pb2 as pb
@@ -239,3 +239,37 @@ async def upsert_volumes(
         f" RETURNING (xmax = 0) AS inserted, {columns}"
     )
     return changed, previous
+
+
+async def declare_relationship(
+    conn: asyncpg.Connection,
+    party: str,
+    centre: str,
+    since: date,
+    evidence: str,
+    declared_by: str,
+    at: datetime,
+) -> None:
+    await conn.execute(
+        "INSERT INTO relationships (ordering_party_id, centre_id, since, evidence, declared_by,"
+        " declared_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (ordering_party_id, centre_id)"
+        " DO UPDATE SET since = EXCLUDED.since, evidence = EXCLUDED.evidence,"
+        " declared_by = EXCLUDED.declared_by, declared_at = EXCLUDED.declared_at",
+        party,
+        centre,
+        since,
+        evidence,
+        declared_by,
+        at,
+    )
+
+
+async def declared_relationship(
+    conn: asyncpg.Connection, party: str, centre: str
+) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        "SELECT since, evidence, declared_by FROM relationships"
+        " WHERE ordering_party_id = $1 AND centre_id = $2",
+        party,
+        centre,
+    )

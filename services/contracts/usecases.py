@@ -33,7 +33,7 @@ from services.common.protos import timestamp, to_date
 from services.common.schedules import rule_schedule
 from services.common.uow import UnitOfWork, unit_of_work
 from services.common.validation import calendar_date, date_problem
-from services.contracts import store
+from services.contracts import relationships, store
 from services.rules import (
     Violation,
     label_preference,
@@ -227,12 +227,17 @@ class Contracts:
         last_day = calendar_date(request.effective_date, "effective_date")
         async with unit_of_work(self.pool, SCHEMA) as uow:
             contract = await self._own_active_contract(uow.conn, caller, request.contract_id)
-            # The relationship is established from the signature; notice runs from today.
-            signed, today = self._day(contract.signed_at), self.today()
-            problems = termination.termination_problems(signed, today, last_day)
+            # The relationship runs across the party's contracts with the outsourcer (and a
+            # declared older start), measured on the day the termination is notified: today.
+            today = self.today()
+            since = await relationships.established(
+                uow.conn, contract.ordering_party_id, contract.centre_id, today
+            )
+            start = since.since if since else min(self._day(contract.signed_at), today)
+            problems = termination.termination_problems(start, today, last_day)
             if problems:
                 raise InvalidArgument(problems)
-            found = termination.review_termination(signed, today, last_day)
+            found = termination.review_termination(start, today, last_day)
             advisories = [_advisory(a) for a in found]
             contract.status = pb.CONTRACT_STATUS_TERMINATED
             contract.terminated_on.CopyFrom(request.effective_date)

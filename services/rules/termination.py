@@ -4,7 +4,9 @@ Source: Code de commerce L442-1 II: ending an established commercial relationshi
 part, without written notice that takes its length into account engages the liability of the
 party that ends it. Case law counts about one month of notice per year of relationship, and
 the article itself rules out liability for want of notice when at least 18 months' notice was
-given. Both figures are parameters of `TerminationPolicy`.
+given. Both figures are parameters of `TerminationPolicy`. The relationship's start is the
+caller's: across the successive contracts with the outsourcer (`relationship.py`), and its
+length is taken on the day the termination is notified.
 
 Months are counted as in `purchasing.whole_months` (Code de procédure civile art. 641):
 - the relationship runs from its first day to its last day, both inclusive;
@@ -70,11 +72,13 @@ def notice_months(notified_on: date, last_day: date) -> int:
 
 
 def required_notice_months(
-    relationship_start: date, last_day: date, policy: TerminationPolicy = DEFAULT_POLICY
+    relationship_start: date, notified_on: date, policy: TerminationPolicy = DEFAULT_POLICY
 ) -> int:
-    """The notice the relationship's length calls for, in whole months: its length in years
-    (whole months ÷ 12) × the months per year, rounded up; at least 1, at most the cap."""
-    years = Fraction(relationship_months(relationship_start, last_day), 12)
+    """The notice the relationship's length calls for, in whole months: its length on the day
+    the termination is notified, in years (whole months ÷ 12) × the months per year, rounded
+    up; at least 1, at most the cap. The length on that day, not on the last day: the notice
+    is fixed when it is given (Cass. com., 17 mai 2023, n° 21-24.809)."""
+    years = Fraction(relationship_months(relationship_start, notified_on), 12)
     required = math.ceil(years * Fraction(policy.notice_months_per_year))
     return min(max(required, 1), policy.max_notice_months)
 
@@ -87,11 +91,11 @@ def review_termination(
 ) -> list[Advisory]:
     """[the short-notice advisory] when the notice given is below the notice required; []
     otherwise."""
-    required = required_notice_months(relationship_start, last_day, policy)
+    required = required_notice_months(relationship_start, notified_on, policy)
     given = notice_months(notified_on, last_day)
     if given >= required:
         return []
-    length = relationship_months(relationship_start, last_day)
+    length = relationship_months(relationship_start, notified_on)
     return [
         Advisory(
             RULE,
@@ -101,6 +105,8 @@ def review_termination(
             text(
                 "notice-termination-explanation",
                 length=_length(length),
+                since=relationship_start,
+                notified_on=notified_on,
                 given=given,
                 per_year=_whole_if_whole(policy.notice_months_per_year),
                 cap=policy.max_notice_months,

@@ -699,3 +699,130 @@ async def test_the_label_projection_is_rebuilt_from_the_topic(
         await known_labelled(centre)
     finally:
         await asyncio.to_thread(replica.stop)
+
+
+async def contract_between(
+    tenders, token, party: str, centre: str, start: date, end: date
+) -> cpb.Contract:
+    """A perennial contract of `party` with `centre` from `start` to `end`."""
+    terms = tender_terms()
+    terms.start_date.CopyFrom(day(start))
+    terms.end_date.CopyFrom(day(end))
+    owner = token(Role.ORDERING_PARTY, party)
+    tender = (
+        await tenders.RegisterTender(cpb.RegisterTenderRequest(terms=terms), metadata=owner)
+    ).tender
+    chosen = await bid(tenders, token, tender.tender_id, centre, 2_500)
+    awarded = await tenders.AwardTender(
+        cpb.AwardTenderRequest(tender_id=tender.tender_id, bid_id=chosen.bid_id), metadata=owner
+    )
+    return awarded.contract
+
+
+async def test_a_termination_counts_the_whole_relationship_on_the_day_of_notice(
+    registry, tenders, contracts, referential, token
+):
+    """Code de commerce L442-1 II: a six-year relationship ended with two months' notice is
+    short, whether its years are successive contracts in the register or a declared start;
+    the same notice for a relationship of weeks is enough."""
+    party, centre = ordering_party(), await new_centre(registry, token, referential, labelled=False)
+    owner, committee = token(Role.ORDERING_PARTY, party), token(Role.COMMITTEE, "committee")
+    first = await contract_between(
+        tenders, token, party, centre, TODAY - timedelta(days=4 * 365), TODAY - timedelta(days=40)
+    )
+    second = await contract_between(
+        tenders, token, party, centre, TODAY - timedelta(days=10), TODAY + timedelta(days=700)
+    )
+    seen = await contracts.GetRelationship(
+        cpb.GetRelationshipRequest(ordering_party_id=party),
+        metadata=token(Role.CENTRE, centre),
+    )
+    assert seen.established_since == day(TODAY - timedelta(days=4 * 365))
+    assert set(seen.contract_ids) == {first.contract_id, second.contract_id}
+    assert 46 <= seen.months <= 48
+
+    # Four years and more on the day of notice: at least four months; two are short.
+    ended = await contracts.TerminateContract(
+        cpb.TerminateContractRequest(
+            contract_id=second.contract_id,
+            effective_date=day(TODAY + timedelta(days=62)),
+            reason="internalisation",
+        ),
+        metadata=owner,
+    )
+    [advisory] = ended.advisories
+    assert advisory.rule == "short_termination_notice"
+    assert advisory.limit in ("4 months", "5 months")
+    assert "au jour de la notification" in advisory.explanation
+
+    # A relationship of a few weeks in the register, but declared six years old.
+    centre_b = await new_centre(registry, token, referential, labelled=False)
+    third = await contract_between(
+        tenders, token, party, centre_b, TODAY - timedelta(days=10), TODAY + timedelta(days=700)
+    )
+    declared = await contracts.DeclareRelationship(
+        cpb.DeclareRelationshipRequest(
+            ordering_party_id=party,
+            centre_id=centre_b,
+            since=day(TODAY - timedelta(days=6 * 365)),
+            evidence="Premier bon de commande du 3 mars 2020 et factures mensuelles depuis.",
+        ),
+        metadata=committee,
+    )
+    assert declared.declared_since == day(TODAY - timedelta(days=6 * 365))
+    assert declared.established_since == declared.declared_since
+    assert declared.declared_by == "committee:committee"
+    short = await contracts.TerminateContract(
+        cpb.TerminateContractRequest(
+            contract_id=third.contract_id,
+            effective_date=day(TODAY + timedelta(days=62)),
+            reason="fin de la relation",
+        ),
+        metadata=owner,
+    )
+    assert [a.limit for a in short.advisories] in (["6 months"], ["5 months"])
+
+
+async def test_declaring_a_relationship_is_for_the_committee_and_the_party_itself(
+    registry, contracts, referential, token
+):
+    party, centre = ordering_party(), await new_centre(registry, token, referential, labelled=False)
+    request = cpb.DeclareRelationshipRequest(
+        centre_id=centre,
+        since=day(TODAY - timedelta(days=900)),
+        evidence="Contrat cadre signé en 2023, avenants annuels depuis.",
+    )
+    cases = [
+        (token(Role.CENTRE, centre), request, grpc.StatusCode.PERMISSION_DENIED),
+        (
+            token(Role.ORDERING_PARTY, party),
+            cpb.DeclareRelationshipRequest(
+                ordering_party_id=ordering_party(),
+                centre_id=centre,
+                since=request.since,
+                evidence=request.evidence,
+            ),
+            grpc.StatusCode.PERMISSION_DENIED,
+        ),
+        (token(Role.COMMITTEE, "committee"), request, grpc.StatusCode.INVALID_ARGUMENT),
+        (
+            token(Role.ORDERING_PARTY, party),
+            cpb.DeclareRelationshipRequest(
+                centre_id=centre, since=day(TODAY + timedelta(days=1)), evidence=request.evidence
+            ),
+            grpc.StatusCode.INVALID_ARGUMENT,
+        ),
+        (
+            token(Role.ORDERING_PARTY, party),
+            cpb.DeclareRelationshipRequest(centre_id=centre, since=request.since, evidence="vu"),
+            grpc.StatusCode.INVALID_ARGUMENT,
+        ),
+    ]
+    for metadata, refused_request, code in cases:
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await contracts.DeclareRelationship(refused_request, metadata=metadata)
+        assert refused.value.code() == code, refused.value.details()
+    # The party declares its own; nothing of the refused ones was written.
+    mine = await contracts.DeclareRelationship(request, metadata=token(Role.ORDERING_PARTY, party))
+    assert (mine.ordering_party_id, mine.declared_since) == (party, request.since)
+    assert mine.months >= 29

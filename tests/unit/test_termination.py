@@ -133,22 +133,20 @@ def review(start: date, notice: int, last_day: date = LAST_DAY) -> tuple[str, st
 @pytest.mark.parametrize(
     ("start", "notice", "expected"),
     [
-        # 11 months: 1 month required
+        # The length is taken on the day of notice (the last day is 2026-02-28).
+        # Notified on the last day, 11, 12 or 13 months: 1, 1 and 2 months required.
         (date(2025, 4, 1), 0, ("0 months", "1 month")),
-        (date(2025, 4, 1), 1, None),
-        (date(2025, 4, 1), 3, None),
-        # 12 months: 1 month required
         (date(2025, 3, 1), 0, ("0 months", "1 month")),
-        (date(2025, 3, 1), 1, None),
-        (date(2025, 3, 1), 3, None),
-        # 13 months: 2 months required
         (date(2025, 2, 1), 0, ("0 months", "2 months")),
-        (date(2025, 2, 1), 1, ("1 month", "2 months")),
-        (date(2025, 2, 1), 2, None),
-        (date(2025, 2, 1), 3, None),
-        # 3 years: 3 months required
+        # A month earlier the same relationship was 11 months long: 1 month is enough, where
+        # measuring on the last day (13 months) would have asked 2.
+        (date(2025, 2, 1), 1, None),
+        (date(2025, 4, 1), 1, None),
+        # 22 months on the day of notice: 2 months required.
+        (date(2024, 3, 1), 1, ("1 month", "2 months")),
+        (date(2024, 3, 1), 2, None),
+        # 33 months on the day of notice: 3 months required.
         (date(2023, 3, 1), 0, ("0 months", "3 months")),
-        (date(2023, 3, 1), 1, ("1 month", "3 months")),
         (date(2023, 3, 1), 2, ("2 months", "3 months")),
         (date(2023, 3, 1), 3, None),
         (date(2023, 3, 1), 4, None),
@@ -173,7 +171,8 @@ def test_a_day_short_of_the_notice():
 def test_the_advisory_cites_the_law_and_explains():
     (advisory,) = review_termination(date(2022, 2, 1), date(2026, 1, 28), LAST_DAY)
     assert advisory.rule == "short_termination_notice"
-    assert (advisory.observed, advisory.limit) == ("1 month", "5 months")
+    # 3 years and 11 months on the day of notice (4 years and 1 month on the last day).
+    assert (advisory.observed, advisory.limit) == ("1 month", "4 months")
     assert advisory.reference == REFERENCE == text("notice-termination-reference")
     assert wording.render(advisory.reference, "fr") == (
         "Code de commerce, art. L442-1 II (rupture brutale d'une relation commerciale établie)"
@@ -181,19 +180,25 @@ def test_the_advisory_cites_the_law_and_explains():
     assert "L442-1 II" in wording.render(advisory.reference, "en")
     assert advisory.explanation == text(
         "notice-termination-explanation",
-        length=text("notice-termination-length-years-months", years=4, months=1),
+        length=text("notice-termination-length-years-months", years=3, months=11),
+        since=date(2022, 2, 1),
+        notified_on=date(2026, 1, 28),
         given=1,
         per_year=1,
         cap=18,
+        observed=text("purchasing-months", months=1),
+        limit=text("purchasing-months", months=4),
     )
     assert wording.render(advisory.explanation, "fr") == (
-        "Rompre une relation commerciale établie depuis 4 ans et 1 mois avec un préavis écrit "
-        "de 1 mois, inférieur à 1 mois par année de relation qu'attend la jurisprudence (sans "
+        "Rompre une relation commerciale établie depuis le 1 février 2022, soit 3 ans et 11 "
+        "mois au jour de la notification (28 janvier 2026), avec un préavis écrit de 1 mois, "
+        "inférieur à 1 mois par année de relation qu'attend la jurisprudence (sans "
         "jamais dépasser 18 mois), engage la responsabilité de l'auteur de la rupture."
     )
     assert wording.render(advisory.explanation, "en") == (
-        "Ending a commercial relationship established for 4 years and 1 month with 1 month of "
-        "written notice, less than the 1 month per year of relationship that case law expects "
+        "Ending a commercial relationship established since February 1, 2022, 3 years and 11 "
+        "months on the day of notice (January 28, 2026), with 1 month of written notice, "
+        "less than the 1 month per year of relationship that case law expects "
         "(and never more than 18 months), engages the liability of the party that ends it."
     )
 
@@ -280,9 +285,10 @@ def test_the_advisory_appears_iff_the_notice_is_short(dates):
     assert termination_problems(start, notified_on, last_day) == []
     advisories = review_termination(start, notified_on, last_day)
 
-    # Independently: the relationship's whole years, rounded up, between 1 and 18; and the
-    # notice is short when that many months from the notice fall after the last day.
-    required = min(max(-(-whole_months(start, last_day) // 12), 1), 18)
+    # Independently: the relationship's whole years on the day of notice, rounded up, between
+    # 1 and 18; and the notice is short when that many months from it fall after the last day.
+    length = whole_months(start, notified_on) if start <= notified_on else 0
+    required = min(max(-(-length // 12), 1), 18)
     due = anniversary(notified_on, required)
     short = due is None or due > last_day
     assert bool(advisories) == short

@@ -69,7 +69,7 @@ lead-time-error-unknown-unit = must be calendar days, business days or calendar 
 ## The notice for ending an established commercial relationship
 
 notice-termination-reference = Code de commerce L442-1 II (sudden termination of an established commercial relationship)
-notice-termination-explanation = Ending a commercial relationship established for { $length } with { $given ->
+notice-termination-explanation = Ending a commercial relationship established since { $since }, { $length } on the day of notice ({ $notified_on }), with { $given ->
     [one] { $given } month
    *[other] { $given } months
 } of written notice, less than the { $per_year ->

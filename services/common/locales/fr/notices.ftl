@@ -63,7 +63,7 @@ lead-time-error-unknown-unit = doit être en jours calendaires, en jours ouvrés
 ## Le préavis de rupture d'une relation commerciale établie
 
 notice-termination-reference = Code de commerce, art. L442-1 II (rupture brutale d'une relation commerciale établie)
-notice-termination-explanation = Rompre une relation commerciale établie depuis { $length } avec un préavis écrit de { $given } mois, inférieur à { $per_year } mois par année de relation qu'attend la jurisprudence (sans jamais dépasser { $cap } mois), engage la responsabilité de l'auteur de la rupture.
+notice-termination-explanation = Rompre une relation commerciale établie depuis le { $since }, soit { $length } au jour de la notification ({ $notified_on }), avec un préavis écrit de { $given } mois, inférieur à { $per_year } mois par année de relation qu'attend la jurisprudence (sans jamais dépasser { $cap } mois), engage la responsabilité de l'auteur de la rupture.
 notice-termination-length-under-a-month = moins d'un mois
 notice-termination-length-months = { $months } mois
 notice-termination-length-years = { $years ->
