@@ -18,7 +18,7 @@ from services.cli.volumes_csv import read_volumes
 TENDER_STATUSES = choices(pb.TenderStatus.items(), "TENDER_STATUS_")
 ACTIVITIES = choices(pb.ActivityType.items(), "ACTIVITY_TYPE_")
 CONTRACT_STATUSES = choices(pb.ContractStatus.items(), "CONTRACT_STATUS_")
-COMMANDS = ("tender", "bid", "contract", "volumes")
+COMMANDS = ("tender", "bid", "contract", "relationship", "volumes")
 # Records per stream message: a few hundred kilobytes.
 CHUNK = 5000
 
@@ -56,6 +56,19 @@ def add_commands(sub) -> None:
     terminate.add_argument("--contract", required=True)
     terminate.add_argument("--date", type=parse_date, required=True, help="the last day")
     terminate.add_argument("--reason", required=True)
+
+    relationship = sub.add_parser(
+        "relationship", help="an ordering party's relationship with an outsourcer (L442-1 II)"
+    ).add_subparsers(dest="action", required=True)
+    declare = relationship.add_parser("declare", help="its start, older than its contracts here")
+    declare.add_argument("--party", default="", help="the ordering party (the committee)")
+    declare.add_argument("--centre", required=True)
+    declare.add_argument("--since", type=parse_date, required=True, help="its first day")
+    declare.add_argument("--evidence", type=Path, required=True, help="a text file")
+    show = relationship.add_parser("get", help="since when it runs on a day")
+    show.add_argument("--party", default="")
+    show.add_argument("--centre", default="")
+    show.add_argument("--on", type=parse_date, help="the day (today by default)")
 
     volumes = sub.add_parser("volumes", help="report interval volumes").add_subparsers(
         dest="action", required=True
@@ -123,6 +136,22 @@ def _request(args: argparse.Namespace):
                     contract_id=args.contract, effective_date=args.date, reason=args.reason
                 ),
             )
+        case "relationship", "declare":
+            return (
+                contracts,
+                "DeclareRelationship",
+                pb.DeclareRelationshipRequest(
+                    ordering_party_id=args.party,
+                    centre_id=args.centre,
+                    since=args.since,
+                    evidence=args.evidence.read_text(encoding="utf-8"),
+                ),
+            )
+        case "relationship", "get":
+            request = pb.GetRelationshipRequest(ordering_party_id=args.party, centre_id=args.centre)
+            if args.on is not None:
+                request.on.CopyFrom(args.on)
+            return contracts, "GetRelationship", request
         case "volumes", "import":
             return contracts, "ReportVolumes", _chunks(args)
     raise SystemExit(f"unknown command {args.command} {args.action}")

@@ -826,3 +826,41 @@ async def test_declaring_a_relationship_is_for_the_committee_and_the_party_itsel
     mine = await contracts.DeclareRelationship(request, metadata=token(Role.ORDERING_PARTY, party))
     assert (mine.ordering_party_id, mine.declared_since) == (party, request.since)
     assert mine.months >= 29
+
+
+async def test_the_cli_declares_and_reads_a_relationship(
+    registry, referential, token, contracts_service, settings, tmp_path
+):
+    party, centre = ordering_party(), await new_centre(registry, token, referential, labelled=False)
+    evidence = tmp_path / "preuve.txt"
+    evidence.write_text("Bon de commande n° 2019-044 du 2 septembre 2019, factures depuis.")
+
+    async def vigie(who: str, *args: str) -> tuple[int, str, str]:
+        cli = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "services.cli",
+            "--as",
+            who,
+            "--contracts",
+            contracts_service.address,
+            "relationship",
+            *args,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=os.environ
+            | {"VIGIE_TOKEN_KEY": settings.token_key, "PYTHONPATH": f"{ROOT}:{ROOT / 'gen'}"},
+        )
+        out, err = await asyncio.wait_for(cli.communicate(), 60)
+        return cli.returncode, out.decode(), err.decode()
+
+    declare = ("declare", "--centre", centre, "--since", "2019-09-02", "--evidence", str(evidence))
+    code, _, err = await vigie(f"centre:{centre}", *declare)
+    assert code != 0 and "PERMISSION_DENIED" in err
+    code, out, err = await vigie(f"ordering_party:{party}", *declare)
+    assert code == 0, err
+    code, out, err = await vigie(f"centre:{centre}", "get", "--party", party, "--on", "2026-09-02")
+    assert code == 0, err
+    shown = json.loads(out)
+    assert shown["established_since"] == {"year": 2019, "month": 9, "day": 2}
+    assert shown["months"] == 84 and "2019-044" in shown["evidence"]
