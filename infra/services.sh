@@ -9,11 +9,11 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 state=${VIGIE_STATE_DIR:-$repo/.infra}
 py=$repo/.venv/bin/python
 export PYTHONPATH=$repo:$repo/gen
-declare -A ports=([labels]=50051 [contracts]=50052 [notices]=50053 [compliance]=50054
-                  [compliance.worker]=50055)
-# compliance.worker is a worker of the compliance checks (its gRPC port serves health only).
+declare -A ports=([labels]=50051 [contracts]=50052 [notices]=50053 [compliance.monitor]=50054
+                  [compliance.checks]=50055)
+# compliance.checks is a worker of the compliance checks (its gRPC port serves health only).
 # dashboard is the committee's web dashboard (HTTP), a client of the four gRPC services.
-all=(labels contracts notices compliance compliance.worker dashboard)
+all=(labels contracts notices compliance.monitor compliance.checks dashboard)
 dashboard_port=${VIGIE_DASHBOARD_PORT:-8080}
 # On this development runner the dashboard's sign-in page also mints tokens (never in production).
 export VIGIE_DASHBOARD_DEV_SIGNIN=${VIGIE_DASHBOARD_DEV_SIGNIN:-true}

@@ -11,7 +11,7 @@ One run, against the Kafka broker and the database of the settings (VIGIE_ varia
    they read this run's records and nothing older (a new group would otherwise read every
    topic from the start).
 2. ContractSigned for --contracts perennial contracts (ten per ordering party); the bench's
-   own worker processes (services.compliance.worker, the new group) apply them, then stop.
+   own worker processes (services.compliance.checks, the new group) apply them, then stop.
 3. The volumes of ISO week 2026-W10 (long over: judged as soon as its figures come), 96
    fifteen-minute intervals a day for 7 days per contract, as VolumesReported events of one
    day (or one week) of one contract. A --drop share of the contracts handle half their
@@ -60,7 +60,7 @@ from services.common.clock import PARIS
 from services.common.consumer import end_offsets, start_group_at
 from services.common.envelope import Event, decode, kafka_headers, wrap
 from services.common.settings import Settings, load
-from services.compliance.checks import CHECKED_TOPICS
+from services.compliance.checks.handler import CHECKED_TOPICS
 from services.contracts.volumes import volumes_reported
 from services.rules.workload import week_start
 
@@ -73,7 +73,7 @@ BASELINE = PER_INTERVAL * INTERVALS_A_DAY * 7 * 52 // 12
 CONTRACTS_PER_PARTY = 10
 POLL = 0.05  # seconds between two reads of the workers' offsets
 PRODUCER = "bench-checks"
-WORKER = "services.compliance.worker"
+WORKER = "services.compliance.checks"
 
 
 @dataclass(frozen=True)
@@ -300,7 +300,7 @@ class FindingsTail:
 def start_workers(
     settings: Settings, group: str, count: int, logs: Path, profile: bool = False
 ) -> list:
-    """Worker processes of the checks in `group`, as `python -m services.compliance.worker`
+    """Worker processes of the checks in `group`, as `python -m services.compliance.checks`
     runs in production; their gRPC port (health only) is left to the system. With `profile`,
     each runs under cProfile and writes its statistics next to its log when stopped."""
     env = os.environ | {

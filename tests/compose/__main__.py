@@ -123,7 +123,9 @@ class Run:
             containers = len(BACKING) + len(JOBS) + len(SERVICES) + WORKERS
             with ThreadPoolExecutor(1) as pool:
                 # Watched while compose works: when each container became ready.
-                up = pool.submit(self.stack.compose, "up", "-d", "--scale", f"compliance={WORKERS}")
+                up = pool.submit(
+                    self.stack.compose, "up", "-d", "--scale", f"compliance-checks={WORKERS}"
+                )
                 ready = self.stack.wait_ready(at_least=containers)
                 up.result()
             for name, seconds in sorted(ready.items(), key=lambda item: item[1]):
@@ -138,7 +140,9 @@ class Run:
                 attempts += 1
                 kafka = self.stack.containers("kafka")[0]
                 members, output = group.describe(kafka)
-                problems = group.sharing_problems(members, self.stack.containers("compliance"))
+                problems = group.sharing_problems(
+                    members, self.stack.containers("compliance-checks")
+                )
                 if not problems:
                     break
                 print(f"  not yet: {'; '.join(problems)[:300]}", flush=True)
@@ -252,12 +256,12 @@ async def scenario(run: Run) -> None:
         print(f"  {cast.bank}: {dict(rules)}, each finding once; the centres' alerts as expected")
 
     stamp = time.strftime("%Y%m%d%H%M%S")
-    worker = run.victim("compliance", tenders_partition=True)
+    worker = run.victim("compliance-checks", tenders_partition=True)
 
     async def kill_worker() -> None:
         print(f"  docker kill {worker.name}", flush=True)
         await asyncio.to_thread(stack.kill, worker)
-        await run.restart_later("compliance", 3.0)
+        await run.restart_later("compliance-checks", 3.0)
 
     await run.kill_mid_stream(
         "kill a compliance worker", f"banque-kill-worker-{stamp}", kill_worker
@@ -274,11 +278,14 @@ async def scenario(run: Run) -> None:
     expect([] if restarts >= 1 else [f"contracts was not restarted by docker ({restarts})"])
 
     async def upgrade() -> None:
-        print("  docker-compose up -d --no-deps --force-recreate contracts compliance", flush=True)
+        print(
+            "  docker-compose up -d --no-deps --force-recreate contracts compliance-checks",
+            flush=True,
+        )
         await asyncio.to_thread(
             stack.compose,
             "up", "-d", "--no-deps", "--force-recreate",
-            "--scale", f"compliance={WORKERS}", "contracts", "compliance",
+            "--scale", f"compliance-checks={WORKERS}", "contracts", "compliance-checks",
         )  # fmt: skip
 
     await run.kill_mid_stream(

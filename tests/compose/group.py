@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from services.common import topics
 from services.common.settings import Settings
-from services.compliance.checks import CHECKED_TOPICS
+from services.compliance.checks.handler import CHECKED_TOPICS
 from tests.compose.stack import Container, docker
 
 # The compliance workers' group as docker-compose.yml leaves it (the settings' default).

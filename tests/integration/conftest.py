@@ -30,7 +30,7 @@ from services.common.clock import PARIS
 from services.common.consumer import end_offsets, start_group_at
 from services.common.envelope import Event, kafka_headers
 from services.common.settings import Settings
-from services.compliance.checks import CHECKED_TOPICS
+from services.compliance.checks.handler import CHECKED_TOPICS
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_DATABASE = "vigie_test"
@@ -185,7 +185,7 @@ async def channel(labels_service: ServiceProcess) -> AsyncIterator[grpc.aio.Chan
 notices_service = session_service("services.notices")
 
 
-compliance_service = session_service("services.compliance")
+compliance_service = session_service("services.compliance.monitor")
 
 
 def start_worker(
@@ -201,7 +201,7 @@ def start_worker(
     env = service_env(settings, port or free_port()) | {"VIGIE_CHECKS_GROUP": group} | (env or {})
     with open(folder / "worker.log", "ab") as log:
         return subprocess.Popen(
-            [sys.executable, "-m", "services.compliance.worker"],
+            [sys.executable, "-m", "services.compliance.checks"],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

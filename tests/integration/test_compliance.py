@@ -20,7 +20,7 @@ from services.common import topics
 from services.common.clock import french_today
 from services.common.envelope import decode, trace_carrier
 from services.common.identity import Role
-from services.compliance.findings import finding_id
+from services.compliance.checks.findings import finding_id
 from tests.integration.conftest import StreamReader
 from tests.integration.test_contracts_service import (
     bid,

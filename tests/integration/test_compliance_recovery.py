@@ -19,7 +19,7 @@ from services.common import topics
 from services.common.clock import french_today
 from services.common.envelope import decode, kafka_headers, wrap
 from services.common.identity import Role
-from services.compliance.findings import finding_id
+from services.compliance.checks.findings import finding_id
 from tests.integration.conftest import start_worker
 from tests.integration.test_labels_service import day
 

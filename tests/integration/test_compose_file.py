@@ -28,7 +28,7 @@ JOBS = {"topics": "services.common.topics", "migrate": "services.common.migratio
 GRPC_SERVICES = {"labels": 50051, "contracts": 50052, "notices": 50053, "compliance-monitor": 50054}
 OBSERVABILITY = ("otel-collector", "jaeger")
 # Faust workers: scaled out, so they publish no port and write only inside the container.
-WORKERS = {"compliance": "services.compliance.worker"}
+WORKERS = {"compliance-checks": "services.compliance.checks"}
 # Web servers over the gRPC APIs: service -> (module, container port).
 WEB = {"dashboard": ("services.dashboard", 8080)}
 

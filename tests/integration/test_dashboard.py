@@ -28,7 +28,7 @@ from services.common import topics
 from services.common.clock import french_today
 from services.common.envelope import kafka_headers, wrap
 from services.common.identity import Role
-from services.compliance.findings import finding_from_breach, finding_id
+from services.compliance.checks.findings import finding_from_breach, finding_id
 from services.dashboard.findings import PAGE_LIMIT
 from services.rules.offshoring import CountryVolume, offshoring_shift
 from tests.integration.conftest import free_port

@@ -17,7 +17,7 @@ from vigie.contracts.v1 import events_pb2 as contract_events
 from services.cli.samples import responsible_tender
 from services.common import topics
 from services.common.envelope import Event, decode, wrap
-from services.compliance.findings import finding_id
+from services.compliance.checks.findings import finding_id
 from tests.integration.conftest import publish_events
 from tests.integration.test_labels_service import day
 

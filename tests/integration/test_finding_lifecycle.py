@@ -26,7 +26,7 @@ from services.common import topics
 from services.common.clock import french_today
 from services.common.envelope import Event, decode, wrap
 from services.common.identity import Role
-from services.compliance.findings import finding_id
+from services.compliance.checks.findings import finding_id
 from tests.integration.conftest import ROOT, StreamReader, publish_events
 from tests.integration.test_contracts_service import bid, new_centre, ordering_party, tender_terms
 from tests.integration.test_labels_service import day, details

@@ -12,7 +12,7 @@ import pytest
 from vigie.compliance.v1 import compliance_pb2 as fpb
 
 from services.common.identity import Caller, Role
-from services.compliance.monitor import Monitor
+from services.compliance.monitor.usecases import Monitor
 from tests.integration.conftest import ROOT
 
 pytestmark = pytest.mark.integration

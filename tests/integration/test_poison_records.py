@@ -25,7 +25,7 @@ from services.common import topics
 from services.common.consumer import end_offsets, start_group_at
 from services.common.envelope import Event, kafka_headers, wrap
 from services.common.identity import Role
-from services.compliance.checks import CHECKED_TOPICS
+from services.compliance.checks.handler import CHECKED_TOPICS
 from services.notices.projections import GROUP as NOTICES_PROJECTIONS
 from tests.integration.conftest import free_port, start_worker
 from tests.integration.test_compliance_recovery import publish, recorded

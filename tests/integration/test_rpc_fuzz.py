@@ -22,7 +22,7 @@ from vigie.labels.v1 import labels_pb2
 from vigie.notices.v1 import notices_pb2
 
 from services.common import identity
-from services.compliance import api as compliance_api
+from services.compliance.monitor import api as compliance_api
 from services.contracts import api as contracts_api
 from services.labels import api as labels_api
 from services.notices import api as notices_api

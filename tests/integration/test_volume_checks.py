@@ -30,7 +30,7 @@ from services.cli.samples import perennial_terms
 from services.common import topics
 from services.common.envelope import Event, decode, wrap
 from services.common.identity import Role
-from services.compliance.findings import finding_id
+from services.compliance.checks.findings import finding_id
 from services.contracts.volumes import volumes_reported
 from services.rules import offshoring, workload
 from services.rules.episodes import change_direction, fold, forecast_direction

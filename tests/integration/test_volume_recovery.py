@@ -15,7 +15,7 @@ import pytest
 from services.common import topics
 from services.common.consumer import end_offsets, start_group_at
 from services.common.envelope import decode
-from services.compliance.checks import CHECKED_TOPICS
+from services.compliance.checks.handler import CHECKED_TOPICS
 from tests.integration.conftest import publish_events, start_worker
 from tests.integration.test_volume_checks import (
     WEEKS,

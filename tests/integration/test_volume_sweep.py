@@ -15,8 +15,8 @@ from vigie.compliance.v1 import events_pb2 as finding_events
 from services.common import db
 from services.common.envelope import decode
 from services.common.uow import unit_of_work
-from services.compliance.checks import Checks
-from services.compliance.monitor import SCHEMA
+from services.compliance import SCHEMA
+from services.compliance.checks.handler import Checks
 from tests.integration.test_volume_checks import contract, signed
 from tests.integration.test_volume_order import CUT, STEADY, week_event
 

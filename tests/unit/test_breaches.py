@@ -11,7 +11,7 @@ from vigie.contracts.v1 import events_pb2 as contract_events
 
 from services.common import topics, wording
 from services.common.envelope import decode, wrap
-from services.compliance.findings import finding_from_breach, finding_id
+from services.compliance.checks.findings import finding_from_breach, finding_id
 from services.rules.findings import Breach, Severity
 from services.rules.perennial import ContractSpan, disguised_perennial
 from services.rules.purchasing import ActivityType

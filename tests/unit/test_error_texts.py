@@ -26,7 +26,7 @@ from vigie.notices.v1 import notices_pb2 as npb
 
 from services.common import identity, validation, wording
 from services.common.errors import FailedPrecondition, PermissionDenied, Unauthenticated
-from services.compliance import lifecycle
+from services.compliance.monitor import lifecycle
 from services.rules import Violation
 from services.rules.wording import Text, text
 

@@ -1,4 +1,4 @@
-"""Where a finding may go and who may move it (services/compliance/lifecycle.py)."""
+"""Where a finding may go and who may move it (services/compliance/monitor/lifecycle.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from vigie.compliance.v1 import compliance_pb2 as pb
 
 from services.common.errors import FailedPrecondition
-from services.compliance import lifecycle as lc
+from services.compliance.monitor import lifecycle as lc
 
 STATES = sorted(lc.ANY_STATE)
 

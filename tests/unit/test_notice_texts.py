@@ -19,7 +19,7 @@ from vigie.notices.v1 import notices_pb2 as pb
 from services.cli.notices import alert_line
 from services.common import wording
 from services.common.protos import from_date, timestamp
-from services.compliance import findings
+from services.compliance.checks import findings
 from services.notices import projections, usecases
 from services.rules import lead_time
 from services.rules.wording import Text, text

@@ -10,7 +10,7 @@ from vigie.contracts.v1 import events_pb2 as contract_events
 
 from services.common import topics, wording
 from services.common.envelope import decode, wrap
-from services.compliance.findings import findings_for
+from services.compliance.checks.findings import findings_for
 from services.contracts.usecases import Contracts, _advisory
 from services.rules import label_preference, purchasing
 from services.rules.wording import text

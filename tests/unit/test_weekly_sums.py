@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from vigie.contracts.v1 import contracts_pb2 as cpb
 
 from services.common.clock import french_day
-from services.compliance.weekly import sums_of
+from services.compliance.checks.volume_checks import sums_of
 from services.contracts.volumes import volumes_reported
 from services.rules.volumes import add_sums, net_weekly_sums, weekly_sums
 from services.rules.workload import iso_week

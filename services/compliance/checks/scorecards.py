@@ -13,7 +13,7 @@ import asyncpg
 from vigie.compliance.v1 import compliance_pb2 as pb
 
 from services.common.clock import PARIS
-from services.compliance.check_store import Week
+from services.compliance.checks.state import Week
 from services.rules.offshoring import DEFAULT_POLICY
 from services.rules.purchasing import ActivityType
 from services.rules.workload import week_label, week_start

@@ -10,7 +10,7 @@ import asyncpg
 from vigie.compliance.v1 import compliance_pb2 as pb
 
 from services.common import wording
-from services.compliance import lifecycle
+from services.compliance.monitor import lifecycle
 
 FINDINGS_CHANNEL = "vigie_findings"
 # Every watcher follows the one sequence of changes.

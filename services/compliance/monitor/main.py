@@ -1,6 +1,6 @@
 """The compliance service's gRPC side: ComplianceMonitor, and the findings recorded from the
 findings and scorecards topics. The checks themselves run in the workers
-(`services.compliance.worker`)."""
+(`services.compliance.checks`)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import logging
 
 from services.common import db, runtime
 from services.common.settings import Settings
-from services.compliance import api
-from services.compliance.monitor import SCHEMA, Monitor
+from services.compliance import SCHEMA
+from services.compliance.monitor import api
+from services.compliance.monitor.usecases import Monitor
 
 log = logging.getLogger(__name__)
 

@@ -35,9 +35,9 @@ from services.common import topics, wording
 from services.common.clock import Clock, utc_now
 from services.common.envelope import wrap
 from services.common.uow import UnitOfWork
-from services.compliance import check_store as state
-from services.compliance.check_store import ContractState, HeldEpisode, Week
-from services.compliance.findings import finding_from_breach, finding_id
+from services.compliance.checks import state
+from services.compliance.checks.findings import finding_from_breach, finding_id
+from services.compliance.checks.state import ContractState, HeldEpisode, Week
 from services.rules import offshoring, workload
 from services.rules.episodes import (
     REPORTING_GRACE,

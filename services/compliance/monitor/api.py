@@ -11,7 +11,7 @@ from vigie.compliance.v1 import compliance_pb2_grpc
 from services.common import identity
 from services.common.grpc_server import ServiceSpec
 from services.common.identity import Role
-from services.compliance.monitor import Monitor
+from services.compliance.monitor.usecases import Monitor
 
 # Who may read findings at all; each sees only those it may (monitor.sees).
 READERS = (Role.COMMITTEE, Role.ORDERING_PARTY, Role.CENTRE)

@@ -25,12 +25,13 @@ from services.common.errors import InvalidArgument, NotFound
 from services.common.identity import Caller, Role
 from services.common.live import Notifications
 from services.common.uow import UnitOfWork, unit_of_work
-from services.compliance import lifecycle, store
-from services.compliance.lifecycle import Move
+from services.compliance import SCHEMA
+from services.compliance.monitor import lifecycle, store
+from services.compliance.monitor.lifecycle import Move
 from services.rules.wording import Text, text
 from services.rules.workload import add_weeks, iso_week, week_label, week_start
 
-SCHEMA = PRODUCER = "compliance"
+PRODUCER = SCHEMA
 GROUP = "compliance.findings"
 # Grounds shorter than this (spaces aside) say nothing a committee could weigh.
 MIN_GROUNDS = 20

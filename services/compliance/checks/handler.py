@@ -1,7 +1,7 @@
 """The streaming checks: from the events of tenders, contracts, notices and volumes to findings
 and scorecards.
 
-A consumer group of worker processes (services/compliance/worker.py) shares the partitions of
+A consumer group of worker processes (services/compliance/checks/main.py) shares the partitions of
 the input topics; each record is applied with the shared consumer (common/consumer.py): its
 state change, the findings and scorecards it raises (outbox) and the consumer's offsets commit
 in one PostgreSQL transaction. So a worker killed at any point loses nothing and repeats
@@ -32,12 +32,11 @@ from services.common.consumer import EventConsumer
 from services.common.envelope import wrap
 from services.common.protos import to_date
 from services.common.uow import UnitOfWork
-from services.compliance import check_store as state
-from services.compliance import scorecards
-from services.compliance.check_store import ContractState, Week
-from services.compliance.findings import contract_finding, findings_for
-from services.compliance.monitor import SCHEMA
-from services.compliance.weekly import Policies, VolumeChecks
+from services.compliance import SCHEMA
+from services.compliance.checks import scorecards, state
+from services.compliance.checks.findings import contract_finding, findings_for
+from services.compliance.checks.state import ContractState, Week
+from services.compliance.checks.volume_checks import Policies, VolumeChecks
 from services.rules import offshoring, perennial
 from services.rules.perennial import CHAINED_TYPES, ContractSpan
 from services.rules.purchasing import ActivityType

@@ -1,4 +1,4 @@
-"""`python -m services.compliance.worker`: one worker process of the compliance checks. Start
+"""`python -m services.compliance.checks`: one worker process of the compliance checks. Start
 as many as the input topics have partitions to share; they form one consumer group
 (VIGIE_CHECKS_GROUP). Each serves the gRPC health service only (port: VIGIE_GRPC_PORT, else
 50055), for container health checks."""
@@ -13,8 +13,8 @@ import asyncpg
 from services.common import db, runtime
 from services.common.settings import Settings
 from services.common.uow import unit_of_work
-from services.compliance.checks import Checks
-from services.compliance.monitor import SCHEMA
+from services.compliance import SCHEMA
+from services.compliance.checks.handler import Checks
 
 log = logging.getLogger(__name__)
 

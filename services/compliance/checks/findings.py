@@ -18,7 +18,7 @@ from vigie.events.v1.envelope_pb2 import Envelope
 from vigie.notices.v1 import events_pb2 as notice_events
 
 from services.common import wording
-from services.compliance.check_store import ContractState
+from services.compliance.checks.state import ContractState
 from services.rules import label_preference, lead_time, offshoring, purchasing
 from services.rules.findings import Breach, Severity
 from services.rules.purchasing import ActivityType

@@ -1,3 +1,0 @@
-from services.compliance.main import main
-
-main()

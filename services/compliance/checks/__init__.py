@@ -1,0 +1,1 @@
+"""The compliance checks: worker processes of one consumer group."""

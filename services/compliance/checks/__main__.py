@@ -1,0 +1,3 @@
+from services.compliance.checks.main import main
+
+main()

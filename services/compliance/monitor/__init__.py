@@ -1,0 +1,1 @@
+"""The compliance monitor: the committee's findings, their lifecycle and scorecards."""

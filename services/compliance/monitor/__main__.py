@@ -1,0 +1,3 @@
+from services.compliance.monitor.main import main
+
+main()
