@@ -3,8 +3,9 @@
 Source: Label Responsabilité Sociale (sources/004, §3), "Pour les donneurs d'ordre": "Non
 utilisation de pratiques d'achat ne reflétant pas une responsabilité sociale". The practices
 checked, and where each limit comes from:
-- payment terms: Code de commerce L441-10 (at most 60 days from the invoice, or 45 days end
-  of month); the legal maximum is not a parameter;
+- payment terms: Code de commerce L441-10, I (at most 60 days after the invoice's issue date,
+  or 45 days end of month; 45 days after the issue date of a periodic invoice); the legal
+  maxima are not parameters, and a tender that agrees no term gets the law's default;
 - an abnormally low price: by analogy with public procurement (Code de la commande publique
   L2152-5 and L2152-6), below a labour-cost floor derived from the minimum wage (SMIC) and the
   sector's collective agreement (IDCC 2098), dated and configurable;
@@ -45,12 +46,25 @@ class AuctionType(IntEnum):
     REVERSE_AUCTION = 3
 
 
-# Code de commerce L441-10: the longest payment terms the parties may agree.
+# Code de commerce art. L441-10, I, in force since ordonnance n° 2019-359 of 24 April 2019:
+# al. 2, at most 60 days after the invoice's issue date; al. 3, by derogation, 45 days end of
+# month if the contract says so expressly; al. 4, for a periodic invoice (Code général des
+# impôts art. 289, I, 3), 45 days after its issue date, with no end-of-month derogation.
 MAX_PAYMENT_DAYS = 60
 MAX_PAYMENT_DAYS_END_OF_MONTH = 45
+MAX_PAYMENT_DAYS_PERIODIC = 45
+# al. 1: with no term agreed (nor in the centre's conditions of sale), at most 30 days after
+# the service is performed. A default shorter than any agreed maximum: never an advisory.
+DEFAULT_PAYMENT_DAYS = 30
+# "N days end of month" ends on a month's last day, which falls up to 30 days after the N
+# days from the invoice (an invoice dated the 1st of a 31-day month, whichever way the end of
+# month is counted).
+END_OF_MONTH_REACH = 30
 
 # The label's 2nd commitment with the RFAR charter (ISO 20400), for the perennial-work rules.
 PERENNIAL_PURCHASING = text("reference-perennial-purchasing")
+# Payment terms on a periodic invoice: L441-10, I, al. 4, and what a periodic invoice is.
+PERIODIC_PAYMENT_TERMS = text("reference-payment-terms-periodic")
 REFERENCES = {
     "payment_terms": text("reference-payment-terms"),
     "price_below_floor": text("reference-price-below-floor"),
@@ -79,8 +93,10 @@ CENT = Decimal("0.01")
 
 @dataclass(frozen=True)
 class PaymentTerms:
-    days: int  # >= 0, from the invoice
+    days: int  # >= 0, after the invoice's issue date
     end_of_month: bool  # "45 jours fin de mois" style when True
+    periodic_invoice: bool = False  # one invoice for a month's distinct services (CGI 289, I, 3)
+    none_agreed: bool = False  # no term agreed: the law's default applies (days 0, no end of month)
 
 
 @dataclass(frozen=True)
@@ -171,6 +187,10 @@ def invalid_terms(terms: TenderTerms) -> list[Violation]:
         problems.append(Violation("end_date", text("purchasing-end-before-start")))
     if terms.payment_terms.days < 0:
         problems.append(Violation("payment_terms.days", text("purchasing-negative")))
+    payment = terms.payment_terms
+    if payment.none_agreed and (payment.days or payment.end_of_month):
+        reason = text("purchasing-payment-terms-none-agreed-with-term")
+        problems.append(Violation("payment_terms.none_agreed", reason))
     for name, value in (
         ("penalty_cap_percent", terms.penalty_cap_percent),
         ("minimum_volume_commitment_percent", terms.minimum_volume_commitment_percent),
@@ -237,6 +257,12 @@ def _advisory(rule: str, observed: str, limit: str, explanation: Text) -> Adviso
 
 
 def _payment_terms(terms: PaymentTerms) -> Advisory | None:
+    """Code de commerce art. L441-10, I. No term agreed is no practice: the law's default (at
+    most 30 days after the service) is shorter than any term the parties may agree."""
+    if terms.none_agreed:
+        return None
+    if terms.periodic_invoice:
+        return _periodic_payment_terms(terms)
     limit = MAX_PAYMENT_DAYS_END_OF_MONTH if terms.end_of_month else MAX_PAYMENT_DAYS
     if terms.days <= limit:
         return None
@@ -250,6 +276,37 @@ def _payment_terms(terms: PaymentTerms) -> Advisory | None:
             observed=_days(terms.days, terms.end_of_month),
             limit=_days(limit, terms.end_of_month),
         ),
+    )
+
+
+def _periodic_payment_terms(terms: PaymentTerms) -> Advisory | None:
+    """At most 45 days after a periodic invoice's issue date (L441-10, I, al. 4). An end-of-month
+    term is judged at its longest, since the law gives periodic invoices no end-of-month
+    derogation: N days end of month can run N + 30 days after the invoice."""
+    limit = MAX_PAYMENT_DAYS_PERIODIC
+    reach = terms.days + (END_OF_MONTH_REACH if terms.end_of_month else 0)
+    if reach <= limit:
+        return None
+    observed = _days(terms.days, terms.end_of_month)
+    limit_phrase = text("purchasing-days-after-periodic-invoice", days=limit)
+    if terms.end_of_month:
+        explanation = text(
+            "purchasing-payment-terms-periodic-end-of-month-explanation",
+            observed=observed,
+            limit=limit_phrase,
+            reach=reach,
+        )
+    else:
+        explanation = text(
+            "purchasing-payment-terms-periodic-explanation", observed=observed, limit=limit_phrase
+        )
+    suffix = " end of month" if terms.end_of_month else ""
+    return Advisory(
+        "payment_terms",
+        f"{terms.days} days{suffix}",
+        f"{limit} days after a periodic invoice",
+        PERIODIC_PAYMENT_TERMS,
+        explanation,
     )
 
 

@@ -328,6 +328,41 @@ async def test_invalid_tenders_and_bids_are_refused_with_the_field(
     assert "price_cents" in refused.value.details()
 
 
+async def test_payment_terms_on_a_periodic_invoice_or_none_agreed(tenders, token):
+    """Code de commerce L441-10, I: 45 days after a periodic invoice (al. 4); no term agreed
+    leaves the law's default (al. 1), which calls for no advisory."""
+    bank = token(Role.ORDERING_PARTY, ordering_party())
+
+    async def register(**payment) -> cpb.Tender:
+        terms = tender_terms(payment_terms=cpb.PaymentTerms(**payment))
+        request = cpb.RegisterTenderRequest(terms=terms)
+        return (await tenders.RegisterTender(request, metadata=bank)).tender
+
+    periodic = await register(days=50, periodic_invoice=True)
+    assert [(a.rule, a.observed, a.limit) for a in periodic.advisories] == [
+        ("payment_terms", "50 days", "45 days after a periodic invoice")
+    ]
+    advisory = periodic.advisories[0]
+    assert advisory.reference.startswith("Code de commerce, art. L441-10, I, al. 4")
+    assert advisory.explanation_wording.message == "purchasing-payment-terms-periodic-explanation"
+    assert advisory.explanation.startswith("La facturation étant périodique")
+    assert periodic.terms.payment_terms.periodic_invoice
+
+    assert list((await register(days=45, periodic_invoice=True)).advisories) == []
+    end_of_month = await register(days=45, end_of_month=True, periodic_invoice=True)
+    assert [a.observed for a in end_of_month.advisories] == ["45 days end of month"]
+
+    none_agreed = await register(none_agreed=True)
+    assert list(none_agreed.advisories) == []
+    assert none_agreed.terms.payment_terms.none_agreed
+
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await register(days=30, none_agreed=True)
+    assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "terms.payment_terms.none_agreed" in refused.value.details()
+    assert "Aucun délai de paiement n'étant convenu" in refused.value.details()
+
+
 def of_type(key: str, name: str):
     """Records of one aggregate and one event type (from the event-type header)."""
 

@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 from services.common.wording import render
 from services.rules import Violation
 from services.rules.purchasing import (
+    DEFAULT_PAYMENT_DAYS,
     DEFAULT_POLICY,
+    MAX_PAYMENT_DAYS_PERIODIC,
     PERENNIAL_ONLY,
     RULES,
     ActivityType,
@@ -54,21 +56,40 @@ def test_good_terms_raise_nothing():
     assert review(GOOD) == []
 
 
+PERIODIC = {"periodic_invoice": True}
+NONE_AGREED = {"none_agreed": True}
+
+
 @pytest.mark.parametrize(
-    ("days", "end_of_month", "expected"),
+    ("days", "end_of_month", "kind", "expected"),
     [
-        (0, False, []),
-        (59, False, []),
-        (60, False, []),
-        (61, False, ["payment_terms"]),
-        (44, True, []),
-        (45, True, []),
-        (46, True, ["payment_terms"]),
-        (60, True, ["payment_terms"]),
+        # Code de commerce L441-10, I, al. 2: 60 days after the invoice's issue date.
+        (0, False, {}, []),
+        (59, False, {}, []),
+        (60, False, {}, []),
+        (61, False, {}, ["payment_terms"]),
+        # al. 3: by derogation, 45 days end of month.
+        (44, True, {}, []),
+        (45, True, {}, []),
+        (46, True, {}, ["payment_terms"]),
+        (60, True, {}, ["payment_terms"]),
+        # al. 4: a periodic invoice, 45 days after its issue date.
+        (0, False, PERIODIC, []),
+        (45, False, PERIODIC, []),
+        (46, False, PERIODIC, ["payment_terms"]),
+        (60, False, PERIODIC, ["payment_terms"]),  # lawful on a single invoice
+        # ... with no end-of-month derogation: N days end of month reach N + 30 days.
+        (15, True, PERIODIC, []),
+        (16, True, PERIODIC, ["payment_terms"]),
+        (45, True, PERIODIC, ["payment_terms"]),  # lawful on a single invoice
+        # al. 1: no term agreed, the law's default (30 days after the service) applies.
+        (0, False, NONE_AGREED, []),
+        (0, False, PERIODIC | NONE_AGREED, []),
     ],
 )
-def test_payment_terms(days, end_of_month, expected):
-    assert rules(replace(GOOD, payment_terms=PaymentTerms(days, end_of_month))) == expected
+def test_payment_terms(days, end_of_month, kind, expected):
+    terms = PaymentTerms(days, end_of_month, **kind)
+    assert rules(replace(GOOD, payment_terms=terms)) == expected
 
 
 @pytest.mark.parametrize(
@@ -89,7 +110,7 @@ def test_payment_terms_advisory(terms, observed, limit, phrase, french):
     # The record stays language-neutral; the words are the Texts'.
     assert (advisory.observed, advisory.limit) == (observed, limit)
     assert advisory.reference == text("reference-payment-terms")
-    assert render(advisory.reference, "fr") == "Code de commerce, art. L441-10"
+    assert render(advisory.reference, "fr") == "Code de commerce, art. L441-10, I, al. 2 et 3"
     assert advisory.explanation == text(
         "purchasing-payment-terms-explanation",
         observed=text(phrase, days=terms.days),
@@ -98,6 +119,87 @@ def test_payment_terms_advisory(terms, observed, limit, phrase, french):
     assert render(advisory.explanation, "fr").startswith(
         f"Les délais de paiement convenus, {french}, dépassent le maximum de "
     )
+
+
+def test_payment_terms_on_a_periodic_invoice():
+    (advisory,) = review(replace(GOOD, payment_terms=PaymentTerms(50, False, **PERIODIC)))
+    assert (advisory.rule, advisory.observed, advisory.limit) == (
+        "payment_terms",
+        "50 days",
+        "45 days after a periodic invoice",
+    )
+    assert advisory.reference == text("reference-payment-terms-periodic")
+    assert render(advisory.reference, "fr") == (
+        "Code de commerce, art. L441-10, I, al. 4 ; Code général des impôts, art. 289, I, 3 "
+        "(facture périodique)"
+    )
+    assert advisory.explanation == text(
+        "purchasing-payment-terms-periodic-explanation",
+        observed=text("purchasing-days", days=50),
+        limit=text("purchasing-days-after-periodic-invoice", days=45),
+    )
+    assert render(advisory.explanation, "fr") == (
+        "La facturation étant périodique, les délais de paiement convenus, 50 jours, dépassent "
+        "le maximum de 45 jours après l'émission de la facture périodique : pour une facture "
+        "périodique, le Code de commerce (art. L441-10, I, al. 4) interdit de convenir de plus "
+        "de 45 jours après sa date d'émission, et des délais plus longs font financer son "
+        "client par le centre."
+    )
+    line = practice_summary("payment_terms", advisory.explanation, "", "")
+    assert render(line, "fr") == (
+        "Délais de paiement : 50 jours (limite : 45 jours après l'émission de la facture "
+        "périodique)"
+    )
+    assert render(line, "en") == "Payment terms: 50 days (limit 45 days after a periodic invoice)"
+
+
+def test_an_end_of_month_term_on_a_periodic_invoice_says_how_far_it_can_run():
+    (advisory,) = review(replace(GOOD, payment_terms=PaymentTerms(30, True, **PERIODIC)))
+    assert (advisory.observed, advisory.limit) == (
+        "30 days end of month",
+        "45 days after a periodic invoice",
+    )
+    assert advisory.explanation == text(
+        "purchasing-payment-terms-periodic-end-of-month-explanation",
+        observed=text("purchasing-days-end-of-month", days=30),
+        limit=text("purchasing-days-after-periodic-invoice", days=45),
+        reach=60,
+    )
+    assert render(advisory.explanation, "fr") == (
+        "La facturation étant périodique, les délais de paiement convenus, 30 jours fin de "
+        "mois, peuvent atteindre 60 jours après l'émission de la facture selon le jour où elle "
+        "est émise, au-delà du maximum de 45 jours après l'émission de la facture périodique : "
+        "pour une facture périodique, le Code de commerce (art. L441-10, I, al. 4) fixe le "
+        "maximum à 45 jours après sa date d'émission, sans la dérogation « fin de mois »."
+    )
+
+
+def end_of_month_due_dates(issued: date, days: int) -> list[date]:
+    """N days end of month, counted either way in use: N days from the end of the invoice's
+    month, or the end of the month in which the N days from the invoice end."""
+
+    def month_end(day: date) -> date:
+        return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+    return [month_end(issued) + timedelta(days=days), month_end(issued + timedelta(days=days))]
+
+
+@given(st.integers(min_value=0, max_value=400))
+def test_an_end_of_month_term_on_a_periodic_invoice_is_judged_at_its_longest(days):
+    # Every issue date of a leap year and a common one, both ways of counting.
+    issued = [date(2027, 12, 31) - timedelta(days=n) for n in range(731)]
+    longest = max((due - i).days for i in issued for due in end_of_month_due_dates(i, days))
+    assert longest == days + 30
+    terms = replace(GOOD, payment_terms=PaymentTerms(days, True, **PERIODIC))
+    assert (rules(terms) == ["payment_terms"]) is (longest > 45)
+
+
+def test_no_term_agreed_gets_the_legal_default_and_no_advisory():
+    # L441-10, I, al. 1: at most 30 days after the service, shorter than any agreed maximum.
+    assert DEFAULT_PAYMENT_DAYS < MAX_PAYMENT_DAYS_PERIODIC
+    for worst_case in (GOOD, replace(GOOD, activity_type=ActivityType.CAMPAIGN)):
+        terms = replace(worst_case, payment_terms=PaymentTerms(0, False, **NONE_AGREED))
+        assert review(terms) == [] and invalid_terms(terms) == []
 
 
 def test_cost_floor_per_productive_hour():
@@ -398,9 +500,9 @@ WORST = TenderTerms(
             "payment_terms",
             "Délais de paiement : 90 jours (limite : 60 jours)",
             "Les délais de paiement convenus, 90 jours, dépassent le maximum de 60 jours : le "
-            "Code de commerce (art. L441-10) interdit de convenir de plus de 60 jours à compter "
-            "de la date d'émission de la facture ou de 45 jours fin de mois, et des délais plus "
-            "longs font financer son client par le centre.",
+            "Code de commerce (art. L441-10, I) interdit de convenir de plus de 60 jours après "
+            "la date d'émission de la facture ou, par dérogation expressément stipulée, de 45 "
+            "jours fin de mois, et des délais plus longs font financer son client par le centre.",
         ),
         (
             WORST,
@@ -486,6 +588,7 @@ def test_an_older_advisory_without_figures_shows_its_record():
 BEFORE_START = text("purchasing-end-before-start")
 NEGATIVE = text("purchasing-negative")
 NOT_FINITE = text("purchasing-not-finite")
+NONE_AGREED_WITH_TERM = text("purchasing-payment-terms-none-agreed-with-term")
 
 
 @pytest.mark.parametrize(
@@ -495,6 +598,15 @@ NOT_FINITE = text("purchasing-not-finite")
         ({"end": START}, []),
         ({"end": START - timedelta(days=1)}, [Violation("end_date", BEFORE_START)]),
         ({"payment_terms": PaymentTerms(-1, False)}, [Violation("payment_terms.days", NEGATIVE)]),
+        ({"payment_terms": PaymentTerms(0, False, none_agreed=True)}, []),
+        (
+            {"payment_terms": PaymentTerms(30, False, none_agreed=True)},
+            [Violation("payment_terms.none_agreed", NONE_AGREED_WITH_TERM)],
+        ),
+        (
+            {"payment_terms": PaymentTerms(0, True, periodic_invoice=True, none_agreed=True)},
+            [Violation("payment_terms.none_agreed", NONE_AGREED_WITH_TERM)],
+        ),
         ({"penalty_cap_percent": Decimal("-1")}, [Violation("penalty_cap_percent", NEGATIVE)]),
         (
             {"minimum_volume_commitment_percent": Decimal("-0.1")},
@@ -535,10 +647,23 @@ def test_the_reasons_of_a_refusal_in_french_and_english():
     assert render(NEGATIVE, "fr") == "La valeur ne peut pas être négative."
     assert render(NOT_FINITE, "fr") == "La valeur doit être un nombre fini."
     assert render(NEGATIVE, "en") == "must not be negative"
+    assert render(NONE_AGREED_WITH_TERM, "fr") == (
+        "Aucun délai de paiement n'étant convenu, le nombre de jours doit être 0 et la mention "
+        "« fin de mois » absente."
+    )
 
 
 def decimals(max_value: int) -> st.SearchStrategy[Decimal]:
     return st.decimals(min_value=0, max_value=max_value, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def payment_terms(draw) -> PaymentTerms:
+    if draw(st.booleans()):  # none agreed: nothing but whether the invoicing is periodic
+        return PaymentTerms(0, False, periodic_invoice=draw(st.booleans()), none_agreed=True)
+    return PaymentTerms(
+        draw(st.integers(min_value=0)), draw(st.booleans()), periodic_invoice=draw(st.booleans())
+    )
 
 
 @st.composite
@@ -548,7 +673,7 @@ def valid_terms(draw) -> TenderTerms:
         activity_type=draw(st.sampled_from(ActivityType)),
         start=start,
         end=draw(st.dates(min_value=start)),
-        payment_terms=PaymentTerms(draw(st.integers(min_value=0)), draw(st.booleans())),
+        payment_terms=draw(payment_terms()),
         auction_type=draw(st.sampled_from(AuctionType)),
         penalty_cap_percent=draw(st.none() | decimals(10**6)),
         minimum_volume_commitment_percent=draw(st.none() | decimals(100)),

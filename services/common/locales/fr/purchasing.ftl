@@ -8,7 +8,8 @@
 -purchasing-label-3rd = Label Responsabilité Sociale, 3e engagement des donneurs d'ordre
 -purchasing-rfar = charte et label Relations fournisseurs et achats responsables (RFAR, norme ISO 20400)
 
-reference-payment-terms = Code de commerce, art. L441-10
+reference-payment-terms = Code de commerce, art. L441-10, I, al. 2 et 3
+reference-payment-terms-periodic = Code de commerce, art. L441-10, I, al. 4 ; Code général des impôts, art. 289, I, 3 (facture périodique)
 reference-price-below-floor = { -purchasing-label-2nd } ; par analogie, Code de la commande publique, art. L2152-5 et L2152-6 (offres anormalement basses) ; coût du travail établi d'après le SMIC et la convention collective des prestataires de services du secteur tertiaire (IDCC 2098)
 reference-perennial-purchasing = { -purchasing-label-2nd } ; { -purchasing-rfar }
 reference-notice-schedule = { -purchasing-label-3rd } : délais de prévenance minimaux convenus entre le donneur d'ordre et le centre labellisé ; { -purchasing-label-2nd }
@@ -25,6 +26,10 @@ purchasing-days-end-of-month = { $days ->
         [one] { $days } jour fin de mois
        *[other] { $days } jours fin de mois
     }
+purchasing-days-after-periodic-invoice = { $days ->
+        [one] { $days } jour après l'émission de la facture périodique
+       *[other] { $days } jours après l'émission de la facture périodique
+    }
 # Au centime, ou avec tous ses chiffres : un prix inférieur d'une fraction de centime au
 # plancher ne doit pas s'afficher égal à lui.
 purchasing-price-per-hour = { NUMBER($price, minimumFractionDigits: 2, maximumFractionDigits: 20) } € par heure productive
@@ -40,7 +45,9 @@ purchasing-notice-band-minimum = au moins une tranche de délai de prévenance
 
 ## Les pratiques d'achat : les explications
 
-purchasing-payment-terms-explanation = Les délais de paiement convenus, { $observed }, dépassent le maximum de { $limit } : le Code de commerce (art. L441-10) interdit de convenir de plus de 60 jours à compter de la date d'émission de la facture ou de 45 jours fin de mois, et des délais plus longs font financer son client par le centre.
+purchasing-payment-terms-explanation = Les délais de paiement convenus, { $observed }, dépassent le maximum de { $limit } : le Code de commerce (art. L441-10, I) interdit de convenir de plus de 60 jours après la date d'émission de la facture ou, par dérogation expressément stipulée, de 45 jours fin de mois, et des délais plus longs font financer son client par le centre.
+purchasing-payment-terms-periodic-explanation = La facturation étant périodique, les délais de paiement convenus, { $observed }, dépassent le maximum de { $limit } : pour une facture périodique, le Code de commerce (art. L441-10, I, al. 4) interdit de convenir de plus de 45 jours après sa date d'émission, et des délais plus longs font financer son client par le centre.
+purchasing-payment-terms-periodic-end-of-month-explanation = La facturation étant périodique, les délais de paiement convenus, { $observed }, peuvent atteindre { $reach } jours après l'émission de la facture selon le jour où elle est émise, au-delà du maximum de { $limit } : pour une facture périodique, le Code de commerce (art. L441-10, I, al. 4) fixe le maximum à 45 jours après sa date d'émission, sans la dérogation « fin de mois ».
 purchasing-price-below-floor-explanation = Le prix de { $observed } est inférieur à ce que coûte un conseiller payé au SMIC, { $limit } (SMIC horaire brut de { NUMBER($wage, minimumFractionDigits: 2, maximumFractionDigits: 20) } € × coefficient de coût chargé de { NUMBER($coefficient, maximumFractionDigits: 20) } ÷ part productive des heures payées de { NUMBER($share, maximumFractionDigits: 20) }, en vigueur depuis le { $since }) : un prix anormalement bas.
 purchasing-reverse-auction-explanation = Une enchère inversée sur une activité pérenne fait passer le prix avant les conditions sociales que le label demande aux donneurs d'ordre de respecter.
 purchasing-short-contract-explanation = Une activité pérenne confiée pour { $observed }, moins de { $limit }, ne permet pas au centre de planifier ses recrutements et ses formations.
@@ -57,6 +64,7 @@ purchasing-practice-summary = { $rule } : { $observed } (limite : { $limit })
 purchasing-end-before-start = La date de fin ne peut pas précéder la date de début.
 purchasing-negative = La valeur ne peut pas être négative.
 purchasing-not-finite = La valeur doit être un nombre fini.
+purchasing-payment-terms-none-agreed-with-term = Aucun délai de paiement n'étant convenu, le nombre de jours doit être 0 et la mention « fin de mois » absente.
 
 ## La préférence pour les centres labellisés
 
