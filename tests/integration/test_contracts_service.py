@@ -363,6 +363,25 @@ async def test_payment_terms_on_a_periodic_invoice_or_none_agreed(tenders, token
     assert "Aucun délai de paiement n'étant convenu" in refused.value.details()
 
 
+async def test_a_price_below_the_floor_cites_each_input_and_its_source(tenders, token):
+    """The floor of a tender starting in 2027: the SMIC of the décret of 17 December 2025, the
+    committee's two coefficients."""
+    bank = token(Role.ORDERING_PARTY, ordering_party())
+    terms = tender_terms(price_ceiling_cents=1_500)  # 15.00 EUR per productive hour
+    tender = (
+        await tenders.RegisterTender(cpb.RegisterTenderRequest(terms=terms), metadata=bank)
+    ).tender
+    (advisory,) = [a for a in tender.advisories if a.rule == "price_below_floor"]
+    assert (advisory.observed, advisory.limit) == ("15.00 EUR/h", "15.78 EUR/h")
+    figures = advisory.explanation_wording.arguments
+    assert (figures["wage"].decimal, figures["coefficient"].decimal) == ("12.02", "1.05")
+    assert figures["share"].decimal == "0.80"
+    assert figures["act"].phrase.message == "purchasing-smic-decree"
+    assert figures["act"].phrase.arguments["number"].text == "2025-1228"
+    assert "(décret n° 2025-1228 du 17 décembre 2025)" in advisory.explanation
+    assert "IDCC" not in advisory.reference and "L241-13" in advisory.reference
+
+
 def of_type(key: str, name: str):
     """Records of one aggregate and one event type (from the event-type header)."""
 
