@@ -377,7 +377,10 @@ def rule_terms(terms: pb.TenderTerms, price_cents: int | None) -> purchasing.Ten
         start=to_date(terms.start_date),
         end=to_date(terms.end_date),
         payment_terms=purchasing.PaymentTerms(
-            terms.payment_terms.days, terms.payment_terms.end_of_month
+            terms.payment_terms.days,
+            terms.payment_terms.end_of_month,
+            periodic_invoice=terms.payment_terms.periodic_invoice,
+            none_agreed=terms.payment_terms.none_agreed,
         ),
         auction_type=purchasing.AuctionType(terms.auction_type),
         penalty_cap_percent=_optional_percent(terms, "penalty_cap_percent"),

@@ -3,11 +3,14 @@
 Source: Label Responsabilité Sociale (sources/004, §3), "Pour les donneurs d'ordre": "Non
 utilisation de pratiques d'achat ne reflétant pas une responsabilité sociale". The practices
 checked, and where each limit comes from:
-- payment terms: Code de commerce L441-10 (at most 60 days from the invoice, or 45 days end
-  of month); the legal maximum is not a parameter;
+- payment terms: Code de commerce L441-10, I (at most 60 days after the invoice's issue date,
+  or 45 days end of month; 45 days after the issue date of a periodic invoice); the legal
+  maxima are not parameters, and a tender that agrees no term gets the law's default;
 - an abnormally low price: by analogy with public procurement (Code de la commande publique
-  L2152-5 and L2152-6), below a labour-cost floor derived from the minimum wage (SMIC) and the
-  sector's collective agreement (IDCC 2098), dated and configurable;
+  L2152-5 and L2152-6), below what an agent paid the minimum wage (SMIC) costs per productive
+  hour: each SMIC with its décret or arrêté, the employer contributions left at the SMIC after
+  the general reduction (Code de la sécurité sociale L241-13) and the productive share of paid
+  hours, the last two the committee's choices;
 - on perennial work, as listed by the RFAR responsible-purchasing charter and label (ISO
   20400): a reverse auction, a contract too short, no minimum volume commitment, and no notice
   schedule (the label's 3rd commitment: minimum notice periods agreed per contract);
@@ -45,12 +48,25 @@ class AuctionType(IntEnum):
     REVERSE_AUCTION = 3
 
 
-# Code de commerce L441-10: the longest payment terms the parties may agree.
+# Code de commerce art. L441-10, I, in force since ordonnance n° 2019-359 of 24 April 2019:
+# al. 2, at most 60 days after the invoice's issue date; al. 3, by derogation, 45 days end of
+# month if the contract says so expressly; al. 4, for a periodic invoice (Code général des
+# impôts art. 289, I, 3), 45 days after its issue date, with no end-of-month derogation.
 MAX_PAYMENT_DAYS = 60
 MAX_PAYMENT_DAYS_END_OF_MONTH = 45
+MAX_PAYMENT_DAYS_PERIODIC = 45
+# al. 1: with no term agreed (nor in the centre's conditions of sale), at most 30 days after
+# the service is performed. A default shorter than any agreed maximum: never an advisory.
+DEFAULT_PAYMENT_DAYS = 30
+# "N days end of month" ends on a month's last day, which falls up to 30 days after the N
+# days from the invoice (an invoice dated the 1st of a 31-day month, whichever way the end of
+# month is counted).
+END_OF_MONTH_REACH = 30
 
 # The label's 2nd commitment with the RFAR charter (ISO 20400), for the perennial-work rules.
 PERENNIAL_PURCHASING = text("reference-perennial-purchasing")
+# Payment terms on a periodic invoice: L441-10, I, al. 4, and what a periodic invoice is.
+PERIODIC_PAYMENT_TERMS = text("reference-payment-terms-periodic")
 REFERENCES = {
     "payment_terms": text("reference-payment-terms"),
     "price_below_floor": text("reference-price-below-floor"),
@@ -79,61 +95,103 @@ CENT = Decimal("0.01")
 
 @dataclass(frozen=True)
 class PaymentTerms:
-    days: int  # >= 0, from the invoice
+    days: int  # >= 0, after the invoice's issue date
     end_of_month: bool  # "45 jours fin de mois" style when True
+    periodic_invoice: bool = False  # one invoice for a month's distinct services (CGI 289, I, 3)
+    none_agreed: bool = False  # no term agreed: the law's default applies (days 0, no end of month)
+
+
+@dataclass(frozen=True)
+class MinimumWage:
+    """The SMIC's gross hourly amount in metropolitan France and the overseas departments from
+    a date, and the décret or arrêté that set it (a Text, so that it is cited in the advisory)."""
+
+    effective_from: date
+    hourly: Decimal  # EUR, gross
+    act: Text
+
+    def __post_init__(self) -> None:
+        if not self.hourly > 0:
+            raise ValueError("the minimum wage must be positive")
+
+
+def _decree(number: str, signed: date) -> Text:
+    return text("purchasing-smic-decree", number=number, signed=signed)
+
+
+def _order(signed: date) -> Text:
+    return text("purchasing-smic-order", signed=signed)
+
+
+# The SMIC from 2023 on (Code du travail L3231-2 ff.: a décret every 1 January, L3231-6; an
+# arrêté within the year when prices have risen 2 %, L3231-5), as each text states it. Before
+# the first there is no floor and a price is not checked; the last stays in force until the
+# next is added here, so the floor may lag behind the SMIC but never runs ahead of it.
+SMIC = (
+    MinimumWage(date(2023, 1, 1), Decimal("11.27"), _decree("2022-1608", date(2022, 12, 22))),
+    MinimumWage(date(2023, 5, 1), Decimal("11.52"), _order(date(2023, 4, 26))),
+    MinimumWage(date(2024, 1, 1), Decimal("11.65"), _decree("2023-1216", date(2023, 12, 20))),
+    # Brought forward from 1 January 2025, when the SMIC did not change.
+    MinimumWage(date(2024, 11, 1), Decimal("11.88"), _decree("2024-951", date(2024, 10, 23))),
+    MinimumWage(date(2026, 1, 1), Decimal("12.02"), _decree("2025-1228", date(2025, 12, 17))),
+    # A rise to 12.31 EUR from 1 June 2026 by an arrêté of 22 May 2026 has been reported, not
+    # checked against the Journal officiel: to be added once it is.
+)
 
 
 @dataclass(frozen=True)
 class CostFloor:
-    """The labour-cost floor in force from a date (dated, configurable)."""
+    """What an agent paid the SMIC costs per productive hour, and its inputs."""
 
-    effective_from: date
-    hourly_minimum_wage: Decimal  # SMIC horaire brut, EUR
-    loaded_cost_coefficient: Decimal  # employer charges + overhead, e.g. Decimal("1.45")
-    productive_share: Decimal  # share of paid hours that are productive, e.g. Decimal("0.80")
+    minimum_wage: MinimumWage
+    employer_cost_coefficient: Decimal
+    productive_share: Decimal
 
-    def __post_init__(self) -> None:
-        if not (self.hourly_minimum_wage > 0 and self.loaded_cost_coefficient > 0):
-            raise ValueError("the minimum wage and the loaded-cost coefficient must be positive")
-        if not 0 < self.productive_share <= 1:
-            raise ValueError("the productive share must be in (0, 1]")
+    @property
+    def effective_from(self) -> date:
+        return self.minimum_wage.effective_from
 
     @property
     def per_productive_hour(self) -> Decimal:
         """Wage × coefficient ÷ productive share, in EUR per productive hour, to the cent."""
-        cost = self.hourly_minimum_wage * self.loaded_cost_coefficient / self.productive_share
+        wage = self.minimum_wage.hourly
+        cost = wage * self.employer_cost_coefficient / self.productive_share
         return cost.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
 class PurchasingPolicy:
-    # The one in force on a date is the latest effective_from on or before it.
-    cost_floors: tuple[CostFloor, ...]
+    # The SMIC in force on a date is the latest effective_from on or before it.
+    minimum_wages: tuple[MinimumWage, ...] = SMIC
+    # The committee's choices, which no text fixes (docs/rules.md gives the reasoning). What
+    # a euro of gross wage costs the employer at the SMIC: after the general reduction (Code
+    # de la sécurité sociale L241-13) only a few percent of contributions are left there.
+    employer_cost_coefficient: Decimal = Decimal("1.05")
+    # Productive hours per paid hour: paid leave and public holidays (1,607 hours worked of
+    # 1,820 paid, about 0.88), then breaks, training and meetings.
+    productive_share: Decimal = Decimal("0.80")
     max_penalty_cap_percent: Decimal = Decimal("10")
     min_perennial_months: int = 12
 
     def __post_init__(self) -> None:
-        dates = [f.effective_from for f in self.cost_floors]
+        dates = [w.effective_from for w in self.minimum_wages]
         if len(set(dates)) != len(dates):
-            raise ValueError("two cost floors take effect on the same date")
+            raise ValueError("two minimum wages take effect on the same date")
+        if not self.employer_cost_coefficient >= 1:
+            raise ValueError("the employer cost coefficient must be at least 1")
+        if not 0 < self.productive_share <= 1:
+            raise ValueError("the productive share must be in (0, 1]")
 
-    def cost_floor_on(self, day: date) -> CostFloor:
-        """The floor in force on `day`; ValueError when none is."""
-        in_force = [f for f in self.cost_floors if f.effective_from <= day]
+    def cost_floor_on(self, day: date) -> CostFloor | None:
+        """The floor in force on `day`; None before the first minimum wage known."""
+        in_force = [w for w in self.minimum_wages if w.effective_from <= day]
         if not in_force:
-            raise ValueError(f"no cost floor in force on {day.isoformat()}")
-        return max(in_force, key=lambda f: f.effective_from)
+            return None
+        wage = max(in_force, key=lambda w: w.effective_from)
+        return CostFloor(wage, self.employer_cost_coefficient, self.productive_share)
 
 
-DEFAULT_POLICY = PurchasingPolicy(
-    cost_floors=(
-        # SMIC horaire brut from 1 November 2024 (décret n° 2024-951).
-        CostFloor(date(2024, 11, 1), Decimal("11.88"), Decimal("1.45"), Decimal("0.80")),
-        # SMIC horaire brut from 1 January 2026: 12.02 EUR is the expected value; it must be
-        # checked against the decree published in the Journal officiel before relying on it.
-        CostFloor(date(2026, 1, 1), Decimal("12.02"), Decimal("1.45"), Decimal("0.80")),
-    )
-)
+DEFAULT_POLICY = PurchasingPolicy()
 
 
 @dataclass(frozen=True)
@@ -171,6 +229,10 @@ def invalid_terms(terms: TenderTerms) -> list[Violation]:
         problems.append(Violation("end_date", text("purchasing-end-before-start")))
     if terms.payment_terms.days < 0:
         problems.append(Violation("payment_terms.days", text("purchasing-negative")))
+    payment = terms.payment_terms
+    if payment.none_agreed and (payment.days or payment.end_of_month):
+        reason = text("purchasing-payment-terms-none-agreed-with-term")
+        problems.append(Violation("payment_terms.none_agreed", reason))
     for name, value in (
         ("penalty_cap_percent", terms.penalty_cap_percent),
         ("minimum_volume_commitment_percent", terms.minimum_volume_commitment_percent),
@@ -237,6 +299,12 @@ def _advisory(rule: str, observed: str, limit: str, explanation: Text) -> Adviso
 
 
 def _payment_terms(terms: PaymentTerms) -> Advisory | None:
+    """Code de commerce art. L441-10, I. No term agreed is no practice: the law's default (at
+    most 30 days after the service) is shorter than any term the parties may agree."""
+    if terms.none_agreed:
+        return None
+    if terms.periodic_invoice:
+        return _periodic_payment_terms(terms)
     limit = MAX_PAYMENT_DAYS_END_OF_MONTH if terms.end_of_month else MAX_PAYMENT_DAYS
     if terms.days <= limit:
         return None
@@ -253,16 +321,43 @@ def _payment_terms(terms: PaymentTerms) -> Advisory | None:
     )
 
 
+def _periodic_payment_terms(terms: PaymentTerms) -> Advisory | None:
+    """At most 45 days after a periodic invoice's issue date (L441-10, I, al. 4). An end-of-month
+    term is judged at its longest, since the law gives periodic invoices no end-of-month
+    derogation: N days end of month can run N + 30 days after the invoice."""
+    limit = MAX_PAYMENT_DAYS_PERIODIC
+    reach = terms.days + (END_OF_MONTH_REACH if terms.end_of_month else 0)
+    if reach <= limit:
+        return None
+    observed = _days(terms.days, terms.end_of_month)
+    limit_phrase = text("purchasing-days-after-periodic-invoice", days=limit)
+    if terms.end_of_month:
+        explanation = text(
+            "purchasing-payment-terms-periodic-end-of-month-explanation",
+            observed=observed,
+            limit=limit_phrase,
+            reach=reach,
+        )
+    else:
+        explanation = text(
+            "purchasing-payment-terms-periodic-explanation", observed=observed, limit=limit_phrase
+        )
+    suffix = " end of month" if terms.end_of_month else ""
+    return Advisory(
+        "payment_terms",
+        f"{terms.days} days{suffix}",
+        f"{limit} days after a periodic invoice",
+        PERIODIC_PAYMENT_TERMS,
+        explanation,
+    )
+
+
 def _price_below_floor(
     price: Decimal | None, policy: PurchasingPolicy, day: date
 ) -> Advisory | None:
-    if price is None:
-        return None
-    try:
-        floor = policy.cost_floor_on(day)
-    except ValueError:
-        return None  # no floor configured for that date: nothing to compare with
-    if price >= floor.per_productive_hour:
+    floor = policy.cost_floor_on(day)
+    # No floor before the first SMIC known: nothing to compare with.
+    if price is None or floor is None or price >= floor.per_productive_hour:
         return None
     return _advisory(
         "price_below_floor",
@@ -272,10 +367,11 @@ def _price_below_floor(
             "purchasing-price-below-floor-explanation",
             observed=text("purchasing-price-per-hour", price=price),
             limit=text("purchasing-price-per-hour", price=floor.per_productive_hour),
-            wage=floor.hourly_minimum_wage,
-            coefficient=floor.loaded_cost_coefficient,
-            share=floor.productive_share,
+            wage=floor.minimum_wage.hourly,
             since=floor.effective_from,
+            act=floor.minimum_wage.act,
+            coefficient=floor.employer_cost_coefficient,
+            share=floor.productive_share,
         ),
     )
 

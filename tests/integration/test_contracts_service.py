@@ -328,6 +328,60 @@ async def test_invalid_tenders_and_bids_are_refused_with_the_field(
     assert "price_cents" in refused.value.details()
 
 
+async def test_payment_terms_on_a_periodic_invoice_or_none_agreed(tenders, token):
+    """Code de commerce L441-10, I: 45 days after a periodic invoice (al. 4); no term agreed
+    leaves the law's default (al. 1), which calls for no advisory."""
+    bank = token(Role.ORDERING_PARTY, ordering_party())
+
+    async def register(**payment) -> cpb.Tender:
+        terms = tender_terms(payment_terms=cpb.PaymentTerms(**payment))
+        request = cpb.RegisterTenderRequest(terms=terms)
+        return (await tenders.RegisterTender(request, metadata=bank)).tender
+
+    periodic = await register(days=50, periodic_invoice=True)
+    assert [(a.rule, a.observed, a.limit) for a in periodic.advisories] == [
+        ("payment_terms", "50 days", "45 days after a periodic invoice")
+    ]
+    advisory = periodic.advisories[0]
+    assert advisory.reference.startswith("Code de commerce, art. L441-10, I, al. 4")
+    assert advisory.explanation_wording.message == "purchasing-payment-terms-periodic-explanation"
+    assert advisory.explanation.startswith("La facturation étant périodique")
+    assert periodic.terms.payment_terms.periodic_invoice
+
+    assert list((await register(days=45, periodic_invoice=True)).advisories) == []
+    end_of_month = await register(days=45, end_of_month=True, periodic_invoice=True)
+    assert [a.observed for a in end_of_month.advisories] == ["45 days end of month"]
+
+    none_agreed = await register(none_agreed=True)
+    assert list(none_agreed.advisories) == []
+    assert none_agreed.terms.payment_terms.none_agreed
+
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await register(days=30, none_agreed=True)
+    assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "terms.payment_terms.none_agreed" in refused.value.details()
+    assert "Aucun délai de paiement n'étant convenu" in refused.value.details()
+
+
+async def test_a_price_below_the_floor_cites_each_input_and_its_source(tenders, token):
+    """The floor of a tender starting in 2027: the SMIC of the décret of 17 December 2025, the
+    committee's two coefficients."""
+    bank = token(Role.ORDERING_PARTY, ordering_party())
+    terms = tender_terms(price_ceiling_cents=1_500)  # 15.00 EUR per productive hour
+    tender = (
+        await tenders.RegisterTender(cpb.RegisterTenderRequest(terms=terms), metadata=bank)
+    ).tender
+    (advisory,) = [a for a in tender.advisories if a.rule == "price_below_floor"]
+    assert (advisory.observed, advisory.limit) == ("15.00 EUR/h", "15.78 EUR/h")
+    figures = advisory.explanation_wording.arguments
+    assert (figures["wage"].decimal, figures["coefficient"].decimal) == ("12.02", "1.05")
+    assert figures["share"].decimal == "0.80"
+    assert figures["act"].phrase.message == "purchasing-smic-decree"
+    assert figures["act"].phrase.arguments["number"].text == "2025-1228"
+    assert "(décret n° 2025-1228 du 17 décembre 2025)" in advisory.explanation
+    assert "IDCC" not in advisory.reference and "L241-13" in advisory.reference
+
+
 def of_type(key: str, name: str):
     """Records of one aggregate and one event type (from the event-type header)."""
 

@@ -12,12 +12,16 @@ from hypothesis import strategies as st
 from services.common.wording import render
 from services.rules import Violation
 from services.rules.purchasing import (
+    DEFAULT_PAYMENT_DAYS,
     DEFAULT_POLICY,
+    MAX_PAYMENT_DAYS_PERIODIC,
     PERENNIAL_ONLY,
     RULES,
+    SMIC,
     ActivityType,
     AuctionType,
     CostFloor,
+    MinimumWage,
     PaymentTerms,
     PurchasingPolicy,
     TenderTerms,
@@ -29,7 +33,7 @@ from services.rules.purchasing import (
 from services.rules.wording import Text, text
 
 START = date(2026, 3, 1)
-FLOOR_2026 = DEFAULT_POLICY.cost_floor_on(START).per_productive_hour  # 12.02 × 1.45 ÷ 0.80
+FLOOR_2026 = DEFAULT_POLICY.cost_floor_on(START).per_productive_hour  # 12.02 × 1.05 ÷ 0.80
 CENT = Decimal("0.01")
 
 # Perennial terms that raise no advisory: every test changes one thing.
@@ -54,21 +58,40 @@ def test_good_terms_raise_nothing():
     assert review(GOOD) == []
 
 
+PERIODIC = {"periodic_invoice": True}
+NONE_AGREED = {"none_agreed": True}
+
+
 @pytest.mark.parametrize(
-    ("days", "end_of_month", "expected"),
+    ("days", "end_of_month", "kind", "expected"),
     [
-        (0, False, []),
-        (59, False, []),
-        (60, False, []),
-        (61, False, ["payment_terms"]),
-        (44, True, []),
-        (45, True, []),
-        (46, True, ["payment_terms"]),
-        (60, True, ["payment_terms"]),
+        # Code de commerce L441-10, I, al. 2: 60 days after the invoice's issue date.
+        (0, False, {}, []),
+        (59, False, {}, []),
+        (60, False, {}, []),
+        (61, False, {}, ["payment_terms"]),
+        # al. 3: by derogation, 45 days end of month.
+        (44, True, {}, []),
+        (45, True, {}, []),
+        (46, True, {}, ["payment_terms"]),
+        (60, True, {}, ["payment_terms"]),
+        # al. 4: a periodic invoice, 45 days after its issue date.
+        (0, False, PERIODIC, []),
+        (45, False, PERIODIC, []),
+        (46, False, PERIODIC, ["payment_terms"]),
+        (60, False, PERIODIC, ["payment_terms"]),  # lawful on a single invoice
+        # ... with no end-of-month derogation: N days end of month reach N + 30 days.
+        (15, True, PERIODIC, []),
+        (16, True, PERIODIC, ["payment_terms"]),
+        (45, True, PERIODIC, ["payment_terms"]),  # lawful on a single invoice
+        # al. 1: no term agreed, the law's default (30 days after the service) applies.
+        (0, False, NONE_AGREED, []),
+        (0, False, PERIODIC | NONE_AGREED, []),
     ],
 )
-def test_payment_terms(days, end_of_month, expected):
-    assert rules(replace(GOOD, payment_terms=PaymentTerms(days, end_of_month))) == expected
+def test_payment_terms(days, end_of_month, kind, expected):
+    terms = PaymentTerms(days, end_of_month, **kind)
+    assert rules(replace(GOOD, payment_terms=terms)) == expected
 
 
 @pytest.mark.parametrize(
@@ -89,7 +112,7 @@ def test_payment_terms_advisory(terms, observed, limit, phrase, french):
     # The record stays language-neutral; the words are the Texts'.
     assert (advisory.observed, advisory.limit) == (observed, limit)
     assert advisory.reference == text("reference-payment-terms")
-    assert render(advisory.reference, "fr") == "Code de commerce, art. L441-10"
+    assert render(advisory.reference, "fr") == "Code de commerce, art. L441-10, I, al. 2 et 3"
     assert advisory.explanation == text(
         "purchasing-payment-terms-explanation",
         observed=text(phrase, days=terms.days),
@@ -100,13 +123,160 @@ def test_payment_terms_advisory(terms, observed, limit, phrase, french):
     )
 
 
-def test_cost_floor_per_productive_hour():
-    assert DEFAULT_POLICY.cost_floor_on(START).per_productive_hour == Decimal("21.79")  # 21.78625
-    assert DEFAULT_POLICY.cost_floor_on(date(2025, 6, 1)).per_productive_hour == Decimal("21.53")
+def test_payment_terms_on_a_periodic_invoice():
+    (advisory,) = review(replace(GOOD, payment_terms=PaymentTerms(50, False, **PERIODIC)))
+    assert (advisory.rule, advisory.observed, advisory.limit) == (
+        "payment_terms",
+        "50 days",
+        "45 days after a periodic invoice",
+    )
+    assert advisory.reference == text("reference-payment-terms-periodic")
+    assert render(advisory.reference, "fr") == (
+        "Code de commerce, art. L441-10, I, al. 4 ; Code général des impôts, art. 289, I, 3 "
+        "(facture périodique)"
+    )
+    assert advisory.explanation == text(
+        "purchasing-payment-terms-periodic-explanation",
+        observed=text("purchasing-days", days=50),
+        limit=text("purchasing-days-after-periodic-invoice", days=45),
+    )
+    assert render(advisory.explanation, "fr") == (
+        "La facturation étant périodique, les délais de paiement convenus, 50 jours, dépassent "
+        "le maximum de 45 jours après l'émission de la facture périodique : pour une facture "
+        "périodique, le Code de commerce (art. L441-10, I, al. 4) interdit de convenir de plus "
+        "de 45 jours après sa date d'émission, et des délais plus longs font financer son "
+        "client par le centre."
+    )
+    line = practice_summary("payment_terms", advisory.explanation, "", "")
+    assert render(line, "fr") == (
+        "Délais de paiement : 50 jours (limite : 45 jours après l'émission de la facture "
+        "périodique)"
+    )
+    assert render(line, "en") == "Payment terms: 50 days (limit 45 days after a periodic invoice)"
+
+
+def test_an_end_of_month_term_on_a_periodic_invoice_says_how_far_it_can_run():
+    (advisory,) = review(replace(GOOD, payment_terms=PaymentTerms(30, True, **PERIODIC)))
+    assert (advisory.observed, advisory.limit) == (
+        "30 days end of month",
+        "45 days after a periodic invoice",
+    )
+    assert advisory.explanation == text(
+        "purchasing-payment-terms-periodic-end-of-month-explanation",
+        observed=text("purchasing-days-end-of-month", days=30),
+        limit=text("purchasing-days-after-periodic-invoice", days=45),
+        reach=60,
+    )
+    assert render(advisory.explanation, "fr") == (
+        "La facturation étant périodique, les délais de paiement convenus, 30 jours fin de "
+        "mois, peuvent atteindre 60 jours après l'émission de la facture selon le jour où elle "
+        "est émise, au-delà du maximum de 45 jours après l'émission de la facture périodique : "
+        "pour une facture périodique, le Code de commerce (art. L441-10, I, al. 4) fixe le "
+        "maximum à 45 jours après sa date d'émission, sans la dérogation « fin de mois »."
+    )
+
+
+def end_of_month_due_dates(issued: date, days: int) -> list[date]:
+    """N days end of month, counted either way in use: N days from the end of the invoice's
+    month, or the end of the month in which the N days from the invoice end."""
+
+    def month_end(day: date) -> date:
+        return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+    return [month_end(issued) + timedelta(days=days), month_end(issued + timedelta(days=days))]
+
+
+@given(st.integers(min_value=0, max_value=400))
+def test_an_end_of_month_term_on_a_periodic_invoice_is_judged_at_its_longest(days):
+    # Every issue date of a leap year and a common one, both ways of counting.
+    issued = [date(2027, 12, 31) - timedelta(days=n) for n in range(731)]
+    longest = max((due - i).days for i in issued for due in end_of_month_due_dates(i, days))
+    assert longest == days + 30
+    terms = replace(GOOD, payment_terms=PaymentTerms(days, True, **PERIODIC))
+    assert (rules(terms) == ["payment_terms"]) is (longest > 45)
+
+
+def test_no_term_agreed_gets_the_legal_default_and_no_advisory():
+    # L441-10, I, al. 1: at most 30 days after the service, shorter than any agreed maximum.
+    assert DEFAULT_PAYMENT_DAYS < MAX_PAYMENT_DAYS_PERIODIC
+    for worst_case in (GOOD, replace(GOOD, activity_type=ActivityType.CAMPAIGN)):
+        terms = replace(worst_case, payment_terms=PaymentTerms(0, False, **NONE_AGREED))
+        assert review(terms) == [] and invalid_terms(terms) == []
+
+
+def decree(number: str, signed: date) -> Text:
+    return text("purchasing-smic-decree", number=number, signed=signed)
+
+
+def order(signed: date) -> Text:
+    return text("purchasing-smic-order", signed=signed)
+
+
+# The SMIC as each text set it: date of effect, EUR gross an hour, the text.
+SMIC_TEXTS = [
+    (date(2023, 1, 1), "11.27", decree("2022-1608", date(2022, 12, 22))),
+    (date(2023, 5, 1), "11.52", order(date(2023, 4, 26))),
+    (date(2024, 1, 1), "11.65", decree("2023-1216", date(2023, 12, 20))),
+    (date(2024, 11, 1), "11.88", decree("2024-951", date(2024, 10, 23))),
+    (date(2026, 1, 1), "12.02", decree("2025-1228", date(2025, 12, 17))),
+]
+
+
+def test_the_smic_as_each_text_set_it():
+    assert [(w.effective_from, w.hourly, w.act) for w in SMIC] == [
+        (day, Decimal(wage), act) for day, wage, act in SMIC_TEXTS
+    ]
+    assert render(SMIC[1].act, "fr") == "arrêté du 26 avril 2023"
+    assert render(SMIC[3].act, "fr") == "décret n° 2024-951 du 23 octobre 2024"
+
+
+@pytest.mark.parametrize(
+    ("day", "wage", "floor"),
+    [
+        (date(2022, 12, 31), None, None),  # before the first SMIC known: no floor
+        (date(2023, 1, 1), "11.27", "14.79"),  # 14.791875
+        (date(2023, 4, 30), "11.27", "14.79"),
+        (date(2023, 5, 1), "11.52", "15.12"),
+        (date(2024, 1, 1), "11.65", "15.29"),  # 15.290625
+        (date(2024, 10, 31), "11.65", "15.29"),
+        (date(2024, 11, 1), "11.88", "15.59"),  # 15.5925
+        (date(2025, 12, 31), "11.88", "15.59"),  # no new SMIC on 1 January 2025
+        (date(2026, 1, 1), "12.02", "15.78"),  # 15.77625
+        (date(2040, 1, 1), "12.02", "15.78"),  # the last known stays in force
+    ],
+)
+def test_cost_floor_in_force(day, wage, floor):
+    found = DEFAULT_POLICY.cost_floor_on(day)
+    if wage is None:
+        assert found is None
+        return
+    assert found.minimum_wage.hourly == Decimal(wage)
+    assert (found.employer_cost_coefficient, found.productive_share) == (
+        Decimal("1.05"),
+        Decimal("0.80"),
+    )
+    assert found.per_productive_hour == Decimal(floor)
+
+
+@given(st.dates(), st.dates())
+def test_the_floor_is_a_function_of_the_date_that_never_falls(one, other):
+    earlier, later = sorted((one, other))
+    first, second = DEFAULT_POLICY.cost_floor_on(earlier), DEFAULT_POLICY.cost_floor_on(later)
+    # The SMIC in force is the latest that took effect on or before the day.
+    for day, floor in ((earlier, first), (later, second)):
+        known = [w for w in SMIC if w.effective_from <= day]
+        assert (floor is None) is (not known)
+        if floor is not None:
+            assert floor.minimum_wage == known[-1]
+            exact = floor.minimum_wage.hourly * Decimal("1.05") / Decimal("0.80")
+            assert abs(floor.per_productive_hour - exact) <= Decimal("0.005")
+    if first is not None:
+        assert second.per_productive_hour >= first.per_productive_hour
 
 
 def test_cost_floor_rounds_half_up_to_the_cent():
-    floor = CostFloor(START, Decimal("2.01"), Decimal("0.5"), Decimal("1"))  # 1.005
+    wage = MinimumWage(START, Decimal("2.01"), order(START))
+    floor = CostFloor(wage, Decimal("1"), Decimal("2"))  # 1.005
     assert floor.per_productive_hour == Decimal("1.01")
 
 
@@ -127,94 +297,110 @@ def test_price_floor(price, expected):
 @pytest.mark.parametrize("activity", list(ActivityType))
 def test_price_floor_applies_to_every_activity(activity):
     terms = replace(
-        GOOD, activity_type=activity, price_per_productive_hour=Decimal("21.40"), end=START
+        GOOD, activity_type=activity, price_per_productive_hour=Decimal("15.40"), end=START
     )
     (advisory,) = [a for a in review(terms) if a.rule == "price_below_floor"]
-    assert (advisory.observed, advisory.limit) == ("21.40 EUR/h", "21.79 EUR/h")
+    assert (advisory.observed, advisory.limit) == ("15.40 EUR/h", "15.78 EUR/h")
+    # Every input, with its source, so that a committee member can check the floor.
     assert advisory.explanation == text(
         "purchasing-price-below-floor-explanation",
-        observed=text("purchasing-price-per-hour", price=Decimal("21.40")),
-        limit=text("purchasing-price-per-hour", price=Decimal("21.79")),
+        observed=text("purchasing-price-per-hour", price=Decimal("15.40")),
+        limit=text("purchasing-price-per-hour", price=Decimal("15.78")),
         wage=Decimal("12.02"),
-        coefficient=Decimal("1.45"),
-        share=Decimal("0.80"),
         since=date(2026, 1, 1),
+        act=decree("2025-1228", date(2025, 12, 17)),
+        coefficient=Decimal("1.05"),
+        share=Decimal("0.80"),
     )
     assert render(advisory.explanation, "fr") == (
-        "Le prix de 21,40 € par heure productive est inférieur à ce que coûte un conseiller "
-        "payé au SMIC, 21,79 € par heure productive (SMIC horaire brut de 12,02 € × "
-        "coefficient de coût chargé de 1,45 ÷ part productive des heures payées de 0,8, en "
-        "vigueur depuis le 1 janvier 2026) : un prix anormalement bas."
+        "Le prix de 15,40 € par heure productive est inférieur à ce que coûte un conseiller "
+        "payé au SMIC, 15,78 € par heure productive : le SMIC horaire brut de 12,02 € en "
+        "vigueur depuis le 1 janvier 2026 (décret n° 2025-1228 du 17 décembre 2025), multiplié "
+        "par 1,05 pour les cotisations patronales encore dues au niveau du SMIC après la "
+        "réduction générale (Code de la sécurité sociale, art. L241-13), divisé par 0,80, la "
+        "part des heures payées qui sont productives (hors congés, jours fériés, pauses et "
+        "formation) ; ces deux coefficients sont des choix du comité du label, qu'aucun texte "
+        "ne fixe. Un prix inférieur à ce coût est anormalement bas."
     )
     french = render(advisory.reference, "fr")
     assert french.startswith("Label Responsabilité Sociale, 2e engagement des donneurs d'ordre")
-    assert "art. L2152-5 et L2152-6" in french and "IDCC 2098" in french
+    assert "art. L2152-5 et L2152-6" in french
+    assert "Code du travail, art. L3231-2" in french and "art. L241-13" in french
+    # The branch agreement gives the floor no figure: it is not cited.
+    assert "IDCC" not in french and "IDCC" not in render(advisory.reference, "en")
+
+
+def test_an_arrete_in_the_year_is_cited_as_such():
+    terms = replace(GOOD, price_per_productive_hour=Decimal("15"), start=date(2023, 6, 1))
+    (advisory,) = review(terms)
+    assert advisory.limit == "15.12 EUR/h"
+    assert "11,52 € en vigueur depuis le 1 mai 2023 (arrêté du 26 avril 2023)" in render(
+        advisory.explanation, "fr"
+    )
 
 
 def test_a_fraction_of_a_cent_below_the_floor_shows_every_digit():
     (advisory,) = review(replace(GOOD, price_per_productive_hour=FLOOR_2026 - Decimal("0.001")))
-    assert advisory.observed == "21.789 EUR/h"
-    assert render(advisory.explanation, "fr").startswith("Le prix de 21,789 € par heure")
-    assert render(advisory.explanation, "en").startswith("The price of 21.789 EUR/h is below")
+    assert advisory.observed == "15.779 EUR/h"
+    assert render(advisory.explanation, "fr").startswith("Le prix de 15,779 € par heure")
+    assert render(advisory.explanation, "en").startswith("The price of 15.779 EUR/h is below")
 
 
 @pytest.mark.parametrize(
     ("on", "expected"),
     [
-        (date(2025, 12, 31), []),  # the 2024 floor, 21.53, is in force
+        (date(2025, 12, 31), []),  # the floor of November 2024, 15.59, is in force
         (date(2026, 1, 1), ["price_below_floor"]),
         (None, ["price_below_floor"]),  # the start date, 2026-03-01
-        (date(2024, 10, 31), []),  # no floor in force: the price is not checked
+        (date(2023, 6, 1), []),  # 15.12
+        (date(2022, 12, 31), []),  # no floor in force: the price is not checked
     ],
 )
 def test_price_floor_on_a_given_date(on, expected):
-    terms = replace(GOOD, price_per_productive_hour=Decimal("21.60"))
+    terms = replace(GOOD, price_per_productive_hour=Decimal("15.70"))
     assert rules(terms, on=on) == expected
 
 
-@pytest.mark.parametrize(
-    ("day", "wage"),
-    [
-        (date(2024, 11, 1), Decimal("11.88")),
-        (date(2024, 11, 2), Decimal("11.88")),
-        (date(2025, 12, 31), Decimal("11.88")),
-        (date(2026, 1, 1), Decimal("12.02")),
-        (date(2026, 1, 2), Decimal("12.02")),
-        (date(2040, 1, 1), Decimal("12.02")),
-    ],
-)
-def test_cost_floor_in_force(day, wage):
-    assert DEFAULT_POLICY.cost_floor_on(day).hourly_minimum_wage == wage
+def test_no_floor_without_a_minimum_wage():
+    policy = PurchasingPolicy(minimum_wages=())
+    assert policy.cost_floor_on(START) is None
+    assert rules(replace(GOOD, price_per_productive_hour=Decimal("0")), policy=policy) == []
+
+
+def test_minimum_wages_in_any_order():
+    policy = PurchasingPolicy(minimum_wages=tuple(reversed(SMIC)))
+    for day in (date(2023, 2, 1), date(2024, 12, 1), date(2026, 6, 1)):
+        assert policy.cost_floor_on(day) == DEFAULT_POLICY.cost_floor_on(day)
+
+
+def test_the_committees_coefficients_are_parameters():
+    policy = replace(DEFAULT_POLICY, employer_cost_coefficient=Decimal("1.10"))
+    assert policy.cost_floor_on(START).per_productive_hour == Decimal("16.53")  # 16.5275
+    policy = replace(DEFAULT_POLICY, productive_share=Decimal("0.75"))
+    assert policy.cost_floor_on(START).per_productive_hour == Decimal("16.83")  # 16.828
 
 
 @pytest.mark.parametrize(
-    "policy", [DEFAULT_POLICY, PurchasingPolicy(cost_floors=())], ids=["before", "empty"]
+    ("coefficient", "share"),
+    [("0.99", "0.80"), ("0", "0.80"), ("1.05", "0"), ("1.05", "1.1"), ("1.05", "-0.5")],
 )
-def test_no_cost_floor_in_force(policy):
-    with pytest.raises(ValueError, match="no cost floor in force on 2024-10-31"):
-        policy.cost_floor_on(date(2024, 10, 31))
-
-
-def test_cost_floors_in_any_order():
-    later, earlier = DEFAULT_POLICY.cost_floors[1], DEFAULT_POLICY.cost_floors[0]
-    policy = PurchasingPolicy(cost_floors=(later, earlier))
-    assert policy.cost_floor_on(date(2026, 6, 1)) == later
-    assert policy.cost_floor_on(date(2025, 6, 1)) == earlier
-
-
-@pytest.mark.parametrize(
-    ("wage", "coefficient", "share"),
-    [("0", "1.45", "0.80"), ("11.88", "0", "0.80"), ("11.88", "1.45", "0"), ("11.88", "1", "1.1")],
-)
-def test_nonsense_cost_floor(wage, coefficient, share):
+def test_nonsense_coefficients(coefficient, share):
     with pytest.raises(ValueError):
-        CostFloor(START, Decimal(wage), Decimal(coefficient), Decimal(share))
+        PurchasingPolicy(
+            employer_cost_coefficient=Decimal(coefficient), productive_share=Decimal(share)
+        )
 
 
-def test_two_floors_on_one_date():
-    floor = DEFAULT_POLICY.cost_floors[0]
+@pytest.mark.parametrize("wage", ["0", "-11.88"])
+def test_nonsense_minimum_wage(wage):
+    with pytest.raises(ValueError, match="positive"):
+        MinimumWage(START, Decimal(wage), SMIC[0].act)
+
+
+def test_two_minimum_wages_on_one_date():
+    wage = SMIC[0]
     with pytest.raises(ValueError, match="same date"):
-        PurchasingPolicy(cost_floors=(floor, replace(floor, hourly_minimum_wage=Decimal("12"))))
+        PurchasingPolicy(minimum_wages=(wage, replace(wage, hourly=Decimal("12"))))
 
 
 @pytest.mark.parametrize(
@@ -398,15 +584,15 @@ WORST = TenderTerms(
             "payment_terms",
             "Délais de paiement : 90 jours (limite : 60 jours)",
             "Les délais de paiement convenus, 90 jours, dépassent le maximum de 60 jours : le "
-            "Code de commerce (art. L441-10) interdit de convenir de plus de 60 jours à compter "
-            "de la date d'émission de la facture ou de 45 jours fin de mois, et des délais plus "
-            "longs font financer son client par le centre.",
+            "Code de commerce (art. L441-10, I) interdit de convenir de plus de 60 jours après "
+            "la date d'émission de la facture ou, par dérogation expressément stipulée, de 45 "
+            "jours fin de mois, et des délais plus longs font financer son client par le centre.",
         ),
         (
             WORST,
             "price_below_floor",
             "Prix inférieur au coût minimal d'un agent : 15,00 € par heure productive "
-            "(limite : 21,79 € par heure productive)",
+            "(limite : 15,78 € par heure productive)",
             None,
         ),
         (
@@ -486,6 +672,7 @@ def test_an_older_advisory_without_figures_shows_its_record():
 BEFORE_START = text("purchasing-end-before-start")
 NEGATIVE = text("purchasing-negative")
 NOT_FINITE = text("purchasing-not-finite")
+NONE_AGREED_WITH_TERM = text("purchasing-payment-terms-none-agreed-with-term")
 
 
 @pytest.mark.parametrize(
@@ -495,6 +682,15 @@ NOT_FINITE = text("purchasing-not-finite")
         ({"end": START}, []),
         ({"end": START - timedelta(days=1)}, [Violation("end_date", BEFORE_START)]),
         ({"payment_terms": PaymentTerms(-1, False)}, [Violation("payment_terms.days", NEGATIVE)]),
+        ({"payment_terms": PaymentTerms(0, False, none_agreed=True)}, []),
+        (
+            {"payment_terms": PaymentTerms(30, False, none_agreed=True)},
+            [Violation("payment_terms.none_agreed", NONE_AGREED_WITH_TERM)],
+        ),
+        (
+            {"payment_terms": PaymentTerms(0, True, periodic_invoice=True, none_agreed=True)},
+            [Violation("payment_terms.none_agreed", NONE_AGREED_WITH_TERM)],
+        ),
         ({"penalty_cap_percent": Decimal("-1")}, [Violation("penalty_cap_percent", NEGATIVE)]),
         (
             {"minimum_volume_commitment_percent": Decimal("-0.1")},
@@ -535,10 +731,23 @@ def test_the_reasons_of_a_refusal_in_french_and_english():
     assert render(NEGATIVE, "fr") == "La valeur ne peut pas être négative."
     assert render(NOT_FINITE, "fr") == "La valeur doit être un nombre fini."
     assert render(NEGATIVE, "en") == "must not be negative"
+    assert render(NONE_AGREED_WITH_TERM, "fr") == (
+        "Aucun délai de paiement n'étant convenu, le nombre de jours doit être 0 et la mention "
+        "« fin de mois » absente."
+    )
 
 
 def decimals(max_value: int) -> st.SearchStrategy[Decimal]:
     return st.decimals(min_value=0, max_value=max_value, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def payment_terms(draw) -> PaymentTerms:
+    if draw(st.booleans()):  # none agreed: nothing but whether the invoicing is periodic
+        return PaymentTerms(0, False, periodic_invoice=draw(st.booleans()), none_agreed=True)
+    return PaymentTerms(
+        draw(st.integers(min_value=0)), draw(st.booleans()), periodic_invoice=draw(st.booleans())
+    )
 
 
 @st.composite
@@ -548,7 +757,7 @@ def valid_terms(draw) -> TenderTerms:
         activity_type=draw(st.sampled_from(ActivityType)),
         start=start,
         end=draw(st.dates(min_value=start)),
-        payment_terms=PaymentTerms(draw(st.integers(min_value=0)), draw(st.booleans())),
+        payment_terms=draw(payment_terms()),
         auction_type=draw(st.sampled_from(AuctionType)),
         penalty_cap_percent=draw(st.none() | decimals(10**6)),
         minimum_volume_commitment_percent=draw(st.none() | decimals(100)),

@@ -2,9 +2,11 @@
 carry the rules' Texts, and the findings' summaries say the rule and the figures in French
 (English on request), the figures' record left unchanged in the evidence."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from vigie.compliance.v1 import compliance_pb2
 from vigie.contracts.v1 import contracts_pb2 as cpb
 from vigie.contracts.v1 import events_pb2 as contract_events
 
@@ -49,7 +51,7 @@ def test_the_advisory_proto_carries_the_texts_in_french():
     )
     assert wording.text_of(advisory, "explanation") == rule_advisory.explanation
     assert wording.text_of(advisory, "reference") == rule_advisory.reference
-    assert advisory.reference == "Code de commerce, art. L441-10"
+    assert advisory.reference == "Code de commerce, art. L441-10, I, al. 2 et 3"
     assert advisory.explanation.startswith("Les délais de paiement convenus, 75 jours,")
 
 
@@ -118,3 +120,25 @@ def test_a_winning_price_of_zero_gives_a_gap_without_a_percentage():
     awarded = contract_events.TenderAwarded(tender_id="t-1", label_preference=preference)
     (finding,) = findings_for(*envelope(awarded))
     assert finding.summary.endswith("était plus chère de 0,01 € par heure productive.")
+
+
+def test_payment_terms_on_a_periodic_invoice_make_a_serious_finding_saying_so():
+    terms = purchasing.PaymentTerms(50, end_of_month=False, periodic_invoice=True)
+    (rule_advisory,) = purchasing.review(replace(TERMS, payment_terms=terms))
+    tender = cpb.Tender(
+        tender_id="t-2",
+        ordering_party_id="op-1",
+        terms=cpb.TenderTerms(activity_type=cpb.ACTIVITY_TYPE_CAMPAIGN),
+        advisories=[_advisory(rule_advisory)],
+    )
+    (finding,) = findings_for(*envelope(contract_events.TenderRegistered(tender=tender)))
+    assert finding.severity == compliance_pb2.SEVERITY_SERIOUS
+    assert finding.summary == (
+        "Délais de paiement : 50 jours (limite : 45 jours après l'émission de la facture "
+        "périodique)"
+    )
+    assert finding.reference.startswith("Code de commerce, art. L441-10, I, al. 4 ;")
+    assert dict(finding.evidence) == {
+        "observed": "50 days",
+        "limit": "45 days after a periodic invoice",
+    }

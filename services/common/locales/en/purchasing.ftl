@@ -8,8 +8,9 @@
 -purchasing-label-3rd = Label Responsabilité Sociale, 3rd commitment of ordering parties
 -purchasing-rfar = RFAR responsible-purchasing charter and label (ISO 20400)
 
-reference-payment-terms = Code de commerce L441-10
-reference-price-below-floor = { -purchasing-label-2nd }; by analogy Code de la commande publique L2152-5 and L2152-6 (abnormally low offers); labour cost from the SMIC and the collective agreement IDCC 2098
+reference-payment-terms = Code de commerce L441-10 I, paragraphs 2 and 3
+reference-payment-terms-periodic = Code de commerce L441-10 I, paragraph 4; Code général des impôts 289 I 3 (periodic invoice)
+reference-price-below-floor = { -purchasing-label-2nd }; by analogy Code de la commande publique L2152-5 and L2152-6 (abnormally low offers); labour cost from the SMIC (Code du travail L3231-2 ff.) and the general reduction of employer contributions (Code de la sécurité sociale L241-13)
 reference-perennial-purchasing = { -purchasing-label-2nd }; { -purchasing-rfar }
 reference-notice-schedule = { -purchasing-label-3rd }: minimum notice periods agreed between the ordering party and the labelled centre; { -purchasing-label-2nd }
 reference-label-preference = { -purchasing-label-1st }: preference for labelled centres on perennial activities, without distorting competition
@@ -25,10 +26,17 @@ purchasing-days-end-of-month = { $days ->
         [one] { $days } day end of month
        *[other] { $days } days end of month
     }
+purchasing-days-after-periodic-invoice = { $days ->
+        [one] { $days } day after a periodic invoice
+       *[other] { $days } days after a periodic invoice
+    }
 # To the cent, or every digit: a price a fraction of a cent below the floor must not display
 # as equal to it.
 purchasing-price-per-hour = { NUMBER($price, minimumFractionDigits: 2, maximumFractionDigits: 20) } EUR/h
 purchasing-percent = { NUMBER($percent, maximumFractionDigits: 20) }%
+# The text that set the SMIC.
+purchasing-smic-decree = décret no. { $number } of { $signed }
+purchasing-smic-order = arrêté of { $signed }
 purchasing-months = { $months ->
         [one] { $months } month
        *[other] { $months } months
@@ -44,7 +52,9 @@ purchasing-notice-band-minimum = at least 1 notice band
 ## Purchasing practices: the explanations
 
 purchasing-payment-terms-explanation = Payment terms of { $observed } exceed { $limit }: agreed payment terms may not exceed 60 days from the invoice or 45 days end of month (Code de commerce L441-10), and longer terms make the centre finance its client.
-purchasing-price-below-floor-explanation = The price of { $observed } is below what an agent paid the minimum wage costs, { $limit } (SMIC { NUMBER($wage, minimumFractionDigits: 2, maximumFractionDigits: 20) } EUR × { NUMBER($coefficient, maximumFractionDigits: 20) } loaded-cost coefficient ÷ { NUMBER($share, maximumFractionDigits: 20) } productive share, in force from { $since }): an abnormally low price.
+purchasing-payment-terms-periodic-explanation = The invoicing is periodic, and payment terms of { $observed } exceed { $limit }: on a periodic invoice, agreed payment terms may not exceed 45 days after its issue date (Code de commerce L441-10 I, paragraph 4), and longer terms make the centre finance its client.
+purchasing-payment-terms-periodic-end-of-month-explanation = The invoicing is periodic, and payment terms of { $observed } can run to { $reach } days after the invoice, depending on the day it is issued, beyond { $limit }: on a periodic invoice, the maximum is 45 days after its issue date, with no end-of-month derogation (Code de commerce L441-10 I, paragraph 4).
+purchasing-price-below-floor-explanation = The price of { $observed } is below what an agent paid the minimum wage costs, { $limit }: the gross hourly SMIC of { NUMBER($wage, minimumFractionDigits: 2, maximumFractionDigits: 20) } EUR in force from { $since } ({ $act }), × { NUMBER($coefficient, minimumFractionDigits: 2, maximumFractionDigits: 20) } for the employer contributions still due at the SMIC after the general reduction (Code de la sécurité sociale L241-13), ÷ { NUMBER($share, minimumFractionDigits: 2, maximumFractionDigits: 20) }, the productive share of paid hours (leave, public holidays, breaks and training excluded); both coefficients are the label committee's choices, which no text fixes. A lower price is abnormally low.
 purchasing-reverse-auction-explanation = A reverse auction on perennial work puts price above the social conditions the label asks ordering parties to respect.
 purchasing-short-contract-explanation = A perennial activity contracted for { $observed }, less than { $limit }, leaves the centre unable to plan hiring and training.
 purchasing-penalties-uncapped-explanation = Penalties are not capped, so the centre carries an unbounded risk on the contract where a cap of at most { $limit } of the contract value is expected.
@@ -60,6 +70,7 @@ purchasing-practice-summary = { $rule }: { $observed } (limit { $limit })
 purchasing-end-before-start = must be on or after the start date
 purchasing-negative = must not be negative
 purchasing-not-finite = must be a finite number
+purchasing-payment-terms-none-agreed-with-term = with no payment term agreed, days must be 0 and end_of_month false
 
 ## The preference for labelled centres
 

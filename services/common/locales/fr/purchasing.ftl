@@ -8,8 +8,9 @@
 -purchasing-label-3rd = Label Responsabilité Sociale, 3e engagement des donneurs d'ordre
 -purchasing-rfar = charte et label Relations fournisseurs et achats responsables (RFAR, norme ISO 20400)
 
-reference-payment-terms = Code de commerce, art. L441-10
-reference-price-below-floor = { -purchasing-label-2nd } ; par analogie, Code de la commande publique, art. L2152-5 et L2152-6 (offres anormalement basses) ; coût du travail établi d'après le SMIC et la convention collective des prestataires de services du secteur tertiaire (IDCC 2098)
+reference-payment-terms = Code de commerce, art. L441-10, I, al. 2 et 3
+reference-payment-terms-periodic = Code de commerce, art. L441-10, I, al. 4 ; Code général des impôts, art. 289, I, 3 (facture périodique)
+reference-price-below-floor = { -purchasing-label-2nd } ; par analogie, Code de la commande publique, art. L2152-5 et L2152-6 (offres anormalement basses) ; coût du travail établi d'après le SMIC (Code du travail, art. L3231-2 et suivants) et la réduction générale des cotisations patronales (Code de la sécurité sociale, art. L241-13)
 reference-perennial-purchasing = { -purchasing-label-2nd } ; { -purchasing-rfar }
 reference-notice-schedule = { -purchasing-label-3rd } : délais de prévenance minimaux convenus entre le donneur d'ordre et le centre labellisé ; { -purchasing-label-2nd }
 reference-label-preference = { -purchasing-label-1st } : préférence donnée aux centres labellisés pour les activités pérennes, sans distorsion de concurrence
@@ -25,10 +26,17 @@ purchasing-days-end-of-month = { $days ->
         [one] { $days } jour fin de mois
        *[other] { $days } jours fin de mois
     }
+purchasing-days-after-periodic-invoice = { $days ->
+        [one] { $days } jour après l'émission de la facture périodique
+       *[other] { $days } jours après l'émission de la facture périodique
+    }
 # Au centime, ou avec tous ses chiffres : un prix inférieur d'une fraction de centime au
 # plancher ne doit pas s'afficher égal à lui.
 purchasing-price-per-hour = { NUMBER($price, minimumFractionDigits: 2, maximumFractionDigits: 20) } € par heure productive
 purchasing-percent = { NUMBER($percent, maximumFractionDigits: 20) } %
+# Le texte qui a fixé le SMIC.
+purchasing-smic-decree = décret n° { $number } du { $signed }
+purchasing-smic-order = arrêté du { $signed }
 purchasing-months = { $months } mois
 purchasing-no-cap = aucun plafond
 purchasing-reverse-auction = enchère inversée
@@ -40,8 +48,10 @@ purchasing-notice-band-minimum = au moins une tranche de délai de prévenance
 
 ## Les pratiques d'achat : les explications
 
-purchasing-payment-terms-explanation = Les délais de paiement convenus, { $observed }, dépassent le maximum de { $limit } : le Code de commerce (art. L441-10) interdit de convenir de plus de 60 jours à compter de la date d'émission de la facture ou de 45 jours fin de mois, et des délais plus longs font financer son client par le centre.
-purchasing-price-below-floor-explanation = Le prix de { $observed } est inférieur à ce que coûte un conseiller payé au SMIC, { $limit } (SMIC horaire brut de { NUMBER($wage, minimumFractionDigits: 2, maximumFractionDigits: 20) } € × coefficient de coût chargé de { NUMBER($coefficient, maximumFractionDigits: 20) } ÷ part productive des heures payées de { NUMBER($share, maximumFractionDigits: 20) }, en vigueur depuis le { $since }) : un prix anormalement bas.
+purchasing-payment-terms-explanation = Les délais de paiement convenus, { $observed }, dépassent le maximum de { $limit } : le Code de commerce (art. L441-10, I) interdit de convenir de plus de 60 jours après la date d'émission de la facture ou, par dérogation expressément stipulée, de 45 jours fin de mois, et des délais plus longs font financer son client par le centre.
+purchasing-payment-terms-periodic-explanation = La facturation étant périodique, les délais de paiement convenus, { $observed }, dépassent le maximum de { $limit } : pour une facture périodique, le Code de commerce (art. L441-10, I, al. 4) interdit de convenir de plus de 45 jours après sa date d'émission, et des délais plus longs font financer son client par le centre.
+purchasing-payment-terms-periodic-end-of-month-explanation = La facturation étant périodique, les délais de paiement convenus, { $observed }, peuvent atteindre { $reach } jours après l'émission de la facture selon le jour où elle est émise, au-delà du maximum de { $limit } : pour une facture périodique, le Code de commerce (art. L441-10, I, al. 4) fixe le maximum à 45 jours après sa date d'émission, sans la dérogation « fin de mois ».
+purchasing-price-below-floor-explanation = Le prix de { $observed } est inférieur à ce que coûte un conseiller payé au SMIC, { $limit } : le SMIC horaire brut de { NUMBER($wage, minimumFractionDigits: 2, maximumFractionDigits: 20) } € en vigueur depuis le { $since } ({ $act }), multiplié par { NUMBER($coefficient, minimumFractionDigits: 2, maximumFractionDigits: 20) } pour les cotisations patronales encore dues au niveau du SMIC après la réduction générale (Code de la sécurité sociale, art. L241-13), divisé par { NUMBER($share, minimumFractionDigits: 2, maximumFractionDigits: 20) }, la part des heures payées qui sont productives (hors congés, jours fériés, pauses et formation) ; ces deux coefficients sont des choix du comité du label, qu'aucun texte ne fixe. Un prix inférieur à ce coût est anormalement bas.
 purchasing-reverse-auction-explanation = Une enchère inversée sur une activité pérenne fait passer le prix avant les conditions sociales que le label demande aux donneurs d'ordre de respecter.
 purchasing-short-contract-explanation = Une activité pérenne confiée pour { $observed }, moins de { $limit }, ne permet pas au centre de planifier ses recrutements et ses formations.
 purchasing-penalties-uncapped-explanation = Les pénalités ne sont pas plafonnées : le centre porte sur le contrat un risque sans limite, là où un plafond d'au plus { $limit } de la valeur du contrat est attendu.
@@ -57,6 +67,7 @@ purchasing-practice-summary = { $rule } : { $observed } (limite : { $limit })
 purchasing-end-before-start = La date de fin ne peut pas précéder la date de début.
 purchasing-negative = La valeur ne peut pas être négative.
 purchasing-not-finite = La valeur doit être un nombre fini.
+purchasing-payment-terms-none-agreed-with-term = Aucun délai de paiement n'étant convenu, le nombre de jours doit être 0 et la mention « fin de mois » absente.
 
 ## La préférence pour les centres labellisés
 
