@@ -408,3 +408,20 @@ async def known_labelled(pool):
         raise AssertionError(f"{centre_id}'s label never reached the contracts service")
 
     return wait
+
+
+async def vigie_cli(settings: Settings, *args: str) -> tuple[int, str, str]:
+    """`vigie *args` as a separate process (the users' command line), with the services'
+    token key; its exit code, standard output and standard error."""
+    cli = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "services.cli",
+        *args,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=os.environ
+        | {"VIGIE_TOKEN_KEY": settings.token_key, "PYTHONPATH": f"{ROOT}:{ROOT / 'gen'}"},
+    )
+    out, err = await asyncio.wait_for(cli.communicate(), 60)
+    return cli.returncode, out.decode(), err.decode()

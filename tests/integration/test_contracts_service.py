@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import sys
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -21,7 +19,7 @@ from services.common.clock import french_today
 from services.common.envelope import decode
 from services.common.identity import Role
 from services.contracts.projections import GROUP
-from tests.integration.conftest import ROOT, ServiceProcess
+from tests.integration.conftest import ServiceProcess, vigie_cli
 from tests.integration.test_labels_service import (
     audit_request,
     centre_request,
@@ -700,10 +698,8 @@ async def test_the_cli_imports_a_workforce_management_csv(
     ]
     export = tmp_path / "export.csv"
     export.write_text("\n".join(lines) + "\n")
-    cli = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "services.cli",
+    code, out, err = await vigie_cli(
+        settings,
         "--as",
         f"centre:{contract.centre_id}",
         "--contracts",
@@ -713,13 +709,8 @@ async def test_the_cli_imports_a_workforce_management_csv(
         str(export),
         "--contract",
         contract.contract_id,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env=os.environ
-        | {"VIGIE_TOKEN_KEY": settings.token_key, "PYTHONPATH": f"{ROOT}:{ROOT / 'gen'}"},
     )
-    out, err = await asyncio.wait_for(cli.communicate(), 60)
-    assert cli.returncode == 0, err.decode()
+    assert code == 0, err
     assert json.loads(out) == {"received": 40, "stored": 40}
 
 
@@ -890,23 +881,8 @@ async def test_the_cli_declares_and_reads_a_relationship(
     evidence.write_text("Bon de commande n° 2019-044 du 2 septembre 2019, factures depuis.")
 
     async def vigie(who: str, *args: str) -> tuple[int, str, str]:
-        cli = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "services.cli",
-            "--as",
-            who,
-            "--contracts",
-            contracts_service.address,
-            "relationship",
-            *args,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            env=os.environ
-            | {"VIGIE_TOKEN_KEY": settings.token_key, "PYTHONPATH": f"{ROOT}:{ROOT / 'gen'}"},
-        )
-        out, err = await asyncio.wait_for(cli.communicate(), 60)
-        return cli.returncode, out.decode(), err.decode()
+        address = contracts_service.address
+        return await vigie_cli(settings, "--as", who, "--contracts", address, "relationship", *args)
 
     declare = ("declare", "--centre", centre, "--since", "2019-09-02", "--evidence", str(evidence))
     code, _, err = await vigie(f"centre:{centre}", *declare)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import sys
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -27,7 +25,7 @@ from services.common.clock import french_today
 from services.common.envelope import Event, decode, wrap
 from services.common.identity import Role
 from services.compliance.checks.findings import finding_id
-from tests.integration.conftest import ROOT, StreamReader, publish_events
+from tests.integration.conftest import StreamReader, publish_events, vigie_cli
 from tests.integration.test_contracts_service import bid, new_centre, ordering_party, tender_terms
 from tests.integration.test_labels_service import day, details
 
@@ -449,23 +447,9 @@ async def test_a_change_that_can_never_apply_is_set_aside(monitor, settings, tok
 
 
 async def vigie(settings, compliance_service, who: str, *args: str) -> tuple[int, str, str]:
-    cli = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "services.cli",
-        "--as",
-        who,
-        "--compliance",
-        compliance_service.address,
-        "findings",
-        *args,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env=os.environ
-        | {"VIGIE_TOKEN_KEY": settings.token_key, "PYTHONPATH": f"{ROOT}:{ROOT / 'gen'}"},
+    return await vigie_cli(
+        settings, "--as", who, "--compliance", compliance_service.address, "findings", *args
     )
-    out, err = await asyncio.wait_for(cli.communicate(), 60)
-    return cli.returncode, out.decode(), err.decode()
 
 
 async def test_the_cli_contests_rules_closes_reopens_and_reads_the_history(
