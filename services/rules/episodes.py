@@ -24,10 +24,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from services.rules.calendar import PARIS
+from services.rules.calendar import PARIS, add_weeks, iso_week, week_label
 from services.rules.findings import Breach
 from services.rules.wording import text
-from services.rules.workload import add_weeks, iso_week, week_label
 
 Week = tuple[int, int]  # (ISO year, ISO week)
 # Which way a weekly breach goes ("rise", "cut", "over", "under"): an episode holds the weeks

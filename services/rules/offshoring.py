@@ -35,12 +35,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from services.rules.calendar import add_weeks, week_label, week_start
 from services.rules.findings import Breach, Severity
 from services.rules.label_preference import _percent
 from services.rules.lead_time import _percent_text
 from services.rules.purchasing import ActivityType
 from services.rules.wording import Argument, Text, text
-from services.rules.workload import add_weeks, week_label, week_start
 
 # The committee's rule and the label's commitments it rests on (module docstring).
 COMMITTEE_RULE = text("reference-offshoring-committee")

@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from services.rules.calendar import PARIS
+from services.rules.calendar import PARIS, iso_week
 from services.rules.wording import Text, text
-from services.rules.workload import iso_week
 
 INTERVAL_MINUTES = (15, 30)
 # (site, ISO year, ISO week) -> [handled, forecast, offered]

@@ -29,9 +29,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from services.rules.calendar import add_weeks, week_label, week_start
 from services.rules.findings import Breach, Severity
 from services.rules.label_preference import _percent
 from services.rules.lead_time import _percent_text
@@ -45,34 +46,6 @@ FORECAST_ACCURACY_REFERENCE = text("reference-forecast-accuracy")
 WEEKS_PER_YEAR = Decimal(52)
 MONTHS_PER_YEAR = Decimal(12)
 CENT = Decimal("0.01")
-
-
-# --- ISO weeks ----------------------------------------------------------------------------
-
-
-def iso_week(day: date) -> tuple[int, int]:
-    """The (ISO year, ISO week) of a day: 29 December 2025 is (2026, 1), 1 January 2027 is
-    (2026, 53)."""
-    year, week, _ = day.isocalendar()
-    return year, week
-
-
-def week_start(year: int, week: int) -> date:
-    """The Monday of an ISO week; ValueError when the year has no such week (a week 53 in a
-    52-week year, week 0)."""
-    return date.fromisocalendar(year, week, 1)
-
-
-def add_weeks(year: int, week: int, weeks: int) -> tuple[int, int]:
-    """The ISO week `weeks` after (before, when negative) the given one, across year ends and
-    53-week years: (2026, 1) − 1 week is (2025, 52); (2021, 1) − 1 is (2020, 53).
-    OverflowError beyond the calendar (year 1 to 9999)."""
-    return iso_week(week_start(year, week) + timedelta(weeks=weeks))
-
-
-def week_label(year: int, week: int) -> str:
-    """The ISO 8601 week as every finding's subject gives it: (2026, 3) is "2026-W03"."""
-    return f"{year}-W{week:02d}"
 
 
 # --- the figures ------------------------------------------------------------------------

@@ -62,7 +62,7 @@ from services.common.envelope import Event, decode, kafka_headers, wrap
 from services.common.settings import Settings, load
 from services.compliance.checks.handler import CHECKED_TOPICS
 from services.contracts.volumes import volumes_reported
-from services.rules.workload import week_start
+from services.rules.calendar import week_start
 
 ROOT = Path(__file__).resolve().parents[2]
 WEEK = (2026, 10)  # 2 to 8 March 2026: one UTC offset in France all week

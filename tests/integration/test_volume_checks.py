@@ -33,8 +33,9 @@ from services.common.identity import Role
 from services.compliance.checks.findings import finding_id
 from services.contracts.volumes import volumes_reported
 from services.rules import offshoring, workload
+from services.rules.calendar import week_label, week_start
 from services.rules.episodes import change_direction, fold, forecast_direction
-from services.rules.workload import WeekVolume, week_label, week_start
+from services.rules.workload import WeekVolume
 from tests.integration.conftest import publish_events
 from tests.integration.test_compliance_recovery import recorded
 from tests.integration.test_labels_service import day

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from services.common import wording
 from services.common.wording import render
 from services.rules import workload
+from services.rules.calendar import add_weeks
 from services.rules.episodes import (
     Episode,
     change_direction,
@@ -24,7 +25,7 @@ from services.rules.episodes import (
 )
 from services.rules.findings import Breach, Severity
 from services.rules.wording import text
-from services.rules.workload import WeekVolume, add_weeks, unannounced_change
+from services.rules.workload import WeekVolume, unannounced_change
 
 CONTRACT = "c-1"
 BASELINE = 5200  # a month: 1,200 a week

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.common.wording import render
+from services.rules.calendar import add_weeks, iso_week
 from services.rules.findings import Severity
 from services.rules.offshoring import (
     CountryVolume,
@@ -20,7 +21,6 @@ from services.rules.offshoring import (
 )
 from services.rules.purchasing import ActivityType
 from services.rules.wording import text
-from services.rules.workload import add_weeks, iso_week
 
 END = (2026, 8)  # the latest window is 2026-W05..W08, the one before 2026-W01..W04
 

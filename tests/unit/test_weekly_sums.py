@@ -15,8 +15,8 @@ from vigie.contracts.v1 import contracts_pb2 as cpb
 from services.common.clock import french_day
 from services.compliance.checks.volume_checks import sums_of
 from services.contracts.volumes import volumes_reported
+from services.rules.calendar import iso_week
 from services.rules.volumes import add_sums, net_weekly_sums, weekly_sums
-from services.rules.workload import iso_week
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
 

@@ -9,17 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.common.wording import render
+from services.rules.calendar import add_weeks, iso_week, week_label, week_start
 from services.rules.findings import Severity
 from services.rules.wording import text
 from services.rules.workload import (
     WeekVolume,
     WorkloadPolicy,
-    add_weeks,
     forecast_accuracy,
-    iso_week,
     unannounced_change,
-    week_label,
-    week_start,
     weekly_plan,
 )
 

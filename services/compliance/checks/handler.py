@@ -38,9 +38,9 @@ from services.compliance.checks.findings import contract_finding, findings_for
 from services.compliance.checks.state import ContractState, Week
 from services.compliance.checks.volume_checks import Policies, VolumeChecks
 from services.rules import offshoring, perennial
+from services.rules.calendar import iso_week
 from services.rules.perennial import CHAINED_TYPES, ContractSpan
 from services.rules.purchasing import ActivityType
-from services.rules.workload import iso_week
 
 log = logging.getLogger(__name__)
 

@@ -14,9 +14,9 @@ from vigie.compliance.v1 import compliance_pb2 as pb
 
 from services.common.clock import PARIS
 from services.compliance.checks.state import Week
+from services.rules.calendar import week_label, week_start
 from services.rules.offshoring import DEFAULT_POLICY
 from services.rules.purchasing import ActivityType
-from services.rules.workload import week_label, week_start
 
 
 async def compute_many(

@@ -39,6 +39,7 @@ from services.compliance.checks import state
 from services.compliance.checks.findings import finding_from_breach, finding_id
 from services.compliance.checks.state import ContractState, HeldEpisode, Week
 from services.rules import offshoring, workload
+from services.rules.calendar import add_weeks, week_label
 from services.rules.episodes import (
     REPORTING_GRACE,
     Episode,
@@ -51,7 +52,7 @@ from services.rules.episodes import (
 from services.rules.findings import Breach
 from services.rules.volumes import WeeklySums, add_sums, net_weekly_sums
 from services.rules.wording import text
-from services.rules.workload import WeekVolume, add_weeks, week_label
+from services.rules.workload import WeekVolume
 
 TYPES = {
     "unannounced_change": pb.FINDING_TYPE_UNANNOUNCED_CHANGE,

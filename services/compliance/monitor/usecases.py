@@ -28,8 +28,8 @@ from services.common.uow import UnitOfWork, unit_of_work
 from services.compliance import SCHEMA
 from services.compliance.monitor import lifecycle, store
 from services.compliance.monitor.lifecycle import Move
+from services.rules.calendar import add_weeks, iso_week, week_label, week_start
 from services.rules.wording import Text, text
-from services.rules.workload import add_weeks, iso_week, week_label, week_start
 
 PRODUCER = SCHEMA
 GROUP = "compliance.findings"
