@@ -204,6 +204,7 @@ def _proto_verdict(verdict: lead_time.LeadTimeVerdict, below_floor: bool) -> pb.
         shortfall_days=verdict.shortfall_days,
         deadline=from_date(verdict.deadline),
         below_agent_schedule_floor=below_floor,
+        counting=int(verdict.counting),
     )
     wording.fill(proto, "reference", verdict.reference)
     wording.fill(proto, "explanation", verdict.explanation)

@@ -7,29 +7,47 @@ are agreed per contract, graded by the size of the change (e.g. ≤10 %: 14 cale
 ≤30 %: 20 business days, more or termination: 3 calendar months). A notice with less lead time
 than agreed is a breach: recorded, never refused.
 
-How lead time is counted, in every unit: the days from the day of the notice up to the day
-before the change takes effect, i.e. the days in [notified_on, effective_date). So the
-deadline is found by going back N units from the effective date, and a notice on the deadline
-complies:
-- calendar days: effective_date − notified_on; a change effective on 15 June with 14 days'
-  notice had to be notified by 1 June;
-- business days (jours ouvrés): Monday to Friday, except French public holidays. The notice
-  day counts when it is a business day, the effective day never does: a change effective on
-  Monday 8 June 2026 with 5 business days' notice had to be notified by Monday 1 June (1, 2,
-  3, 4, 5 June); notified on Tuesday 2 June it has 4, one short. A change effective on
-  Saturday 6 or Sunday 7 June has the same deadline as one effective on Monday 8 June: the
-  days the centre has to adapt are the same. A notice given on a weekend or a holiday counts
-  from the next business day. On a week with no holiday, 5 business days are 7 calendar days.
-  (A stricter reading counts neither the notice day nor the effective day, as in "jours
-  francs"; its deadline is one business day earlier. This module keeps the convention that
-  agrees with the calendar units, where the deadline is "N days before".)
-- calendar months: whole months as in purchasing.whole_months (Code de procédure civile art.
-  641): notice given on day d runs one month to day d of the next month (its last day when it
-  has no day d), and the change may take effect on that day. Notice on 12 December 2025 for a
-  change on 12 March 2026 is 3 months; on 13 December, 2 months. When the effective date is
-  the last day of its month, so is the deadline: 1 month before 30 April is 31 March.
+How lead time is counted: a convention, a parameter of every function here (`Counting`).
 
-A notice given after the effective date has no lead time at all (0 in every unit).
+- Counting.LEGAL, the default: as the Code de procédure civile counts a period (art. 641 and
+  642, first paragraph), which the courts apply beyond procedure (to the notice of a
+  dismissal interview, for example). The day of the notice does not count (641): the period
+  starts the next day. It ends at midnight of its last day (642, first paragraph), and the
+  change may take effect the day after at the earliest. So the units that count are those strictly
+  between the notice and the effective date, in (notified_on, effective_date) — as for "X
+  jours au moins avant" in the Code du travail, where neither the day of the notice nor the
+  day the change takes effect counts.
+  - calendar days: effective_date − notified_on − 1; a change effective on 15 June with 14
+    days' notice had to be notified by 31 May (1 to 14 June count);
+  - business days (jours ouvrés): Monday to Friday except French public holidays, after the
+    notice day and before the effective day: a change effective on Monday 8 June 2026 with 5
+    business days' notice had to be notified by Sunday 31 May (1 to 5 June count); notified
+    on Monday 1 June it has 4, one short. A change effective on Saturday 6 or Sunday 7 June
+    has the same deadline as one effective on Monday 8 June: the days the centre has to adapt
+    are the same. The deadline may be a weekend or a holiday: the next business day is the
+    first that counts.
+  - calendar months (641): the period ends on the day of the last month that bears the same
+    number as the day of the notice, or on that month's last day when it has none; the change
+    may take effect the day after. Notice given on 12 December 2025 for 3 months ends on 12
+    March 2026: a change on 13 March has 3 months, one on 12 March 2; notice given on 30 or
+    31 January for one month ends on 28 February.
+  Art. 642, second paragraph (a period that would end on a Saturday, a Sunday or a public
+  holiday is extended to the next working day) is not applied, by choice: it protects a
+  party who must act before a deadline while offices are closed, and nobody has to act
+  within a notice lead time, which is the minimum time between two dates, counted backwards
+  from the effective date (a "délai à rebours", to which doctrine holds 642 does not apply).
+  Moving a notice deadline that falls on a Sunday to the Monday would shorten the notice the
+  3rd commitment protects; parties who want weekends and holidays left out agree on business
+  days, which leave them out.
+- Counting.NOTICE_DAY_COUNTS, the convention Vigie used before, for a contract that agrees on
+  it: the units in [notified_on, effective_date) — the notice day counts (when it is a
+  business day, for business days), the effective day does not. The deadline is then one
+  day later than the legal one: "N days before" the effective date; a notice given on 12
+  December has 3 months for a change on 12 March; on 13 December, 2.
+
+In both, the deadline is exact: a notice complies exactly when it is given on or before it
+(the tests check it, for every unit and convention). A notice given after the effective
+date has no lead time at all (0 in every unit).
 """
 
 from __future__ import annotations
@@ -45,7 +63,6 @@ from enum import IntEnum
 import holidays as holidays_library
 
 from services.rules import Violation
-from services.rules.purchasing import whole_months
 from services.rules.wording import Text, text
 
 # Label Responsabilité Sociale, 3rd commitment of ordering parties (sources/004 §3).
@@ -55,8 +72,10 @@ REFERENCE = text("lead-time-reference")
 # spread over the days of the week or the weeks of the month is notified with notice
 # (L3123-11); by default at least 7 working days (jours ouvrés) before it takes effect
 # (L3123-31); a collective agreement may lower it to no less than 3 working days, with
-# compensation for the employees (L3123-24). These article numbers (as renumbered by the
-# loi n° 2016-1088) must be checked against Légifrance before they are cited in a finding.
+# compensation for the employees (L3123-24). Article numbers as renumbered by the loi
+# n° 2016-1088 (checked against the legal press: before it, L3123-21 said "sept jours au
+# moins avant la date à laquelle elle doit avoir lieu"). Working days are counted as the
+# lead time is (`Counting`).
 # A workload change notified with less lead time than this cannot be absorbed without
 # breaking the agents' schedules: the notices service reports it as an aggravating fact.
 AGENT_SCHEDULE_NOTICE_WORKING_DAYS = 7
@@ -117,6 +136,23 @@ class LeadTimeUnit(IntEnum):
     CALENDAR_MONTHS = 3
 
 
+class Counting(IntEnum):
+    """How the days of a lead time are counted (module docstring). Numbered as in the protos
+    (vigie.notices.v1.LeadTimeCounting)."""
+
+    # Code de procédure civile art. 641 and 642, first paragraph: the units strictly between
+    # the notice and the effective date.
+    LEGAL = 1
+    # The notice day counts, the effective day does not: the units in [notice, effective).
+    NOTICE_DAY_COUNTS = 2
+
+
+COUNTING_TEXTS = {
+    Counting.LEGAL: text("lead-time-counting-legal"),
+    Counting.NOTICE_DAY_COUNTS: text("lead-time-counting-notice-day-counts"),
+}
+
+
 @dataclass(frozen=True)
 class NoticeBand:
     """A change up to this size needs at least this lead time. Checked by schedule_problems,
@@ -158,6 +194,7 @@ class LeadTimeVerdict:
     band: NoticeBand | None  # the band applied
     reference: Text
     explanation: Text  # what a committee member reads: the figures and the outcome
+    counting: Counting = Counting.LEGAL  # how `actual` and `deadline` were counted
 
 
 def change_percent(baseline: int, new_level: int) -> Decimal:
@@ -195,22 +232,32 @@ def band_for(schedule: Sequence[NoticeBand], change: WorkloadChange) -> NoticeBa
 
 
 def deadline(
-    effective_date: date, band: NoticeBand, holidays: HolidayCalendar = french_public_holidays
+    effective_date: date,
+    band: NoticeBand,
+    holidays: HolidayCalendar = french_public_holidays,
+    counting: Counting = Counting.LEGAL,
 ) -> date:
     """The last day the notice could be given: N units before the effective date, counted as
-    the module says. Calendar days: effective − N days. Business days: the N-th business day
-    before the effective date (always a business day). Calendar months: day d of the month N
-    months before (its last day when it has no day d, or when the effective date is the last
-    day of its month). OverflowError when that falls before 1 January of year 1; ValueError
-    for a lead time below 1 or an unknown unit."""
+    the module says. Legal counting: calendar days, effective − N − 1 days; business days,
+    the day before the N-th business day before the effective date; calendar months, day d
+    of the month N months before the day before the effective date (its last day when it has
+    no day d, or when that day is the last of its month). Notice day counts: one day later
+    for calendar days and business days (the N-th business day before, always a business
+    day), and N months before the effective date itself. OverflowError when that falls
+    before 1 January of year 1; ValueError for a lead time below 1 or an unknown unit."""
     if band.lead_time < 1:
         raise ValueError("the lead time must be at least 1")
-    unit = LeadTimeUnit(band.unit)
+    unit, legal = LeadTimeUnit(band.unit), Counting(counting) is Counting.LEGAL
+    if unit is LeadTimeUnit.CALENDAR_MONTHS:
+        # The period ends on the same day number as the notice day (641): legally, by the
+        # day before the change; else on the day of the change.
+        return _months_before(effective_date - timedelta(days=int(legal)), band.lead_time)
     if unit is LeadTimeUnit.CALENDAR_DAYS:
-        return effective_date - timedelta(days=band.lead_time)
-    if unit is LeadTimeUnit.BUSINESS_DAYS:
-        return _nth_business_day_before(effective_date, band.lead_time, holidays)
-    return _months_before(effective_date, band.lead_time)
+        last_day = effective_date - timedelta(days=band.lead_time)
+    else:
+        last_day = _nth_business_day_before(effective_date, band.lead_time, holidays)
+    # Legally the notice day does not count: the first day that counts is the one after it.
+    return last_day - timedelta(days=int(legal))
 
 
 def notice_given(
@@ -218,18 +265,21 @@ def notice_given(
     effective_date: date,
     unit: LeadTimeUnit,
     holidays: HolidayCalendar = french_public_holidays,
+    counting: Counting = Counting.LEGAL,
 ) -> int:
-    """The lead time a notice gives, in `unit`: the days (or whole months) in
-    [notified_on, effective_date); 0 when the notice comes on or after the effective date."""
+    """The lead time a notice gives, in `unit`: the days (or whole months) strictly between
+    the notice and the effective date (legal counting), or in [notified_on, effective_date)
+    when the notice day counts; 0 when the notice comes on or after the effective date."""
     if effective_date <= notified_on:
         return 0
-    unit = LeadTimeUnit(unit)
+    unit, legal = LeadTimeUnit(unit), Counting(counting) is Counting.LEGAL
+    if unit is LeadTimeUnit.CALENDAR_MONTHS:
+        last_day = effective_date - timedelta(days=int(legal))
+        return _months_given(notified_on, last_day) if last_day > notified_on else 0
+    first_day = notified_on + timedelta(days=int(legal))
     if unit is LeadTimeUnit.CALENDAR_DAYS:
-        return (effective_date - notified_on).days
-    if unit is LeadTimeUnit.BUSINESS_DAYS:
-        return business_days(notified_on, effective_date, holidays)
-    # whole_months counts month anniversaries up to the day after its (inclusive) end.
-    return whole_months(notified_on, effective_date - timedelta(days=1))
+        return max((effective_date - first_day).days, 0)
+    return business_days(first_day, effective_date, holidays)
 
 
 def business_days(
@@ -249,8 +299,10 @@ def assess(
     notified_on: date,
     effective_date: date,
     holidays: HolidayCalendar = french_public_holidays,
+    counting: Counting = Counting.LEGAL,
 ) -> LeadTimeVerdict:
-    """Whether a workload-change notice gives the lead time the contract's schedule asks for.
+    """Whether a workload-change notice gives the lead time the contract's schedule asks for,
+    counted by `counting` (legal by default: module docstring).
     Call schedule_problems first; for a valid schedule this never raises, whatever the dates.
 
     - No schedule: no lead time was agreed, so the notice complies (required 0) and the
@@ -260,20 +312,22 @@ def assess(
     - A change larger than every band of a schedule without an open-ended band is held to the
       largest band, and the explanation says so: a larger change never needs less notice.
     - A notice given on or after the effective date has a lead time of 0."""
+    counting = Counting(counting)
     if not schedule:
         # The purchasing rules flag perennial work without a schedule; the text says so.
-        return _no_notice_needed(text("lead-time-no-schedule", change=change_text(change)))
+        explanation = text("lead-time-no-schedule", change=change_text(change))
+        return _no_notice_needed(explanation, counting)
     band = band_for(schedule, change)
     if band is None and change.change_percent == 0:  # a termination always has a band
-        return _no_notice_needed(text("lead-time-no-change"))
+        return _no_notice_needed(text("lead-time-no-change"), counting)
     beyond_schedule = band is None  # larger than every band, and none is open-ended
     if band is None:
         band = _largest_bounded_band(schedule)
     unit = LeadTimeUnit(band.unit)
     required = band.lead_time
-    actual = notice_given(notified_on, effective_date, unit, holidays)
+    actual = notice_given(notified_on, effective_date, unit, holidays, counting)
     try:
-        last_day: date | None = deadline(effective_date, band, holidays)
+        last_day: date | None = deadline(effective_date, band, holidays, counting)
     except OverflowError:  # the deadline falls before 1 January of year 1
         last_day = None
     # The same answer as notified_on <= last_day: the deadline is exact (tests check it).
@@ -306,7 +360,9 @@ def assess(
             last_day,
             shortfall,
             shortfall_days,
+            counting,
         ),
+        counting=counting,
     )
 
 
@@ -315,12 +371,16 @@ def below_agent_floor(
     effective_date: date,
     holidays: HolidayCalendar = french_public_holidays,
     working_days: int = AGENT_SCHEDULE_NOTICE_WORKING_DAYS,
+    counting: Counting = Counting.LEGAL,
 ) -> bool:
     """Whether the notice gives fewer working days than agents' part-time schedules need to
     be changed lawfully (7 by default, Code du travail L3123-31; a collective agreement may
     say 3 — pass working_days=AGENT_SCHEDULE_NOTICE_AGREEMENT_MIN_WORKING_DAYS). Working days
-    are business days counted as in this module: [notified_on, effective_date)."""
-    return business_days(notified_on, effective_date, holidays) < working_days
+    are business days counted as the lead time is (`counting`)."""
+    given = notice_given(
+        notified_on, effective_date, LeadTimeUnit.BUSINESS_DAYS, holidays, counting
+    )
+    return given < working_days
 
 
 def schedule_problems(
@@ -422,6 +482,16 @@ def _nth_business_day_before(day: date, n: int, holidays: HolidayCalendar) -> da
         end, wanted = found, missing
 
 
+def _months_given(notified_on: date, last_day: date) -> int:
+    """The whole months from a notice to a period's last day (last_day > notified_on): the
+    most months whose period, ending on the notice's day number (641), ends by last_day.
+    The inverse of _months_before, so that deadline and notice_given agree exactly."""
+    months = (last_day.year - notified_on.year) * 12 + last_day.month - notified_on.month
+    while months > 0 and _months_before(last_day, months) < notified_on:
+        months -= 1
+    return months
+
+
 def _months_before(day: date, months: int) -> date:
     """The latest notice day giving `months` whole months before `day` (module docstring)."""
     years, month = divmod(day.month - 1 - months, 12)
@@ -460,7 +530,7 @@ def amount_text(count: int, unit: LeadTimeUnit) -> Text:
     return text(_AMOUNT_MESSAGES[LeadTimeUnit(unit)], count=count)
 
 
-def _no_notice_needed(explanation: Text) -> LeadTimeVerdict:
+def _no_notice_needed(explanation: Text, counting: Counting) -> LeadTimeVerdict:
     return LeadTimeVerdict(
         required=0,
         unit=None,
@@ -472,6 +542,7 @@ def _no_notice_needed(explanation: Text) -> LeadTimeVerdict:
         band=None,
         reference=REFERENCE,
         explanation=explanation,
+        counting=counting,
     )
 
 
@@ -486,6 +557,7 @@ def _explain(
     last_day: date | None,
     shortfall: int,
     shortfall_days: int,
+    counting: Counting,
 ) -> Text:
     unit = LeadTimeUnit(band.unit)
     given = amount_text(actual, unit)
@@ -517,6 +589,7 @@ def _explain(
         band=_band_text(schedule, band, change, beyond_schedule),
         by=text("lead-time-by", deadline=last_day) if last_day else text("lead-time-by-none"),
         outcome=outcome,
+        counting=COUNTING_TEXTS[counting],
     )
 
 

@@ -97,7 +97,10 @@ async def test_a_short_notice_reaches_the_centre_with_its_breach_at_once(
         assert notice.change_percent == -40
         assert verdict.explanation_wording.message == "lead-time-explanation"
         assert "une baisse de charge de 40 %" in verdict.explanation
-        assert verdict.explanation.endswith(" jours de retard).")
+        assert " jours de retard). Le jour de la notification ne compte pas" in (
+            verdict.explanation
+        )
+        assert verdict.counting == npb.LEAD_TIME_COUNTING_LEGAL
         alerts = await stream.wait_for(2)
         assert [a.kind for a in alerts] == [
             npb.ALERT_KIND_NOTICE_RECEIVED,

@@ -39,7 +39,8 @@ def contract(*bands: cpb.NoticeBand) -> cpb.Contract:
     return signed
 
 
-# The example: 90 calendar days due for any change, 10 given for a 60 % cut.
+# The example: 90 calendar days due for any change, a 60 % cut notified on 16 April
+# for 26 April: 9 days given, counted as the law counts (17 to 25 April).
 NINETY_DAYS = cpb.NoticeBand(lead_time=90, unit=CAL)
 
 
@@ -63,11 +64,13 @@ def test_the_verdict_carries_its_texts_and_their_french_words():
     explanation = wording.text_of(verdict, "explanation")
     assert isinstance(explanation, Text) and explanation.message == "lead-time-explanation"
     assert wording.text_of(verdict, "reference") == lead_time.REFERENCE
-    assert verdict.explanation.endswith(
-        "Préavis de 10 jours calendaires au lieu de 90 exigés, soit 80 jours de moins."
+    assert verdict.counting == pb.LEAD_TIME_COUNTING_LEGAL
+    assert (
+        "Préavis de 9 jours calendaires au lieu de 90 exigés, soit 81 jours de moins. Le jour "
+        "de la notification ne compte pas" in verdict.explanation
     )
-    assert wording.localise(verdict, "en").explanation.endswith(
-        "10 calendar days were given: 80 calendar days short."
+    assert "9 calendar days were given: 81 calendar days short. The day of the notice" in (
+        wording.localise(verdict, "en").explanation
     )
 
 
@@ -77,18 +80,18 @@ def test_a_notice_breach_alert_in_french_and_in_english():
         "alert-notice-breach",
         change=text("change-cut", percent=Decimal(60)),
         effective_date=EFFECTIVE,
-        given=text("lead-time-calendar-days", count=10),
+        given=text("lead-time-calendar-days", count=9),
         required=90,
-        late_days=80,
+        late_days=81,
     )
     assert alert.summary == (
         "Préavis non respecté : une baisse de charge de 60 % à compter du 26 avril 2027, "
-        "notifiée avec un préavis de 10 jours calendaires au lieu des 90 exigés "
-        "(80 jours de retard)"
+        "notifiée avec un préavis de 9 jours calendaires au lieu des 90 exigés "
+        "(81 jours de retard)"
     )
     assert wording.localise(alert, "en").summary == (
-        "Notice breach: a 60% cut in workload from April 26, 2027 with 10 calendar days of "
-        "notice; the contract asks 90 (80 days short)"
+        "Notice breach: a 60% cut in workload from April 26, 2027 with 9 calendar days of "
+        "notice; the contract asks 90 (81 days short)"
     )
 
 
@@ -114,17 +117,17 @@ def test_the_finding_of_a_breach_says_how_short_the_notice_was():
     assert finding.type == fpb.FINDING_TYPE_NOTICE_BREACH
     assert wording.text_of(finding, "summary") == text(
         "notice-breach-summary",
-        given=text("lead-time-calendar-days", count=10),
+        given=text("lead-time-calendar-days", count=9),
         change=text("change-cut", percent=Decimal(60)),
         required=90,
-        late_days=80,
+        late_days=81,
     )
     assert finding.summary == (
-        "Préavis de 10 jours calendaires pour une baisse de charge de 60 % au lieu des 90 exigés "
-        "(80 jours de retard)"
+        "Préavis de 9 jours calendaires pour une baisse de charge de 60 % au lieu des 90 exigés "
+        "(81 jours de retard)"
     )
     assert wording.text_of(finding, "explanation") == wording.text_of(issued.verdict, "explanation")
-    assert finding.evidence["shortfall_days"] == 80  # the figures are unchanged
+    assert finding.evidence["shortfall_days"] == 81  # the figures are unchanged
 
 
 @pytest.mark.parametrize(
@@ -190,8 +193,8 @@ def test_the_command_line_s_alert_line_in_french():
     alert.cursor = 1234
     assert alert_line(alert) == (
         "  alerte n° 1234 ctr-1 préavis non respecté : Préavis non respecté : une baisse de "
-        "charge de 60 % à compter du 26 avril 2027, notifiée avec un préavis de 10 jours "
-        "calendaires au lieu des 90 exigés (80 jours de retard)"
+        "charge de 60 % à compter du 26 avril 2027, notifiée avec un préavis de 9 jours "
+        "calendaires au lieu des 90 exigés (81 jours de retard)"
     )
     assert wording.render(text("notice-verdict-breach", explanation="…"), "fr") == (
         "verdict : PRÉAVIS NON RESPECTÉ — …"

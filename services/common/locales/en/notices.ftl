@@ -27,8 +27,8 @@ lead-time-calendar-months = { $count ->
 lead-time-reference = Label Responsabilité Sociale, 3rd commitment of ordering parties (sources/004 §3): minimum notice periods for workload changes, agreed between the ordering party and the labelled centre
 lead-time-agent-schedule-reference = Code du travail L3123-11, L3123-31 ({ $working_days } working days' notice of a part-time schedule change) and L3123-24 (no less than { $agreement_min_working_days } by collective agreement)
 
-# $change, $required, $band, $by and $outcome are phrases of the catalogue below.
-lead-time-explanation = Notified on { $notified_on } to take effect on { $effective_date }, { $change } needed { $required } of notice ({ $band }), { $by }; { $outcome }
+# $change, $required, $band, $by, $outcome and $counting are phrases of the catalogue below.
+lead-time-explanation = Notified on { $notified_on } to take effect on { $effective_date }, { $change } needed { $required } of notice ({ $band }), { $by }; { $outcome } { $counting }
 lead-time-by = so notice by { $deadline }
 lead-time-by-none = so no notice date could do
 lead-time-complies = { $given } { $actual ->
@@ -49,6 +49,10 @@ lead-time-short = { $given } { $actual ->
     [one] { $late_days } day
    *[other] { $late_days } days
 } late).
+
+# How the lead time is counted (services/rules/lead_time.py, Counting).
+lead-time-counting-legal = The day of the notice does not count, and the period must have run in full by the day before the change takes effect (Code de procédure civile, art. 641 and 642, first paragraph).
+lead-time-counting-notice-day-counts = As agreed, the day of the notice counts and the day the change takes effect does not.
 
 lead-time-band-any = any change and termination
 lead-time-band-above = changes above { $percent }% and termination

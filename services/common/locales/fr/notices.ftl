@@ -24,8 +24,8 @@ lead-time-calendar-months = { $count } mois
 lead-time-reference = Label Responsabilité Sociale, 3e engagement des donneurs d'ordre (sources/004, § 3) : délais minimums de prévenance pour les demandes d'évolution de charge, convenus entre le donneur d'ordre et le centre labellisé
 lead-time-agent-schedule-reference = Code du travail, art. L3123-11 et L3123-31 (préavis de { $working_days } jours ouvrés pour modifier la répartition des horaires d'un salarié à temps partiel) et art. L3123-24 (au moins { $agreement_min_working_days } jours ouvrés par accord collectif)
 
-# $change, $required, $band, $by et $outcome sont des phrases du catalogue ci-dessous.
-lead-time-explanation = Notifiée le { $notified_on } pour prendre effet le { $effective_date }, { $change } exigeait un préavis de { $required } ({ $band }), { $by }. { $outcome }
+# $change, $required, $band, $by, $outcome et $counting sont des phrases du catalogue ci-dessous.
+lead-time-explanation = Notifiée le { $notified_on } pour prendre effet le { $effective_date }, { $change } exigeait un préavis de { $required } ({ $band }), { $by }. { $outcome } { $counting }
 lead-time-by = soit une notification au plus tard le { $deadline }
 lead-time-by-none = délai qu'aucune date de notification ne pouvait respecter
 lead-time-complies = Préavis de { $given } : le délai est respecté.
@@ -43,6 +43,10 @@ lead-time-short = Préavis de { $given } au lieu de { $required } { $required ->
     [one] jour
    *[other] jours
 } de retard).
+
+# Le décompte du délai (services/rules/lead_time.py, Counting).
+lead-time-counting-legal = Le jour de la notification ne compte pas et le délai doit être entièrement écoulé la veille de la prise d'effet (Code de procédure civile, art. 641 et 642, alinéa 1er).
+lead-time-counting-notice-day-counts = Selon le décompte convenu, le jour de la notification compte, celui de la prise d'effet non.
 
 lead-time-band-any = toute variation et résiliation
 lead-time-band-above = variations de plus de { $percent } % et résiliation
