@@ -205,6 +205,7 @@ def _proto_verdict(verdict: lead_time.LeadTimeVerdict, below_floor: bool) -> pb.
         deadline=from_date(verdict.deadline),
         below_agent_schedule_floor=below_floor,
         counting=int(verdict.counting),
+        default_schedule=verdict.default_schedule,
     )
     wording.fill(proto, "reference", verdict.reference)
     wording.fill(proto, "explanation", verdict.explanation)

@@ -5,7 +5,9 @@ Source: Label Responsabilité Sociale (sources/004, §3), "Pour les donneurs d'o
 centres de relation client labellisé pour les demandes d'évolution de charge". The lead times
 are agreed per contract, graded by the size of the change (e.g. ≤10 %: 14 calendar days,
 ≤30 %: 20 business days, more or termination: 3 calendar months). A notice with less lead time
-than agreed is a breach: recorded, never refused.
+than agreed is a breach: recorded, never refused. The commitment covers every workload change,
+not only perennial work: a contract that agreed no schedule is held to the label committee's
+default one (DEFAULT_SCHEDULE), and the verdict says so.
 
 How lead time is counted: a convention, a parameter of every function here (`Counting`).
 
@@ -165,6 +167,18 @@ class NoticeBand:
     unit: LeadTimeUnit
 
 
+# The label committee's choice, not the law's: the schedule a contract that agreed none is
+# held to, since the 3rd commitment covers every workload change to a centre. Sized so that
+# no band gives the agents less than their 7 working days (15 calendar days give at least
+# 10 weekdays), and so that the largest changes and termination get the 3 months the
+# sample perennial tenders ask.
+DEFAULT_SCHEDULE = (
+    NoticeBand(Decimal(10), 15, LeadTimeUnit.CALENDAR_DAYS),
+    NoticeBand(Decimal(30), 1, LeadTimeUnit.CALENDAR_MONTHS),
+    NoticeBand(None, 3, LeadTimeUnit.CALENDAR_MONTHS),
+)
+
+
 @dataclass(frozen=True)
 class WorkloadChange:
     # Signed: -40 for a 40 % cut, +25 for a rise; its size is abs(change_percent).
@@ -195,6 +209,8 @@ class LeadTimeVerdict:
     reference: Text
     explanation: Text  # what a committee member reads: the figures and the outcome
     counting: Counting = Counting.LEGAL  # how `actual` and `deadline` were counted
+    # The contract agreed no schedule: DEFAULT_SCHEDULE was applied.
+    default_schedule: bool = False
 
 
 def change_percent(baseline: int, new_level: int) -> Decimal:
@@ -305,21 +321,21 @@ def assess(
     counted by `counting` (legal by default: module docstring).
     Call schedule_problems first; for a valid schedule this never raises, whatever the dates.
 
-    - No schedule: no lead time was agreed, so the notice complies (required 0) and the
-      explanation says the contract has no notice schedule; the purchasing rules already flag
-      perennial work without one (purchasing, "no_notice_schedule").
+    - No schedule: the label committee's default schedule applies (DEFAULT_SCHEDULE), since
+      the 3rd commitment covers every workload change; the verdict says so
+      (default_schedule, and the explanation). The purchasing rules also flag perennial
+      work without a schedule (purchasing, "no_notice_schedule").
     - A change of exactly 0 % (not a termination) needs no notice: complies, required 0.
     - A change larger than every band of a schedule without an open-ended band is held to the
       largest band, and the explanation says so: a larger change never needs less notice.
     - A notice given on or after the effective date has a lead time of 0."""
     counting = Counting(counting)
-    if not schedule:
-        # The purchasing rules flag perennial work without a schedule; the text says so.
-        explanation = text("lead-time-no-schedule", change=change_text(change))
-        return _no_notice_needed(explanation, counting)
+    default = not schedule
+    if default:
+        schedule = DEFAULT_SCHEDULE
     band = band_for(schedule, change)
     if band is None and change.change_percent == 0:  # a termination always has a band
-        return _no_notice_needed(text("lead-time-no-change"), counting)
+        return _no_notice_needed(text("lead-time-no-change"), counting, default)
     beyond_schedule = band is None  # larger than every band, and none is open-ended
     if band is None:
         band = _largest_bounded_band(schedule)
@@ -339,6 +355,23 @@ def assess(
         shortfall_days = (notified_on - date.min).days + 1  # at least this many
     else:
         shortfall_days = (notified_on - last_day).days
+    explanation = _explain(
+        schedule,
+        change,
+        band,
+        beyond_schedule,
+        notified_on,
+        effective_date,
+        actual,
+        last_day,
+        shortfall,
+        shortfall_days,
+        counting,
+    )
+    if default:
+        explanation = text(
+            "lead-time-default-schedule", schedule=schedule_text(schedule), explanation=explanation
+        )
     return LeadTimeVerdict(
         required=required,
         unit=unit,
@@ -349,20 +382,9 @@ def assess(
         deadline=last_day,
         band=band,
         reference=REFERENCE,
-        explanation=_explain(
-            schedule,
-            change,
-            band,
-            beyond_schedule,
-            notified_on,
-            effective_date,
-            actual,
-            last_day,
-            shortfall,
-            shortfall_days,
-            counting,
-        ),
+        explanation=explanation,
         counting=counting,
+        default_schedule=default,
     )
 
 
@@ -381,6 +403,21 @@ def below_agent_floor(
         notified_on, effective_date, LeadTimeUnit.BUSINESS_DAYS, holidays, counting
     )
     return given < working_days
+
+
+def fewest_working_days(band: NoticeBand) -> int:
+    """The fewest working days a notice of exactly this band's lead time gives, whatever the
+    day it is given on, in weeks without a public holiday (a holiday takes one more; the
+    verdict of each notice counts the real ones): business days are working days; a stretch
+    of N calendar days holds at least 5 weekdays a week plus what its last days add after a
+    weekend (11 days hold 7); a calendar month is at least 28 days. The same under both
+    countings: each counts a stretch of consecutive days."""
+    unit = LeadTimeUnit(band.unit)
+    if unit is LeadTimeUnit.BUSINESS_DAYS:
+        return band.lead_time
+    days = band.lead_time * (28 if unit is LeadTimeUnit.CALENDAR_MONTHS else 1)
+    weeks, rest = divmod(days, 7)
+    return weeks * 5 + max(rest - 2, 0)
 
 
 def schedule_problems(
@@ -530,7 +567,7 @@ def amount_text(count: int, unit: LeadTimeUnit) -> Text:
     return text(_AMOUNT_MESSAGES[LeadTimeUnit(unit)], count=count)
 
 
-def _no_notice_needed(explanation: Text, counting: Counting) -> LeadTimeVerdict:
+def _no_notice_needed(explanation: Text, counting: Counting, default: bool) -> LeadTimeVerdict:
     return LeadTimeVerdict(
         required=0,
         unit=None,
@@ -543,6 +580,7 @@ def _no_notice_needed(explanation: Text, counting: Counting) -> LeadTimeVerdict:
         reference=REFERENCE,
         explanation=explanation,
         counting=counting,
+        default_schedule=default,
     )
 
 
@@ -593,19 +631,43 @@ def _explain(
     )
 
 
+def band_text(schedule: Sequence[NoticeBand], band: NoticeBand) -> Text:
+    """The changes a band of a schedule covers, as a phrase: "changes up to 10%"."""
+    bounds = [b.up_to_percent for b in schedule if b.up_to_percent is not None]
+    if band.up_to_percent is not None:
+        return text("lead-time-band-up-to", percent=band.up_to_percent)
+    if not bounds:
+        return text("lead-time-band-any")
+    return text("lead-time-band-above", percent=max(bounds))
+
+
+def schedule_text(schedule: Sequence[NoticeBand]) -> Text:
+    """A whole schedule as a phrase: "15 calendar days up to 10%, 1 calendar month up to 30%
+    and 3 calendar months beyond, termination included"."""
+    bands = []
+    for band in schedule:
+        lead = amount_text(band.lead_time, band.unit)
+        if band.up_to_percent is not None:
+            bands.append(
+                text("lead-time-schedule-band-up-to", lead=lead, percent=band.up_to_percent)
+            )
+        elif len(schedule) == 1:
+            bands.append(text("lead-time-schedule-band-any", lead=lead))
+        else:
+            bands.append(text("lead-time-schedule-band-above", lead=lead))
+    return text("lead-time-schedule", bands=tuple(bands))
+
+
 def _band_text(
     schedule: Sequence[NoticeBand], band: NoticeBand, change: WorkloadChange, beyond: bool
 ) -> Text:
-    bounds = [b.up_to_percent for b in schedule if b.up_to_percent is not None]
     if band.up_to_percent is None:
-        if not bounds:
-            return text("lead-time-band-any")
-        return text("lead-time-band-above", percent=max(bounds))
+        return band_text(schedule, band)
     if beyond:
         return text("lead-time-band-largest", percent=band.up_to_percent)
     if change.termination:
         return text("lead-time-band-termination", percent=band.up_to_percent)
-    return text("lead-time-band-up-to", percent=band.up_to_percent)
+    return band_text(schedule, band)
 
 
 def _percent_text(value: Decimal) -> str:

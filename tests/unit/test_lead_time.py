@@ -3,6 +3,7 @@ across French public holidays and weekends, termination, a change of 0 %, the de
 day; properties with hypothesis."""
 
 import calendar
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -19,6 +20,7 @@ from services.rules.lead_time import (
     AGENT_SCHEDULE_NOTICE_WORKING_DAYS,
     AGENT_SCHEDULE_REFERENCE,
     COUNTING_TEXTS,
+    DEFAULT_SCHEDULE,
     REFERENCE,
     Counting,
     LeadTimeUnit,
@@ -33,9 +35,11 @@ from services.rules.lead_time import (
     change_percent,
     change_text,
     deadline,
+    fewest_working_days,
     french_public_holidays,
     notice_given,
     schedule_problems,
+    schedule_text,
 )
 from services.rules.purchasing import whole_months
 from services.rules.wording import text
@@ -749,23 +753,84 @@ def test_a_change_of_exactly_0_percent_needs_no_notice(percent, notified):
     )
 
 
-@pytest.mark.parametrize("the_change", [change("-40"), change("0", termination=True)])
-def test_no_schedule_means_no_agreed_lead_time(the_change):
-    verdict = assess((), the_change, date(2026, 3, 2), date(2026, 3, 3))
-    assert verdict.complies
-    assert (verdict.required, verdict.unit, verdict.shortfall, verdict.deadline) == (
-        0,
-        None,
-        0,
-        None,
+def test_the_committee_s_default_schedule():
+    assert (
+        NoticeBand(Decimal(10), 15, CAL),
+        NoticeBand(Decimal(30), 1, MON),
+        NoticeBand(None, 3, MON),
+    ) == DEFAULT_SCHEDULE
+    assert schedule_problems(DEFAULT_SCHEDULE) == []
+    # No band of the default leaves the agents less than their 7 working days.
+    assert min(map(fewest_working_days, DEFAULT_SCHEDULE)) >= AGENT_SCHEDULE_NOTICE_WORKING_DAYS
+    assert wording.render(schedule_text(DEFAULT_SCHEDULE), "fr") == (
+        "15 jours calendaires jusqu'à 10 %, 1 mois jusqu'à 30 % et 3 mois au-delà, "
+        "résiliation comprise"
     )
-    assert verdict.explanation == text("lead-time-no-schedule", change=change_text(the_change))
-    assert wording.render(verdict.explanation, "fr").startswith(
-        "Le contrat ne comporte aucun barème de délais de prévenance : aucun délai n'a été "
-        "convenu pour "
+
+
+@pytest.mark.parametrize(
+    ("the_change", "notified", "complies", "band", "actual"),
+    [
+        # The issue's case: a 60 % cut with one day's notice no longer complies.
+        (change("-60"), date(2026, 3, 2), False, DEFAULT_SCHEDULE[2], 0),
+        (change("0", termination=True), date(2026, 3, 2), False, DEFAULT_SCHEDULE[2], 0),
+        (change("-5"), date(2026, 3, 2), False, DEFAULT_SCHEDULE[0], 1),
+        # 15 calendar days: 17 February to 3 March count.
+        (change("-5"), date(2026, 2, 16), True, DEFAULT_SCHEDULE[0], 15),
+        # A month: notice on 3 February ends on 3 March, on 4 February on 4 March.
+        (change("20"), date(2026, 2, 3), True, DEFAULT_SCHEDULE[1], 1),
+        (change("20"), date(2026, 2, 4), False, DEFAULT_SCHEDULE[1], 0),
+    ],
+)
+def test_no_schedule_means_the_committee_s_default(the_change, notified, complies, band, actual):
+    verdict = assess((), the_change, notified, date(2026, 3, 4))
+    as_agreed = assess(DEFAULT_SCHEDULE, the_change, notified, date(2026, 3, 4))
+    assert verdict.default_schedule and not as_agreed.default_schedule
+    # The same verdict as a contract that agreed on the default, said differently.
+    assert verdict == replace(as_agreed, default_schedule=True, explanation=verdict.explanation)
+    assert (verdict.complies, verdict.band, verdict.actual) == (complies, band, actual)
+    assert verdict.explanation == text(
+        "lead-time-default-schedule",
+        schedule=schedule_text(DEFAULT_SCHEDULE),
+        explanation=as_agreed.explanation,
     )
-    assert "no notice schedule" in wording.render(verdict.explanation, "en")
+    french = wording.render(verdict.explanation, "fr")
+    assert french.startswith(
+        "Le 3e engagement des donneurs d'ordre vaut pour toute évolution de charge : faute de "
+        "barème de délais de prévenance au contrat, le barème par défaut du comité du label "
+        "s'applique (15 jours calendaires jusqu'à 10 %, 1 mois jusqu'à 30 % et 3 mois au-delà, "
+        "résiliation comprise). Notifiée le "
+    )
+    assert "default schedule applies" in wording.render(verdict.explanation, "en")
     assert verdict.reference == REFERENCE
+
+
+def test_a_contract_s_own_schedule_is_not_the_default():
+    verdict = assess(SCHEDULE, change("-60"), date(2026, 3, 2), date(2026, 3, 4))
+    assert not verdict.default_schedule
+    assert verdict.explanation.message == "lead-time-explanation"
+
+
+def test_no_change_needs_no_notice_under_the_default_either():
+    verdict = assess((), change("0"), date(2026, 3, 2), date(2026, 3, 3))
+    assert verdict.complies and verdict.default_schedule and verdict.band is None
+    assert verdict.explanation == text("lead-time-no-change")
+
+
+@pytest.mark.parametrize(
+    ("schedule", "french"),
+    [
+        ((LARGER,), "3 mois pour toute variation, résiliation comprise"),
+        (
+            SCHEDULE,
+            "14 jours calendaires jusqu'à 10 %, 20 jours ouvrés jusqu'à 30 % et 3 mois "
+            "au-delà, résiliation comprise",
+        ),
+        ((UP_TO_10, UP_TO_30), "14 jours calendaires jusqu'à 10 % et 20 jours ouvrés jusqu'à 30 %"),
+    ],
+)
+def test_a_schedule_in_french(schedule, french):
+    assert wording.render(schedule_text(schedule), "fr") == french
 
 
 def test_termination_explains_itself():
@@ -893,6 +958,39 @@ def test_the_agent_floor_is_7_working_days_or_3_by_agreement():
         "répartition des horaires d'un salarié à temps partiel) et art. L3123-24 (au moins "
         "3 jours ouvrés par accord collectif)"
     )
+
+
+@pytest.mark.parametrize(
+    ("the_band", "fewest"),
+    [
+        (band(1, CAL), 0),  # a Saturday
+        (band(2, CAL), 0),  # a weekend
+        (band(7, CAL), 5),
+        (band(9, CAL), 5),  # Saturday to the Sunday after next
+        (band(10, CAL), 6),
+        (band(11, CAL), 7),  # the shortest calendar-day band that gives 7 in any week
+        (band(14, CAL), 10),
+        (band(15, CAL), 10),
+        (band(6, BUS), 6),
+        (band(7, BUS), 7),
+        (band(1, MON), 20),
+    ],
+)
+def test_fewest_working_days(the_band, fewest):
+    assert fewest_working_days(the_band) == fewest
+
+
+@given(st.integers(1, 400), st.sampled_from([CAL, MON]), st.integers(0, 6))
+def test_fewest_working_days_is_the_fewest_weekdays_of_any_start(lead, unit, weekday):
+    """Counted day by day from every day of the week: a stretch of the band's length (a
+    month at its shortest, 28 days) never holds fewer weekdays, and some start holds exactly
+    that many."""
+    days = lead * (28 if unit is MON else 1)
+    start = date(2024, 1, 1) + timedelta(days=weekday)  # 1 January 2024 is a Monday
+    count = sum(1 for i in range(days) if (start + timedelta(days=i)).weekday() < 5)
+    assert count >= fewest_working_days(band(lead, unit))
+    if weekday == 5:  # from a Saturday, the weekend comes first: the fewest
+        assert count == fewest_working_days(band(lead, unit))
 
 
 # --- a schedule that makes sense ----------------------------------------------------------

@@ -60,7 +60,12 @@ lead-time-band-up-to = changes up to { $percent }%
 lead-time-band-largest = changes up to { $percent }%, the largest band of a schedule that does not go further
 lead-time-band-termination = changes up to { $percent }%, the largest band, applied to termination
 
-lead-time-no-schedule = The contract has no notice schedule, so no lead time was agreed for { $change }; the purchasing rules flag perennial work without one.
+# A contract without a schedule: the committee's default one (DEFAULT_SCHEDULE) applies.
+lead-time-default-schedule = The 3rd commitment covers every workload change: the contract has no notice schedule, so the label committee's default schedule applies ({ $schedule }). { $explanation }
+lead-time-schedule = { $bands }
+lead-time-schedule-band-up-to = { $lead } up to { $percent }%
+lead-time-schedule-band-above = { $lead } beyond, termination included
+lead-time-schedule-band-any = { $lead } for any change, termination included
 lead-time-no-change = A change of 0% leaves the workload as it is and needs no notice.
 
 # A schedule refused, band by band ("field: reason").

@@ -54,7 +54,14 @@ lead-time-band-up-to = variations jusqu'à { $percent } %
 lead-time-band-largest = variations jusqu'à { $percent } %, la tranche la plus large d'un barème qui ne va pas au-delà
 lead-time-band-termination = variations jusqu'à { $percent } %, la tranche la plus large, appliquée à la résiliation
 
-lead-time-no-schedule = Le contrat ne comporte aucun barème de délais de prévenance : aucun délai n'a été convenu pour { $change }. Les règles d'achat signalent toute activité pérenne sans barème.
+# Un contrat sans barème : le barème par défaut du comité (DEFAULT_SCHEDULE) s'applique.
+# $explanation est l'explication du verdict (lead-time-explanation).
+lead-time-default-schedule = Le 3e engagement des donneurs d'ordre vaut pour toute évolution de charge : faute de barème de délais de prévenance au contrat, le barème par défaut du comité du label s'applique ({ $schedule }). { $explanation }
+# Un barème en une phrase : la liste de ses tranches.
+lead-time-schedule = { $bands }
+lead-time-schedule-band-up-to = { $lead } jusqu'à { $percent } %
+lead-time-schedule-band-above = { $lead } au-delà, résiliation comprise
+lead-time-schedule-band-any = { $lead } pour toute variation, résiliation comprise
 lead-time-no-change = Une variation de charge de 0 % laisse la charge inchangée : aucun préavis n'est nécessaire.
 
 # Un barème refusé, tranche par tranche (« champ : motif »).
