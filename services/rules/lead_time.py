@@ -56,7 +56,7 @@ from __future__ import annotations
 
 import calendar
 import functools
-from collections.abc import Callable, Sequence, Set
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -128,6 +128,23 @@ def alsace_moselle_public_holidays(year: int) -> frozenset[date]:
     """The public holidays of Bas-Rhin, Haut-Rhin and Moselle: France's plus Good Friday and
     26 December."""
     return french_public_holidays(year, alsace_moselle=True)
+
+
+# A holiday's names, by day: the `holidays` library's, in French and in English.
+HolidayNames = Callable[[int], Mapping[date, Text]]
+
+
+@functools.lru_cache(maxsize=256)
+def french_public_holiday_names(year: int, *, alsace_moselle: bool = False) -> dict[date, Text]:
+    """The names of the public holidays of `year` as the `holidays` library gives them ("Lundi
+    de Pentecôte", "Pentecost Monday"), as a Text the catalogue writes in each language."""
+    subdiv = "57" if alsace_moselle else None
+    french = holidays_library.France(years=year, subdiv=subdiv, language="fr")
+    english = holidays_library.France(years=year, subdiv=subdiv, language="en_US")
+    return {
+        day: text("lead-time-public-holiday-name", fr=name, en=english.get(day, name))
+        for day, name in french.items()
+    }
 
 
 class LeadTimeUnit(IntEnum):
@@ -420,6 +437,125 @@ def fewest_working_days(band: NoticeBand) -> int:
     return weeks * 5 + max(rest - 2, 0)
 
 
+@dataclass(frozen=True)
+class PublicHoliday:
+    day: date
+    name: Text  # the library's name, in each language
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a workload change notified on a day would need: the answer of earliest_effective_
+    date, with what it counted and why."""
+
+    band: NoticeBand | None  # None when no notice is needed (a change of 0 %)
+    required: int  # in the band's unit; 0 when no notice is needed
+    unit: LeadTimeUnit | None
+    default_schedule: bool  # the contract agreed none: DEFAULT_SCHEDULE applied
+    counting: Counting
+    notified_on: date
+    # The first day the change may take effect: issued for it, the notice complies; for the
+    # day before, it does not (the notice day itself when no notice is needed).
+    earliest_effective_date: date
+    # Business days counted from the notice to that day (as the counting counts them), and
+    # the public holidays falling Monday to Friday in that stretch, which do not count.
+    business_days: int
+    public_holidays: tuple[PublicHoliday, ...]
+    # The first day that leaves agents' part-time schedules their 7 working days; binds when
+    # it is later than the contract's earliest date (never when no notice is needed).
+    agent_floor_date: date
+    agent_floor_binds: bool
+    desired_effective_date: date | None
+    desired: LeadTimeVerdict | None  # the verdict a notice for that day would get
+    reference: Text
+    explanation: Text
+
+
+def earliest_effective_date(
+    schedule: Sequence[NoticeBand],
+    change: WorkloadChange,
+    notified_on: date,
+    holidays: HolidayCalendar = french_public_holidays,
+    counting: Counting = Counting.LEGAL,
+) -> date:
+    """The first day a change notified on `notified_on` may take effect under the schedule
+    (the committee's default when there is none), counted by `counting`: assess gives a
+    compliant verdict for it and a breach for the day before. The notice day itself when no
+    notice is needed. OverflowError past 31 December 9999."""
+    band = _band_applied(schedule or DEFAULT_SCHEDULE, change)
+    if band is None:
+        return notified_on
+    return _earliest(notified_on, band, holidays, Counting(counting))
+
+
+def preview(
+    schedule: Sequence[NoticeBand],
+    change: WorkloadChange,
+    notified_on: date,
+    desired_effective_date: date | None = None,
+    holidays: HolidayCalendar = french_public_holidays,
+    names: HolidayNames = french_public_holiday_names,
+    counting: Counting = Counting.LEGAL,
+    working_days: int = AGENT_SCHEDULE_NOTICE_WORKING_DAYS,
+) -> Preview:
+    """Everything an ordering party needs before it notifies a change: the band, the earliest
+    date, what was counted to get there, whether agents' schedules need longer, and whether
+    a desired date would comply. Call schedule_problems first; OverflowError past year 9999."""
+    counting = Counting(counting)
+    default = not schedule
+    applied = schedule or DEFAULT_SCHEDULE
+    band = _band_applied(applied, change)
+    earliest = earliest_effective_date(schedule, change, notified_on, holidays, counting)
+    floor_band = NoticeBand(None, working_days, LeadTimeUnit.BUSINESS_DAYS)
+    floor_date = _earliest(notified_on, floor_band, holidays, counting)
+    first_counted = notified_on + timedelta(days=int(counting is Counting.LEGAL))
+    found = _holidays_between(first_counted, earliest, holidays, names)
+    desired = None
+    if desired_effective_date is not None:
+        desired = assess(schedule, change, notified_on, desired_effective_date, holidays, counting)
+    counted = notice_given(notified_on, earliest, LeadTimeUnit.BUSINESS_DAYS, holidays, counting)
+    binds = band is not None and floor_date > earliest
+    if band is None:
+        explanation = text("lead-time-no-change")
+    else:
+        explanation = _explain_preview(
+            applied,
+            change,
+            band,
+            notified_on,
+            earliest,
+            counted,
+            found,
+            working_days,
+            floor_date if binds else None,
+            desired_effective_date,
+            counting,
+        )
+        if default:
+            explanation = text(
+                "lead-time-default-schedule",
+                schedule=schedule_text(applied),
+                explanation=explanation,
+            )
+    return Preview(
+        band=band,
+        required=band.lead_time if band else 0,
+        unit=LeadTimeUnit(band.unit) if band else None,
+        default_schedule=default,
+        counting=counting,
+        notified_on=notified_on,
+        earliest_effective_date=earliest,
+        business_days=counted,
+        public_holidays=found,
+        agent_floor_date=floor_date,
+        agent_floor_binds=binds,
+        desired_effective_date=desired_effective_date,
+        desired=desired,
+        reference=REFERENCE,
+        explanation=explanation,
+    )
+
+
 def schedule_problems(
     schedule: Sequence[NoticeBand], field: str = "notice_schedule.bands"
 ) -> list[Violation]:
@@ -517,6 +653,81 @@ def _nth_business_day_before(day: date, n: int, holidays: HolidayCalendar) -> da
         if not missing:
             return found
         end, wanted = found, missing
+
+
+def _band_applied(schedule: Sequence[NoticeBand], change: WorkloadChange) -> NoticeBand | None:
+    """The band assess holds a change to: band_for's, or the largest band for a change larger
+    than every band of a schedule without an open-ended one; None when no notice is needed."""
+    band = band_for(schedule, change)
+    if band is None and change.change_percent != 0 and schedule:
+        return _largest_bounded_band(schedule)
+    return band
+
+
+def _earliest(
+    notified_on: date, band: NoticeBand, holidays: HolidayCalendar, counting: Counting
+) -> date:
+    """The first effective date for which a notice given on `notified_on` gives the band's
+    lead time: the day after the band's period ends (legal counting), or, when the notice
+    day counts, the day after its last counted day (days) or the day its months end."""
+    legal = int(Counting(counting) is Counting.LEGAL)
+    unit, lead = LeadTimeUnit(band.unit), band.lead_time
+    if unit is LeadTimeUnit.CALENDAR_MONTHS:
+        return _period_end(notified_on, lead) + timedelta(days=legal)
+    first = notified_on + timedelta(days=legal)  # the first day that may count
+    if unit is LeadTimeUnit.CALENDAR_DAYS:
+        return first + timedelta(days=lead)
+    return _nth_business_day_from(first, lead, holidays) + timedelta(days=1)
+
+
+def _period_end(notified_on: date, months: int) -> date:
+    """Code de procédure civile art. 641: the day `months` months later bearing the notice
+    day's number, or that month's last day when it has none."""
+    years, month = divmod(notified_on.month - 1 + months, 12)
+    year, month = notified_on.year + years, month + 1
+    if year > date.max.year:
+        raise OverflowError("the period ends after 31 December 9999")
+    return date(year, month, min(notified_on.day, calendar.monthrange(year, month)[1]))
+
+
+def _nth_weekday_from(day: date, n: int) -> date:
+    """The n-th Monday-to-Friday on or after `day` (n >= 1)."""
+    first = day
+    while first.weekday() >= 5:
+        first += timedelta(days=1)
+    weeks, rest = divmod(n - 1, 5)
+    found = first + timedelta(weeks=weeks)  # same weekday, 5 weekdays a week further on
+    while rest:
+        found += timedelta(days=1)
+        if found.weekday() < 5:
+            rest -= 1
+    return found
+
+
+def _nth_business_day_from(day: date, n: int, holidays: HolidayCalendar) -> date:
+    """The n-th business day on or after `day` (n >= 1): go forward n weekdays, then as many
+    more as there were holidays on the way, until a stretch has none."""
+    start, wanted = day, n
+    while True:
+        found = _nth_weekday_from(start, wanted)
+        missing = _weekday_holidays(start, found + timedelta(days=1), holidays)
+        if not missing:
+            return found
+        start, wanted = found + timedelta(days=1), missing
+
+
+def _holidays_between(
+    start: date, end: date, holidays: HolidayCalendar, names: HolidayNames
+) -> tuple[PublicHoliday, ...]:
+    """The public holidays falling Monday to Friday in [start, end), named, in order."""
+    found = []
+    for year in range(start.year, (end - timedelta(days=1)).year + 1) if end > start else ():
+        named = names(year)
+        for day in sorted(holidays(year)):
+            if start <= day < end and day.weekday() < 5:
+                name = named.get(day) or text("lead-time-public-holiday-unnamed")
+                found.append(PublicHoliday(day, name))
+    return tuple(found)
 
 
 def _months_given(notified_on: date, last_day: date) -> int:
@@ -628,6 +839,64 @@ def _explain(
         by=text("lead-time-by", deadline=last_day) if last_day else text("lead-time-by-none"),
         outcome=outcome,
         counting=COUNTING_TEXTS[counting],
+    )
+
+
+def _explain_preview(
+    schedule: Sequence[NoticeBand],
+    change: WorkloadChange,
+    band: NoticeBand,
+    notified_on: date,
+    earliest: date,
+    counted: int,
+    found: tuple[PublicHoliday, ...],
+    working_days: int,
+    floor_date: date | None,
+    desired_date: date | None,
+    counting: Counting,
+) -> Text:
+    """The preview's sentences, chained from the last: each carries the rest as `next`."""
+    sentence = COUNTING_TEXTS[counting]
+    if floor_date is not None:
+        sentence = text(
+            "lead-time-preview-floor-binds",
+            floor=working_days,
+            floor_date=floor_date,
+            next=sentence,
+        )
+    else:
+        sentence = text("lead-time-preview-floor-met", floor=working_days, next=sentence)
+    if found:
+        sentence = text(
+            "lead-time-preview-counted-holidays",
+            business_days=counted,
+            holidays=tuple(
+                text("lead-time-public-holiday", name=h.name, date=h.day) for h in found
+            ),
+            next=sentence,
+        )
+    else:
+        sentence = text("lead-time-preview-counted", business_days=counted, next=sentence)
+    if desired_date is not None:
+        if desired_date >= earliest:
+            sentence = text(
+                "lead-time-preview-desired-complies", desired=desired_date, next=sentence
+            )
+        else:
+            sentence = text(
+                "lead-time-preview-desired-short",
+                desired=desired_date,
+                days=(earliest - desired_date).days,
+                next=sentence,
+            )
+    return text(
+        "lead-time-preview",
+        notified_on=notified_on,
+        change=change_text(change),
+        required=amount_text(band.lead_time, band.unit),
+        band=_band_text(schedule, band, change, band_for(schedule, change) is None),
+        earliest=earliest,
+        next=sentence,
     )
 
 

@@ -25,6 +25,7 @@ from services.rules.lead_time import (
     Counting,
     LeadTimeUnit,
     NoticeBand,
+    PublicHoliday,
     WorkloadChange,
     alsace_moselle_public_holidays,
     amount_text,
@@ -35,9 +36,12 @@ from services.rules.lead_time import (
     change_percent,
     change_text,
     deadline,
+    earliest_effective_date,
     fewest_working_days,
+    french_public_holiday_names,
     french_public_holidays,
     notice_given,
+    preview,
     schedule_problems,
     schedule_text,
 )
@@ -1257,3 +1261,142 @@ def test_business_days_count_day_by_day(start, days):
         and day not in french_public_holidays(day.year)
     )
     assert business_days(start, end) == expected
+
+
+# --- the preview --------------------------------------------------------------------------
+
+
+@given(schedules() | st.just(()), changes, notice_dates, countings)
+def test_the_previewed_date_complies_and_the_day_before_does_not(
+    schedule, the_change, dates, counting
+):
+    """Issuing the change for the previewed date is never a breach, and for the day before
+    always is — for every unit and counting, and under the default schedule too."""
+    notified, _ = dates
+    earliest = earliest_effective_date(schedule, the_change, notified, counting=counting)
+    on_time = assess(schedule, the_change, notified, earliest, counting=counting)
+    assert on_time.complies
+    if on_time.band is None:  # no notice needed: the notice day itself
+        assert earliest == notified
+        return
+    assert earliest > notified
+    day_before = assess(
+        schedule, the_change, notified, earliest - timedelta(days=1), counting=counting
+    )
+    assert not day_before.complies
+    assert on_time.deadline is not None and on_time.deadline >= notified
+    assert day_before.deadline is None or day_before.deadline < notified
+
+
+@given(
+    st.dates(min_value=date(1990, 1, 1), max_value=date(2110, 1, 1)),
+    st.integers(1, 800),
+    st.sampled_from(LeadTimeUnit),
+    countings,
+    st.integers(-30, 60),
+)
+def test_a_preview_agrees_with_the_verdicts(notified, lead, unit, counting, desired_offset):
+    schedule = (NoticeBand(None, lead if unit is not MON else lead % 37 or 1, unit),)
+    seen = preview(schedule, change("-50"), notified, counting=counting)
+    earliest = seen.earliest_effective_date
+    desired = earliest + timedelta(days=desired_offset)
+    seen = preview(schedule, change("-50"), notified, desired, counting=counting)
+    assert seen.desired == assess(schedule, change("-50"), notified, desired, counting=counting)
+    assert seen.desired.complies is (desired >= earliest)
+    assert seen.business_days == notice_given(notified, earliest, BUS, counting=counting)
+    # The agents' floor: the first day that gives 7 working days.
+    floor = seen.agent_floor_date
+    assert not below_agent_floor(notified, floor, counting=counting)
+    assert below_agent_floor(notified, floor - timedelta(days=1), counting=counting)
+    assert seen.agent_floor_binds is (floor > earliest)
+    # The holidays listed are those of the stretch counted, Monday to Friday.
+    first = notified + timedelta(days=int(counting is LEGAL))
+    expected = [
+        d
+        for d in (first + timedelta(days=i) for i in range((earliest - first).days))
+        if d.weekday() < 5 and d in french_public_holidays(d.year)
+    ]
+    assert [h.day for h in seen.public_holidays] == expected
+    for language in wording.LANGUAGES:
+        words = wording.render(seen.explanation, language)
+        assert words.endswith(".") and "{" not in words and "lead-time-" not in words
+
+
+def test_a_preview_from_26_april_2027_across_ascension_and_whit_monday():
+    schedule = (NoticeBand(Decimal(10), 15, BUS), LARGER)
+    seen = preview(schedule, change("-8"), date(2027, 4, 26), date(2027, 5, 18))
+    assert (seen.band, seen.required, seen.unit) == (schedule[0], 15, BUS)
+    assert not seen.default_schedule and seen.counting is LEGAL
+    assert seen.earliest_effective_date == date(2027, 5, 20)
+    assert seen.business_days == 15
+    assert seen.public_holidays == (
+        PublicHoliday(
+            date(2027, 5, 6),
+            text("lead-time-public-holiday-name", fr="Ascension", en="Ascension Day"),
+        ),
+        PublicHoliday(
+            date(2027, 5, 17),
+            text("lead-time-public-holiday-name", fr="Lundi de Pentecôte", en="Pentecost Monday"),
+        ),
+    )
+    # 27 to 30 April, 3 to 5 May: the agents' 7 working days end on 5 May.
+    assert (seen.agent_floor_date, seen.agent_floor_binds) == (date(2027, 5, 6), False)
+    assert not seen.desired.complies and seen.desired.actual == 13
+    assert seen.reference == REFERENCE
+    assert wording.render(seen.explanation, "fr") == (
+        "Notifiée le 26 avril 2027, une baisse de charge de 8 % exige un préavis de 15 jours "
+        "ouvrés (variations jusqu'à 10 %) : elle peut prendre effet au plus tôt le 20 mai 2027. "
+        "La date d'effet souhaitée, le 18 mai 2027, ne respecte pas ce délai : elle précède de "
+        "2 jours la date au plus tôt. La période compte 15 jours ouvrés, jours fériés exclus : "
+        "Ascension (6 mai 2027) et Lundi de Pentecôte (17 mai 2027). Ce délai laisse aux "
+        "conseillers à temps partiel les 7 jours ouvrés de prévenance que prévoit le Code du "
+        "travail (art. L3123-31) avant toute modification de la répartition de leurs horaires. "
+        + LEGAL_COUNTING
+    )
+    assert "Ascension Day (May 6, 2027) and Pentecost Monday (May 17, 2027)" in (
+        wording.render(seen.explanation, "en")
+    )
+    as_agreed = preview(schedule, change("-8"), date(2027, 4, 26), counting=NOTICE_DAY)
+    assert as_agreed.earliest_effective_date == date(2027, 5, 19)
+    assert as_agreed.counting is NOTICE_DAY
+
+
+def test_a_preview_says_when_the_agents_floor_binds():
+    schedule = (NoticeBand(None, 3, BUS),)
+    seen = preview(schedule, change("20"), date(2027, 4, 26), date(2027, 5, 3))
+    assert seen.earliest_effective_date == date(2027, 4, 30)  # 27, 28, 29 April count
+    assert (seen.agent_floor_date, seen.agent_floor_binds) == (date(2027, 5, 6), True)
+    assert seen.desired.complies and seen.public_holidays == ()
+    assert (
+        "La date d'effet souhaitée, le 3 mai 2027, respecte ce délai. La période compte "
+        "3 jours ouvrés. Les conseillers à temps partiel devant être prévenus 7 jours ouvrés "
+        "avant toute modification de la répartition de leurs horaires (Code du travail, "
+        "art. L3123-31), la modification ne devrait pas prendre effet avant le 6 mai 2027."
+    ) in wording.render(seen.explanation, "fr")
+
+
+def test_a_preview_under_the_committee_s_default_schedule():
+    seen = preview((), change("-60"), date(2026, 3, 2))
+    assert seen.default_schedule and seen.band == DEFAULT_SCHEDULE[2]
+    # 3 months from 2 March end on 2 June.
+    assert seen.earliest_effective_date == date(2026, 6, 3)
+    assert seen.explanation.message == "lead-time-default-schedule"
+    assert wording.render(seen.explanation, "fr").startswith(
+        "Le 3e engagement des donneurs d'ordre vaut pour toute évolution de charge"
+    )
+
+
+def test_a_preview_of_no_change_needs_no_notice():
+    seen = preview(SCHEDULE, change("0"), date(2026, 3, 2), date(2026, 3, 2))
+    assert seen.band is None and seen.required == 0 and seen.unit is None
+    assert seen.earliest_effective_date == date(2026, 3, 2)
+    assert seen.desired.complies and not seen.agent_floor_binds
+    assert seen.explanation == text("lead-time-no-change")
+
+
+def test_the_holidays_names_come_from_the_library_in_both_languages():
+    names = french_public_holiday_names(2026)
+    assert set(names) == french_public_holidays(2026)
+    assert wording.render(names[date(2026, 5, 25)], "fr") == "Lundi de Pentecôte"
+    assert wording.render(names[date(2026, 5, 25)], "en") == "Pentecost Monday"
+    assert wording.render(names[date(2026, 7, 14)], "fr") == "Fête nationale"

@@ -18,7 +18,9 @@ from vigie.notices.v1 import notices_pb2 as pb
 
 from services.cli.notices import alert_line
 from services.common import wording
+from services.common.errors import InvalidArgument
 from services.common.protos import from_date, timestamp
+from services.common.validation import check
 from services.compliance import findings
 from services.notices import projections, usecases
 from services.rules import lead_time
@@ -198,4 +200,60 @@ def test_the_command_line_s_alert_line_in_french():
     )
     assert wording.render(text("notice-verdict-breach", explanation="…"), "fr") == (
         "verdict : PRÉAVIS NON RESPECTÉ — …"
+    )
+
+
+def test_a_preview_in_french_and_english():
+    schedule = [lead_time.NoticeBand(Decimal(10), 15, lead_time.LeadTimeUnit.BUSINESS_DAYS)]
+    change = lead_time.WorkloadChange(Decimal(-8))
+    seen = lead_time.preview(schedule, change, date(2027, 4, 26), date(2027, 5, 18))
+    response = usecases._proto_preview("c-1", change, seen)
+    assert response.earliest_effective_date == from_date(date(2027, 5, 20))
+    assert (response.required, response.unit) == (15, cpb.LEAD_TIME_UNIT_BUSINESS_DAYS)
+    assert response.band.up_to_percent == 10 and response.business_days == 15
+    assert response.counting == pb.LEAD_TIME_COUNTING_LEGAL
+    assert [(h.date.day, h.name) for h in response.public_holidays] == [
+        (6, "Ascension"),
+        (17, "Lundi de Pentecôte"),
+    ]
+    assert response.agent_floor_date == from_date(date(2027, 5, 6))
+    assert not response.agent_floor_binds
+    assert response.HasField("desired_date_complies") and not response.desired_date_complies
+    assert response.desired_verdict.actual == 13 and not response.desired_verdict.complies
+    assert wording.text_of(response, "explanation") == seen.explanation
+    assert response.explanation.startswith(
+        "Notifiée le 26 avril 2027, une baisse de charge de 8 % exige un préavis de 15 jours "
+        "ouvrés (variations jusqu'à 10 %) : elle peut prendre effet au plus tôt le 20 mai 2027."
+    )
+    english = wording.localise(response, "en")
+    assert [h.name for h in english.public_holidays] == ["Ascension Day", "Pentecost Monday"]
+    assert english.explanation.startswith("Notified on April 26, 2027, a 8% cut in workload")
+    assert "3rd commitment" in english.reference
+
+
+def test_a_preview_without_a_desired_date_says_nothing_of_one():
+    change = lead_time.WorkloadChange(Decimal(0))
+    seen = lead_time.preview([], change, date(2027, 4, 26))
+    response = usecases._proto_preview("c-1", change, seen)
+    assert not response.HasField("desired_date_complies")
+    assert not response.HasField("desired_verdict") and not response.HasField("band")
+    assert response.default_schedule and response.earliest_effective_date == response.notified_on
+
+
+@pytest.mark.parametrize("field", ["notified_on", "desired_effective_date"])
+def test_a_preview_s_dates_are_bounded_in_the_catalogue_s_words(field):
+    request = pb.PreviewWorkloadChangeRequest(
+        contract_id="6f1c1e6a-3f6b-4d55-9b1e-0e6d8f0a1b2c",
+        change=pb.WorkloadChange(change_percent=-10),
+    )
+    getattr(request, field).CopyFrom(from_date(date(1999, 12, 31)))
+    with pytest.raises(InvalidArgument) as refused:
+        check(request)
+    (violation,) = refused.value.violations
+    assert violation.field == field
+    assert violation.reason == text(
+        "validation-date-range", earliest=date(2000, 1, 1), latest=date(2100, 12, 31)
+    )
+    assert wording.render(violation.reason, "fr") == (
+        "La date doit être comprise entre le 1 janvier 2000 et le 31 décembre 2100."
     )

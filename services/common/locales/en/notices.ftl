@@ -75,6 +75,30 @@ lead-time-error-bound-not-increasing = must be greater than the previous band's 
 lead-time-error-lead-time-below-1 = must be at least 1
 lead-time-error-unknown-unit = must be calendar days, business days or calendar months
 
+## The preview of a workload change (PreviewWorkloadChange)
+
+# A public holiday's name, as the holidays library gives it.
+lead-time-public-holiday-name = { $en }
+lead-time-public-holiday-unnamed = public holiday
+lead-time-public-holiday = { $name } ({ $date })
+# The sentences chain: $next is the rest of the explanation.
+lead-time-preview = Notified on { $notified_on }, { $change } needs { $required } of notice ({ $band }): it may take effect on { $earliest } at the earliest. { $next }
+lead-time-preview-desired-complies = The desired date, { $desired }, complies. { $next }
+lead-time-preview-desired-short = The desired date, { $desired }, does not comply: it is { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+} before the earliest date. { $next }
+lead-time-preview-counted = The period holds { $business_days ->
+    [one] { $business_days } business day
+   *[other] { $business_days } business days
+}. { $next }
+lead-time-preview-counted-holidays = The period holds { $business_days ->
+    [one] { $business_days } business day
+   *[other] { $business_days } business days
+}, public holidays excluded: { $holidays }. { $next }
+lead-time-preview-floor-met = It leaves part-time agents the { $floor } working days' notice the Code du travail (art. L3123-31) requires before the spread of their hours changes. { $next }
+lead-time-preview-floor-binds = Part-time agents must be told { $floor } working days before the spread of their hours changes (Code du travail, art. L3123-31), so the change should not take effect before { $floor_date }. { $next }
+
 ## The notice for ending an established commercial relationship
 
 notice-termination-reference = Code de commerce L442-1 II (sudden termination of an established commercial relationship)

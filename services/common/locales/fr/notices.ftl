@@ -71,6 +71,30 @@ lead-time-error-bound-not-increasing = doit dépasser les { $previous } % de la 
 lead-time-error-lead-time-below-1 = doit être d'au moins 1
 lead-time-error-unknown-unit = doit être en jours calendaires, en jours ouvrés ou en mois
 
+## L'aperçu d'une évolution de charge (PreviewWorkloadChange)
+
+# Le nom d'un jour férié, tel que le donne la bibliothèque holidays.
+lead-time-public-holiday-name = { $fr }
+lead-time-public-holiday-unnamed = jour férié
+lead-time-public-holiday = { $name } ({ $date })
+# Les phrases s'enchaînent : $next est la suite de l'explication.
+lead-time-preview = Notifiée le { $notified_on }, { $change } exige un préavis de { $required } ({ $band }) : elle peut prendre effet au plus tôt le { $earliest }. { $next }
+lead-time-preview-desired-complies = La date d'effet souhaitée, le { $desired }, respecte ce délai. { $next }
+lead-time-preview-desired-short = La date d'effet souhaitée, le { $desired }, ne respecte pas ce délai : elle précède de { $days } { $days ->
+    [one] jour
+   *[other] jours
+} la date au plus tôt. { $next }
+lead-time-preview-counted = La période compte { $business_days } { $business_days ->
+    [one] jour ouvré
+   *[other] jours ouvrés
+}. { $next }
+lead-time-preview-counted-holidays = La période compte { $business_days } { $business_days ->
+    [one] jour ouvré
+   *[other] jours ouvrés
+}, jours fériés exclus : { $holidays }. { $next }
+lead-time-preview-floor-met = Ce délai laisse aux conseillers à temps partiel les { $floor } jours ouvrés de prévenance que prévoit le Code du travail (art. L3123-31) avant toute modification de la répartition de leurs horaires. { $next }
+lead-time-preview-floor-binds = Les conseillers à temps partiel devant être prévenus { $floor } jours ouvrés avant toute modification de la répartition de leurs horaires (Code du travail, art. L3123-31), la modification ne devrait pas prendre effet avant le { $floor_date }. { $next }
+
 ## Le préavis de rupture d'une relation commerciale établie
 
 notice-termination-reference = Code de commerce, art. L442-1 II (rupture brutale d'une relation commerciale établie)
