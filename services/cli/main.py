@@ -13,6 +13,8 @@
     vigie --as centre:ctr-lille volumes import export.csv --contract <contract id>
     vigie --as ordering_party:banque notice issue --contract <id> --percent -40 \\
           --effective 2026-12-07 --reason "baisse d'activité"
+    vigie --as ordering_party:banque notices preview --contract <id> --percent -40 \\
+          --desired 2026-12-07
     vigie --as centre:ctr-lille alerts watch
     vigie --as committee:committee findings watch --min-severity serious
 

@@ -120,6 +120,7 @@ CUSTOM_RULES: dict[str, Text] = {
     "lead_time.unit": text(
         "validation-lead-time-unit", years=3, calendar_days=1096, business_days=783, months=36
     ),
+    "date.range": text("validation-date-range", earliest=EARLIEST_DATE, latest=LATEST_DATE),
     "finding.owner.required": text(
         "validation-finding-owner-required",
         field="finding.ordering_party_id",

@@ -389,6 +389,7 @@ def rule_terms(terms: pb.TenderTerms, price_cents: int | None) -> purchasing.Ten
         ),
         notice_schedule_bands=len(terms.notice_schedule.bands),
         price_per_productive_hour=price,
+        notice_schedule=tuple(rule_schedule(terms.notice_schedule)),
     )
 
 

@@ -1,7 +1,9 @@
 """The evidence of a notice breach on a calendar: the lead time the contract required (from
 the last day the notice could have been given to the effective date) against the lead time
 actually given (from the notice to the effective date), with weekends and French public
-holidays, since business-day lead times skip them."""
+holidays, since business-day lead times skip them. As the verdict counted them: by default
+(the law's counting) neither the notice day nor the effective day counts; a verdict counted
+with the notice day (or recorded before the counting was stated) counts the notice day."""
 
 from __future__ import annotations
 
@@ -22,7 +24,9 @@ def french_holidays(start: date, end: date) -> dict[date, str]:
     return {d: name for d, name in sorted(known.items()) if start <= d <= end}
 
 
-def lead_time_calendar(notified_on: date, deadline: date, effective: date) -> str:
+def lead_time_calendar(
+    notified_on: date, deadline: date, effective: date, notice_day_counts: bool = False
+) -> str:
     """Month grids from the earlier of the deadline and the notice to the effective date."""
     first = min(deadline, notified_on, effective)
     start, end = first.replace(day=1), effective
@@ -30,7 +34,7 @@ def lead_time_calendar(notified_on: date, deadline: date, effective: date) -> st
     months = []
     year, month = start.year, start.month
     while (year, month) <= (end.year, end.month) and len(months) < MAX_MONTHS:
-        months.append(_month(year, month, notified_on, deadline, effective, off))
+        months.append(_month(year, month, notified_on, deadline, effective, off, notice_day_counts))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     in_span = {d: n for d, n in off.items() if first <= d <= effective}
     listed = "".join(f"<li>{e(day(d))} : {e(name)}</li>" for d, name in in_span.items())
@@ -54,7 +58,13 @@ def lead_time_calendar(notified_on: date, deadline: date, effective: date) -> st
 
 
 def _month(
-    year: int, month: int, notified_on: date, deadline: date, effective: date, off: dict
+    year: int,
+    month: int,
+    notified_on: date,
+    deadline: date,
+    effective: date,
+    off: dict,
+    notice_day_counts: bool,
 ) -> str:
     head = "".join(f"<th>{e(d)}</th>" for d in WEEKDAYS_SHORT)
     rows = []
@@ -64,7 +74,7 @@ def _month(
             if d.month != month:
                 cells.append('<td class="outside"></td>')
                 continue
-            css, notes = _day_classes(d, notified_on, deadline, effective, off)
+            css, notes = _day_classes(d, notified_on, deadline, effective, off, notice_day_counts)
             title = f' title="{e(" · ".join(notes))}"' if notes else ""
             cells.append(
                 f'<td class="{" ".join(css)}" data-date="{d.isoformat()}"{title}>{d.day}</td>'
@@ -77,12 +87,19 @@ def _month(
 
 
 def _day_classes(
-    d: date, notified_on: date, deadline: date, effective: date, off: dict
+    d: date,
+    notified_on: date,
+    deadline: date,
+    effective: date,
+    off: dict,
+    notice_day_counts: bool,
 ) -> tuple[list[str], list[str]]:
     css, notes = ["day"], []
-    if deadline <= d < effective:
+    # The first day that counts: the notice day itself, or (the law's counting) the next.
+    after = timedelta(days=0 if notice_day_counts else 1)
+    if deadline + after <= d < effective:
         css.append("required")
-    if notified_on <= d < effective:
+    if notified_on + after <= d < effective:
         css.append("actual")
     if d.weekday() >= 5:
         css.append("weekend")

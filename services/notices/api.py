@@ -17,6 +17,7 @@ from services.notices.usecases import Notices
 PARTIES = (Role.ORDERING_PARTY, Role.CENTRE, Role.COMMITTEE)
 ROLES = {
     "IssueWorkloadChange": (Role.ORDERING_PARTY,),
+    "PreviewWorkloadChange": (Role.ORDERING_PARTY,),
     "AcknowledgeNotice": (Role.CENTRE,),
     "GetNotice": PARTIES,
     "ListNotices": PARTIES,
@@ -33,6 +34,9 @@ class NoticeServicer(notices_pb2_grpc.NoticeServiceServicer):
 
     async def IssueWorkloadChange(self, request, context) -> pb.Notice:
         return await self._notices.issue(identity.current(), request)
+
+    async def PreviewWorkloadChange(self, request, context) -> pb.PreviewWorkloadChangeResponse:
+        return await self._notices.preview(identity.current(), request)
 
     async def AcknowledgeNotice(self, request, context) -> pb.Notice:
         return await self._notices.acknowledge(identity.current(), request.notice_id)

@@ -75,6 +75,65 @@ class Notices:
                 await raise_alert(uow, _notice_alert(notice, kind, self.now()))
         return notice
 
+    async def preview(
+        self, caller: Caller, request: pb.PreviewWorkloadChangeRequest
+    ) -> pb.PreviewWorkloadChangeResponse:
+        """What the change would need if notified on a day (today by default); reads the
+        contract, writes nothing."""
+        today = self.today()
+        notified_on = today
+        if request.HasField("notified_on"):
+            notified_on = calendar_date(request.notified_on, "notified_on")
+        if notified_on < today:
+            raise InvalidArgument.one(
+                "notified_on",
+                text("error-preview-notified-past", notified_on=notified_on, today=today),
+            )
+        if notified_on > today + MAX_NOTICE_AHEAD:
+            raise InvalidArgument.one(
+                "notified_on",
+                text(
+                    "error-preview-notified-too-far-ahead",
+                    notified_on=notified_on,
+                    days=MAX_NOTICE_AHEAD.days,
+                ),
+            )
+        desired = None
+        if request.HasField("desired_effective_date"):
+            desired = calendar_date(request.desired_effective_date, "desired_effective_date")
+            if desired < notified_on:
+                raise InvalidArgument.one(
+                    "desired_effective_date",
+                    text(
+                        "error-preview-desired-before-notice",
+                        desired=desired,
+                        notified_on=notified_on,
+                    ),
+                )
+            if desired > today + MAX_NOTICE_AHEAD:
+                raise InvalidArgument.one(
+                    "desired_effective_date",
+                    text(
+                        "error-notice-too-far-ahead", effective=desired, days=MAX_NOTICE_AHEAD.days
+                    ),
+                )
+        async with self.pool.acquire() as conn:
+            contract = await store.get_contract(conn, request.contract_id)
+        if contract is None or not caller.sees(contract):
+            raise NotFound("contract", request.contract_id)
+        if contract.status != cpb.CONTRACT_STATUS_ACTIVE:
+            raise FailedPrecondition("contract_id", text("contract-terminated"))
+        last_day = to_date(contract.terms.end_date)
+        if desired is not None and desired > last_day:
+            raise InvalidArgument.one(
+                "desired_effective_date",
+                text("error-notice-after-contract", effective=desired, last_day=last_day),
+            )
+        change = _rule_change(request.change, contract.terms.forecast.contacts_per_month)
+        schedule = rule_schedule(contract.terms.notice_schedule)
+        seen = lead_time.preview(schedule, change, notified_on, desired)
+        return _proto_preview(contract.contract_id, change, seen)
+
     async def acknowledge(self, caller: Caller, notice_id: str) -> pb.Notice:
         async with unit_of_work(self.pool, SCHEMA) as uow:
             notice = await store.get_notice(uow.conn, notice_id, lock=True)
@@ -194,6 +253,45 @@ def _rule_change(change: pb.WorkloadChange, baseline: int) -> lead_time.Workload
     )
 
 
+def _proto_preview(
+    contract_id: str, change: lead_time.WorkloadChange, seen: lead_time.Preview
+) -> pb.PreviewWorkloadChangeResponse:
+    response = pb.PreviewWorkloadChangeResponse(
+        contract_id=contract_id,
+        change_percent=float(change.change_percent),
+        default_schedule=seen.default_schedule,
+        counting=int(seen.counting),
+        notified_on=from_date(seen.notified_on),
+        required=seen.required,
+        unit=int(seen.unit) if seen.unit is not None else 0,
+        earliest_effective_date=from_date(seen.earliest_effective_date),
+        business_days=seen.business_days,
+        agent_floor_date=from_date(seen.agent_floor_date),
+        agent_floor_binds=seen.agent_floor_binds,
+    )
+    if seen.band is not None:
+        response.band.CopyFrom(_proto_band(seen.band))
+    for found in seen.public_holidays:
+        holiday = response.public_holidays.add(date=from_date(found.day))
+        wording.fill(holiday, "name", found.name)
+    if seen.desired is not None and seen.desired_effective_date is not None:
+        desired = seen.desired_effective_date
+        response.desired_effective_date.CopyFrom(from_date(desired))
+        response.desired_date_complies = seen.desired.complies
+        below = lead_time.below_agent_floor(seen.notified_on, desired)
+        response.desired_verdict.CopyFrom(_proto_verdict(seen.desired, below))
+    wording.fill(response, "reference", seen.reference)
+    wording.fill(response, "explanation", seen.explanation)
+    return response
+
+
+def _proto_band(band: lead_time.NoticeBand) -> cpb.NoticeBand:
+    proto = cpb.NoticeBand(lead_time=band.lead_time, unit=int(band.unit))
+    if band.up_to_percent is not None:
+        proto.up_to_percent = int(band.up_to_percent)
+    return proto
+
+
 def _proto_verdict(verdict: lead_time.LeadTimeVerdict, below_floor: bool) -> pb.LeadTimeVerdict:
     proto = pb.LeadTimeVerdict(
         required=verdict.required,
@@ -204,14 +302,13 @@ def _proto_verdict(verdict: lead_time.LeadTimeVerdict, below_floor: bool) -> pb.
         shortfall_days=verdict.shortfall_days,
         deadline=from_date(verdict.deadline),
         below_agent_schedule_floor=below_floor,
+        counting=int(verdict.counting),
+        default_schedule=verdict.default_schedule,
     )
     wording.fill(proto, "reference", verdict.reference)
     wording.fill(proto, "explanation", verdict.explanation)
     if verdict.band is not None:
-        band = verdict.band
-        proto.band.CopyFrom(cpb.NoticeBand(lead_time=band.lead_time, unit=int(band.unit)))
-        if band.up_to_percent is not None:
-            proto.band.up_to_percent = int(band.up_to_percent)
+        proto.band.CopyFrom(_proto_band(verdict.band))
     return proto
 
 

@@ -31,6 +31,7 @@ RULE_IDS = (
     "penalty_cap_above_limit",
     "no_volume_commitment",
     "no_notice_schedule",
+    "notice_band_below_agent_floor",
     "short_termination_notice",
     # The award (label_preference.py) and the notices (lead_time.py)
     "label_preference",

@@ -28,7 +28,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import IntEnum
 
-from services.rules import Violation
+from services.rules import Violation, lead_time
 from services.rules.wording import Text, text
 
 
@@ -77,6 +77,8 @@ REFERENCES = {
     "no_volume_commitment": PERENNIAL_PURCHASING,
     # The 3rd commitment (minimum notice periods agreed per contract), then the 2nd.
     "no_notice_schedule": text("reference-notice-schedule"),
+    # Agents' part-time schedules (Code du travail L3123-11, L3123-31, L3123-24), on any work.
+    "notice_band_below_agent_floor": lead_time.AGENT_SCHEDULE_REFERENCE,
 }
 # The rule ids, in the order `review` returns its advisories: at most one per rule, and the
 # two penalty rules exclude each other.
@@ -206,6 +208,8 @@ class TenderTerms:
     notice_schedule_bands: int  # how many bands the notice schedule has; 0 = none
     # The tender's ceiling or the bid's price, EUR per productive hour; None = not stated.
     price_per_productive_hour: Decimal | None
+    # The notice schedule's bands (valid: lead_time.schedule_problems), for the agents' floor.
+    notice_schedule: tuple[lead_time.NoticeBand, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -263,6 +267,7 @@ def review(
         _penalties(terms.penalty_cap_percent, policy.max_penalty_cap_percent),
         _no_volume_commitment(terms.minimum_volume_commitment_percent) if perennial else None,
         _no_notice_schedule(terms.notice_schedule_bands) if perennial else None,
+        _notice_band_below_agent_floor(terms.notice_schedule),
     ]
     return [a for a in found if a is not None]
 
@@ -464,6 +469,41 @@ def _no_notice_schedule(bands: int) -> Advisory | None:
             limit=text("purchasing-notice-band-minimum"),
         ),
     )
+
+
+def _notice_band_below_agent_floor(schedule: tuple[lead_time.NoticeBand, ...]) -> Advisory | None:
+    """A band whose lead time can give fewer working days than agents' part-time schedules
+    need to be changed (7, Code du travail L3123-31): a change notified just in time cannot be
+    absorbed without breaking them. The band giving the fewest, on any work."""
+    if not schedule:
+        return None
+    band = min(schedule, key=lead_time.fewest_working_days)
+    fewest = lead_time.fewest_working_days(band)
+    floor = lead_time.AGENT_SCHEDULE_NOTICE_WORKING_DAYS
+    if fewest >= floor:
+        return None
+    unit = lead_time.LeadTimeUnit(band.unit)
+    message = "purchasing-notice-band-below-agent-floor-explanation"
+    if unit is not lead_time.LeadTimeUnit.BUSINESS_DAYS:
+        message = "purchasing-notice-band-below-agent-floor-calendar-explanation"
+    return _advisory(
+        "notice_band_below_agent_floor",
+        _lead_record(band.lead_time, unit),
+        f"{floor} working days",
+        text(
+            message,
+            band=lead_time.band_text(schedule, band),
+            observed=lead_time.amount_text(band.lead_time, unit),
+            limit=lead_time.amount_text(floor, lead_time.LeadTimeUnit.BUSINESS_DAYS),
+            working_days=fewest,
+        ),
+    )
+
+
+def _lead_record(count: int, unit: lead_time.LeadTimeUnit) -> str:
+    """The record of a lead time: "5 business days", "1 calendar month"."""
+    words = unit.name.lower().replace("_", " ")
+    return f"{count} {words.removesuffix('s') if count == 1 else words}"
 
 
 def _days(days: int, end_of_month: bool) -> Text:

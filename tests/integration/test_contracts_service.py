@@ -87,6 +87,47 @@ async def bid(
     raise AssertionError(f"centre {centre_id} never reached the contracts service")
 
 
+async def test_a_notice_band_below_the_agents_floor_is_advised_on_any_work(
+    registry, tenders, contracts, referential, token
+):
+    """At registration (a campaign, not only perennial work) and on an amendment: a band of 5
+    business days is below the 7 working days agents' schedules need; never refused."""
+    bank = token(Role.ORDERING_PARTY, ordering_party())
+    short = cpb.NoticeSchedule(
+        bands=[
+            cpb.NoticeBand(up_to_percent=10, lead_time=5, unit=cpb.LEAD_TIME_UNIT_BUSINESS_DAYS),
+            cpb.NoticeBand(lead_time=3, unit=cpb.LEAD_TIME_UNIT_CALENDAR_MONTHS),
+        ]
+    )
+    registered = await tenders.RegisterTender(
+        cpb.RegisterTenderRequest(
+            terms=tender_terms(cpb.ACTIVITY_TYPE_CAMPAIGN, notice_schedule=short)
+        ),
+        metadata=bank,
+    )
+    (advisory,) = registered.advisories
+    assert advisory.rule == "notice_band_below_agent_floor"
+    assert (advisory.observed, advisory.limit) == ("5 business days", "7 working days")
+    assert advisory.explanation.startswith(
+        "La tranche «\u00a0variations jusqu'à 10 %\u00a0» du barème ne prévoit qu'un préavis "
+        "de 5 jours ouvrés"
+    )
+    assert "L3123-31" in advisory.reference
+
+    contract, party = await signed_contract(registry, tenders, referential, token)
+    start = contract.terms.start_date
+    amended = await contracts.AmendContract(
+        cpb.AmendContractRequest(
+            contract_id=contract.contract_id,
+            effective_from=day(date(start.year, start.month, start.day) + timedelta(days=30)),
+            amendment=cpb.ContractAmendment(notice_schedule=short),
+            reason="préavis raccourcis",
+        ),
+        metadata=token(Role.ORDERING_PARTY, party),
+    )
+    assert [a.rule for a in amended.advisories] == ["notice_band_below_agent_floor"]
+
+
 def ordering_party() -> str:
     return f"op-{uuid.uuid4().hex[:8]}"
 

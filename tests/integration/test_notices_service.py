@@ -8,7 +8,7 @@ import asyncio
 import subprocess
 import time
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 import grpc
 import pytest
@@ -97,7 +97,10 @@ async def test_a_short_notice_reaches_the_centre_with_its_breach_at_once(
         assert notice.change_percent == -40
         assert verdict.explanation_wording.message == "lead-time-explanation"
         assert "une baisse de charge de 40 %" in verdict.explanation
-        assert verdict.explanation.endswith(" jours de retard).")
+        assert " jours de retard). Le jour de la notification ne compte pas" in (
+            verdict.explanation
+        )
+        assert verdict.counting == npb.LEAD_TIME_COUNTING_LEGAL
         alerts = await stream.wait_for(2)
         assert [a.kind for a in alerts] == [
             npb.ALERT_KIND_NOTICE_RECEIVED,
@@ -111,6 +114,50 @@ async def test_a_short_notice_reaches_the_centre_with_its_breach_at_once(
         await stream.close()
     issued = await events.collect(lambda r: r.key == signed.contract_id.encode(), 1)
     assert decode(issued[0].value)[1].notice == notice
+
+
+async def test_a_contract_without_a_schedule_is_held_to_the_committee_s_default(
+    notices, contracts, contract, token, pool
+):
+    """The 3rd commitment covers every workload change: with the schedule amended away, a
+    60 % cut with a day's notice is a breach under the committee's default schedule."""
+    signed, party = contract
+    bank = token(Role.ORDERING_PARTY, party)
+    start = signed.terms.start_date
+    await contracts.AmendContract(
+        cpb.AmendContractRequest(
+            contract_id=signed.contract_id,
+            effective_from=day(date(start.year, start.month, start.day)),
+            amendment=cpb.ContractAmendment(notice_schedule=cpb.NoticeSchedule()),
+            reason="barème retiré",
+        ),
+        metadata=bank,
+    )
+    await known_version(pool, signed.contract_id, 2)
+    notice = await notices.IssueWorkloadChange(cut(signed.contract_id, 60, 1), metadata=bank)
+    verdict = notice.verdict
+    assert verdict.default_schedule and not verdict.complies
+    assert (verdict.required, verdict.unit) == (3, cpb.LEAD_TIME_UNIT_CALENDAR_MONTHS)
+    assert verdict.explanation.startswith(
+        "Le 3e engagement des donneurs d'ordre vaut pour toute évolution de charge : faute de "
+        "barème de délais de prévenance au contrat, le barème par défaut du comité du label "
+        "s'applique (15 jours calendaires jusqu'à 10 %, 1 mois jusqu'à 30 % et 3 mois au-delà, "
+        "résiliation comprise)."
+    )
+    assert verdict.explanation_wording.message == "lead-time-default-schedule"
+
+
+async def known_version(pool, contract_id: str, version: int) -> None:
+    """Wait until the notices service has learnt this version of the contract."""
+    for _ in range(200):
+        if await pool.fetchval(
+            "SELECT true FROM notices.contracts WHERE contract_id = $1 AND version >= $2",
+            uuid.UUID(contract_id),
+            version,
+        ):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"version {version} of {contract_id} never reached the notices service")
 
 
 async def test_a_centre_resumes_after_its_cursor_across_a_kill_and_a_kafka_restart(

@@ -78,7 +78,25 @@ def test_french_holidays_come_with_their_names() -> None:
 
 def test_the_calendar_marks_required_and_actual_lead_times() -> None:
     html = lead_time_calendar(
-        notified_on=date(2026, 11, 25), deadline=date(2026, 9, 5), effective=date(2026, 12, 5)
+        notified_on=date(2026, 11, 25), deadline=date(2026, 9, 4), effective=date(2026, 12, 5)
+    )
+    cells = re.findall(r'<td class="([^"]+)" data-date="([^"]+)"', html)
+    by_day = {d: css.split() for css, d in cells}
+    # The law's counting: neither the deadline nor the notice day counts, the day after does.
+    assert "deadline" in by_day["2026-09-04"] and "required" not in by_day["2026-09-04"]
+    assert "required" in by_day["2026-09-05"]
+    assert "notified" in by_day["2026-11-25"] and "actual" not in by_day["2026-11-25"]
+    assert {"actual", "required"} <= set(by_day["2026-11-26"])
+    assert "effective" in by_day["2026-12-05"] and "required" not in by_day["2026-12-05"]
+    assert sum("actual" in css for css in by_day.values()) == 9
+
+
+def test_the_calendar_of_a_verdict_that_counted_the_notice_day() -> None:
+    html = lead_time_calendar(
+        notified_on=date(2026, 11, 25),
+        deadline=date(2026, 9, 5),
+        effective=date(2026, 12, 5),
+        notice_day_counts=True,
     )
     cells = re.findall(r'<td class="([^"]+)" data-date="([^"]+)"', html)
     by_day = {d: css.split() for css, d in cells}

@@ -18,7 +18,9 @@ from vigie.notices.v1 import notices_pb2 as pb
 
 from services.cli.notices import alert_line
 from services.common import wording
+from services.common.errors import InvalidArgument
 from services.common.protos import from_date, timestamp
+from services.common.validation import check
 from services.compliance.checks import findings
 from services.notices import projections, usecases
 from services.rules import lead_time
@@ -39,7 +41,8 @@ def contract(*bands: cpb.NoticeBand) -> cpb.Contract:
     return signed
 
 
-# The issue's example: 90 calendar days due for any change, 10 given for a 60 % cut.
+# The issue's example: 90 calendar days due for any change, a 60 % cut notified on 16 April
+# for 26 April: 9 days given, counted as the law counts (17 to 25 April).
 NINETY_DAYS = cpb.NoticeBand(lead_time=90, unit=CAL)
 
 
@@ -63,11 +66,13 @@ def test_the_verdict_carries_its_texts_and_their_french_words():
     explanation = wording.text_of(verdict, "explanation")
     assert isinstance(explanation, Text) and explanation.message == "lead-time-explanation"
     assert wording.text_of(verdict, "reference") == lead_time.REFERENCE
-    assert verdict.explanation.endswith(
-        "Préavis de 10 jours calendaires au lieu de 90 exigés, soit 80 jours de moins."
+    assert verdict.counting == pb.LEAD_TIME_COUNTING_LEGAL
+    assert (
+        "Préavis de 9 jours calendaires au lieu de 90 exigés, soit 81 jours de moins. Le jour "
+        "de la notification ne compte pas" in verdict.explanation
     )
-    assert wording.localise(verdict, "en").explanation.endswith(
-        "10 calendar days were given: 80 calendar days short."
+    assert "9 calendar days were given: 81 calendar days short. The day of the notice" in (
+        wording.localise(verdict, "en").explanation
     )
 
 
@@ -77,18 +82,18 @@ def test_a_notice_breach_alert_in_french_and_in_english():
         "alert-notice-breach",
         change=text("change-cut", percent=Decimal(60)),
         effective_date=EFFECTIVE,
-        given=text("lead-time-calendar-days", count=10),
+        given=text("lead-time-calendar-days", count=9),
         required=90,
-        late_days=80,
+        late_days=81,
     )
     assert alert.summary == (
         "Préavis non respecté : une baisse de charge de 60 % à compter du 26 avril 2027, "
-        "notifiée avec un préavis de 10 jours calendaires au lieu des 90 exigés "
-        "(80 jours de retard)"
+        "notifiée avec un préavis de 9 jours calendaires au lieu des 90 exigés "
+        "(81 jours de retard)"
     )
     assert wording.localise(alert, "en").summary == (
-        "Notice breach: a 60% cut in workload from April 26, 2027 with 10 calendar days of "
-        "notice; the contract asks 90 (80 days short)"
+        "Notice breach: a 60% cut in workload from April 26, 2027 with 9 calendar days of "
+        "notice; the contract asks 90 (81 days short)"
     )
 
 
@@ -114,17 +119,17 @@ def test_the_finding_of_a_breach_says_how_short_the_notice_was():
     assert finding.type == fpb.FINDING_TYPE_NOTICE_BREACH
     assert wording.text_of(finding, "summary") == text(
         "notice-breach-summary",
-        given=text("lead-time-calendar-days", count=10),
+        given=text("lead-time-calendar-days", count=9),
         change=text("change-cut", percent=Decimal(60)),
         required=90,
-        late_days=80,
+        late_days=81,
     )
     assert finding.summary == (
-        "Préavis de 10 jours calendaires pour une baisse de charge de 60 % au lieu des 90 exigés "
-        "(80 jours de retard)"
+        "Préavis de 9 jours calendaires pour une baisse de charge de 60 % au lieu des 90 exigés "
+        "(81 jours de retard)"
     )
     assert wording.text_of(finding, "explanation") == wording.text_of(issued.verdict, "explanation")
-    assert finding.evidence["shortfall_days"] == 80  # the figures are unchanged
+    assert finding.evidence["shortfall_days"] == 81  # the figures are unchanged
 
 
 @pytest.mark.parametrize(
@@ -190,9 +195,65 @@ def test_the_command_line_s_alert_line_in_french():
     alert.cursor = 1234
     assert alert_line(alert) == (
         "  alerte n° 1234 ctr-1 préavis non respecté : Préavis non respecté : une baisse de "
-        "charge de 60 % à compter du 26 avril 2027, notifiée avec un préavis de 10 jours "
-        "calendaires au lieu des 90 exigés (80 jours de retard)"
+        "charge de 60 % à compter du 26 avril 2027, notifiée avec un préavis de 9 jours "
+        "calendaires au lieu des 90 exigés (81 jours de retard)"
     )
     assert wording.render(text("notice-verdict-breach", explanation="…"), "fr") == (
         "verdict : PRÉAVIS NON RESPECTÉ — …"
+    )
+
+
+def test_a_preview_in_french_and_english():
+    schedule = [lead_time.NoticeBand(Decimal(10), 15, lead_time.LeadTimeUnit.BUSINESS_DAYS)]
+    change = lead_time.WorkloadChange(Decimal(-8))
+    seen = lead_time.preview(schedule, change, date(2027, 4, 26), date(2027, 5, 18))
+    response = usecases._proto_preview("c-1", change, seen)
+    assert response.earliest_effective_date == from_date(date(2027, 5, 20))
+    assert (response.required, response.unit) == (15, cpb.LEAD_TIME_UNIT_BUSINESS_DAYS)
+    assert response.band.up_to_percent == 10 and response.business_days == 15
+    assert response.counting == pb.LEAD_TIME_COUNTING_LEGAL
+    assert [(h.date.day, h.name) for h in response.public_holidays] == [
+        (6, "Ascension"),
+        (17, "Lundi de Pentecôte"),
+    ]
+    assert response.agent_floor_date == from_date(date(2027, 5, 6))
+    assert not response.agent_floor_binds
+    assert response.HasField("desired_date_complies") and not response.desired_date_complies
+    assert response.desired_verdict.actual == 13 and not response.desired_verdict.complies
+    assert wording.text_of(response, "explanation") == seen.explanation
+    assert response.explanation.startswith(
+        "Notifiée le 26 avril 2027, une baisse de charge de 8 % exige un préavis de 15 jours "
+        "ouvrés (variations jusqu'à 10 %) : elle peut prendre effet au plus tôt le 20 mai 2027."
+    )
+    english = wording.localise(response, "en")
+    assert [h.name for h in english.public_holidays] == ["Ascension Day", "Pentecost Monday"]
+    assert english.explanation.startswith("Notified on April 26, 2027, a 8% cut in workload")
+    assert "3rd commitment" in english.reference
+
+
+def test_a_preview_without_a_desired_date_says_nothing_of_one():
+    change = lead_time.WorkloadChange(Decimal(0))
+    seen = lead_time.preview([], change, date(2027, 4, 26))
+    response = usecases._proto_preview("c-1", change, seen)
+    assert not response.HasField("desired_date_complies")
+    assert not response.HasField("desired_verdict") and not response.HasField("band")
+    assert response.default_schedule and response.earliest_effective_date == response.notified_on
+
+
+@pytest.mark.parametrize("field", ["notified_on", "desired_effective_date"])
+def test_a_preview_s_dates_are_bounded_in_the_catalogue_s_words(field):
+    request = pb.PreviewWorkloadChangeRequest(
+        contract_id="6f1c1e6a-3f6b-4d55-9b1e-0e6d8f0a1b2c",
+        change=pb.WorkloadChange(change_percent=-10),
+    )
+    getattr(request, field).CopyFrom(from_date(date(1999, 12, 31)))
+    with pytest.raises(InvalidArgument) as refused:
+        check(request)
+    (violation,) = refused.value.violations
+    assert violation.field == field
+    assert violation.reason == text(
+        "validation-date-range", earliest=date(2000, 1, 1), latest=date(2100, 12, 31)
+    )
+    assert wording.render(violation.reason, "fr") == (
+        "La date doit être comprise entre le 1 janvier 2000 et le 31 décembre 2100."
     )

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from services.common.wording import render
 from services.rules import Violation
+from services.rules.lead_time import AGENT_SCHEDULE_REFERENCE, LeadTimeUnit, NoticeBand
 from services.rules.purchasing import (
     DEFAULT_PAYMENT_DAYS,
     DEFAULT_POLICY,
@@ -538,6 +539,79 @@ def test_no_notice_schedule_cites_the_third_commitment():
     assert "3rd commitment" in render(advisory.reference, "en")
 
 
+CAL, BUS, MON = LeadTimeUnit.CALENDAR_DAYS, LeadTimeUnit.BUSINESS_DAYS, LeadTimeUnit.CALENDAR_MONTHS
+
+
+def schedule(*bands: tuple[int | None, int, LeadTimeUnit]) -> dict:
+    return {
+        "notice_schedule_bands": len(bands),
+        "notice_schedule": tuple(
+            NoticeBand(None if bound is None else Decimal(bound), lead, unit)
+            for bound, lead, unit in bands
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("bands", "expected"),
+    [
+        (((10, 14, CAL), (30, 20, BUS), (None, 3, MON)), None),  # the samples' kind
+        (((10, 11, CAL), (None, 1, MON)), None),  # 11 calendar days hold 7 working days
+        (((10, 7, BUS), (None, 1, MON)), None),
+        (((10, 10, CAL), (None, 1, MON)), ("10 calendar days", 6)),
+        (((10, 6, BUS), (None, 1, MON)), ("6 business days", 6)),
+        (((10, 1, BUS), (None, 3, MON)), ("1 business day", 1)),
+        ((((None, 1, CAL)),), ("1 calendar day", 0)),
+        # The band giving the fewest, wherever it is in the schedule.
+        (((10, 14, CAL), (30, 5, BUS), (None, 3, MON)), ("5 business days", 5)),
+    ],
+)
+@pytest.mark.parametrize("activity", list(ActivityType))
+def test_a_notice_band_below_the_agents_floor_on_any_work(bands, expected, activity):
+    advisories = review(replace(GOOD, activity_type=activity, **schedule(*bands)))
+    if expected is None:
+        assert advisories == []
+        return
+    (advisory,) = advisories
+    observed, working_days = expected
+    assert advisory.rule == "notice_band_below_agent_floor"
+    assert (advisory.observed, advisory.limit) == (observed, "7 working days")
+    assert advisory.reference == AGENT_SCHEDULE_REFERENCE
+    assert advisory.explanation.values["working_days"] == working_days
+    assert advisory.explanation.values["limit"] == text("lead-time-business-days", count=7)
+
+
+def test_a_notice_band_below_the_agents_floor_in_french():
+    terms = replace(GOOD, **schedule((10, 8, CAL), (30, 20, BUS), (None, 3, MON)))
+    (advisory,) = review(terms)
+    assert advisory.explanation == text(
+        "purchasing-notice-band-below-agent-floor-calendar-explanation",
+        band=text("lead-time-band-up-to", percent=Decimal(10)),
+        observed=text("lead-time-calendar-days", count=8),
+        limit=text("lead-time-business-days", count=7),
+        working_days=5,
+    )
+    assert render(advisory.explanation, "fr") == (
+        "La tranche «\u00a0variations jusqu'à 10 %\u00a0» du barème ne prévoit qu'un préavis "
+        "de 8 jours calendaires, soit certaines semaines 5 jours ouvrés seulement, en deçà du "
+        "délai de prévenance de 7 jours ouvrés dû aux conseillers à temps partiel avant toute "
+        "modification de la répartition de leurs horaires : une évolution de charge notifiée "
+        "dans ce délai ne peut être absorbée sans bouleverser leurs plannings."
+    )
+    line = practice_summary(advisory.rule, advisory.explanation, advisory.observed, advisory.limit)
+    assert render(line, "fr") == (
+        "Tranche de préavis plus courte que le délai de prévenance des conseillers : 8 jours "
+        "calendaires (limite : 7 jours ouvrés)"
+    )
+    terms = replace(GOOD, **schedule((None, 5, BUS)))
+    (advisory,) = review(terms)
+    assert render(advisory.explanation, "fr").startswith(
+        "La tranche «\u00a0toute variation et résiliation\u00a0» du barème ne prévoit qu'un "
+        "préavis de 5 jours ouvrés, en deçà du délai de prévenance de 7 jours ouvrés"
+    )
+    assert render(advisory.reference, "fr").startswith("Code du travail, art. L3123-11 et L3123-31")
+
+
 def test_every_advisory_in_the_documented_order():
     worst = TenderTerms(
         activity_type=ActivityType.PERENNIAL,
@@ -550,11 +624,15 @@ def test_every_advisory_in_the_documented_order():
         notice_schedule_bands=0,
         price_per_productive_hour=Decimal("15"),
     )
-    assert rules(worst) == [r for r in RULES if r != "penalty_cap_above_limit"]
-    assert rules(replace(worst, penalty_cap_percent=Decimal("50"))) == [
-        r for r in RULES if r != "penalties_uncapped"
+    # No schedule, or one with a band below the agents' floor: the two exclude each other.
+    assert rules(worst) == [
+        r for r in RULES if r not in ("penalty_cap_above_limit", "notice_band_below_agent_floor")
     ]
-    for advisory in review(worst):
+    short = replace(worst, notice_schedule_bands=1, notice_schedule=(NoticeBand(None, 1, BUS),))
+    assert rules(replace(short, penalty_cap_percent=Decimal("50"))) == [
+        r for r in RULES if r not in ("penalties_uncapped", "no_notice_schedule")
+    ]
+    for advisory in review(worst) + review(short):
         assert isinstance(advisory.reference, Text) and isinstance(advisory.explanation, Text)
         # Every explanation carries the two figures, as phrases, for the finding's summary.
         assert {"observed", "limit"} <= set(advisory.explanation.values)

@@ -216,7 +216,13 @@ async def notice_evidence(backends: Backends, token: str, evidence: dict) -> str
         if notified and effective
         else ""
     )
-    calendar = lead_time_calendar(notified, deadline, effective) if notified and effective else ""
+    # Verdicts recorded before the counting was stated counted the notice day.
+    notice_day_counts = notice.verdict.counting != npb.LEAD_TIME_COUNTING_LEGAL
+    calendar = (
+        lead_time_calendar(notified, deadline, effective, notice_day_counts)
+        if notified and effective
+        else ""
+    )
     return (
         f'<section class="lead-time"><h2>Délai de prévenance</h2>{figures}{dates}'
         f"<p>Motif donné : {e(notice.reason)}</p>{calendar}</section>"

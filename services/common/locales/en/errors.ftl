@@ -105,6 +105,9 @@ contract-volume-day-outside = { $day } is outside the contract's dates
 error-notice-effective-past = { $effective } is before today ({ $today })
 error-notice-too-far-ahead = more than { $days } days ahead of today
 error-notice-after-contract = after the contract's last day ({ $last_day })
+error-preview-notified-past = { $notified_on } is before today ({ $today })
+error-preview-notified-too-far-ahead = more than { $days } days ahead of today
+error-preview-desired-before-notice = { $desired } is before the notification date ({ $notified_on })
 
 ## Findings: contest, ruling, closing, reopening
 

@@ -61,6 +61,11 @@ purchasing-penalties-uncapped-explanation = Penalties are not capped, so the cen
 purchasing-penalty-cap-explanation = Penalties are capped at { $observed } of the contract value, above { $limit }: a disproportionate risk for the centre.
 purchasing-no-volume-commitment-explanation = Perennial work without a minimum volume commitment leaves the centre carrying the cost of staff hired for volumes that may never come.
 purchasing-no-notice-schedule-explanation = Perennial work without agreed minimum notice periods for workload changes leaves the centre no time to adapt its staff's schedules.
+purchasing-notice-band-below-agent-floor-explanation = The schedule's band “{ $band }” asks only { $observed } of notice, less than the { $limit } a part-time employee must be given before the spread of their hours changes: a workload change notified that late cannot be absorbed without upsetting the agents' schedules.
+purchasing-notice-band-below-agent-floor-calendar-explanation = The schedule's band “{ $band }” asks only { $observed } of notice, as few as { $working_days ->
+        [one] { $working_days } working day
+       *[other] { $working_days } working days
+    } in some weeks, less than the { $limit } a part-time employee must be given before the spread of their hours changes: a workload change notified that late cannot be absorbed without upsetting the agents' schedules.
 
 # A purchasing-practice finding's summary: the rule's title and the figures.
 purchasing-practice-summary = { $rule }: { $observed } (limit { $limit })

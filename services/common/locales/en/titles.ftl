@@ -10,6 +10,7 @@ rule-penalties-uncapped = Uncapped penalties
 rule-penalty-cap-above-limit = Penalty cap too high
 rule-no-volume-commitment = No volume commitment
 rule-no-notice-schedule = No notice schedule
+rule-notice-band-below-agent-floor = Notice band shorter than the agents' notice floor
 rule-short-termination-notice = Termination notice too short
 rule-label-preference = Unlabelled centre chosen over a labelled bid
 rule-notice-breach = Notice period not respected

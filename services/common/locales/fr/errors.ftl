@@ -124,6 +124,9 @@ contract-volume-day-outside = Le { $day } est en dehors des dates du contrat (du
 error-notice-effective-past = La date d'effet ({ $effective }) est antérieure à aujourd'hui ({ $today }).
 error-notice-too-far-ahead = La date d'effet ({ $effective }) est à plus de { $days } jours d'aujourd'hui.
 error-notice-after-contract = La date d'effet ({ $effective }) est postérieure au dernier jour du contrat ({ $last_day }).
+error-preview-notified-past = La date de notification ({ $notified_on }) est antérieure à aujourd'hui ({ $today }).
+error-preview-notified-too-far-ahead = La date de notification ({ $notified_on }) est à plus de { $days } jours d'aujourd'hui.
+error-preview-desired-before-notice = La date d'effet souhaitée ({ $desired }) précède la date de notification ({ $notified_on }).
 
 ## Constats : contestation, décision, clôture, réouverture
 

@@ -24,8 +24,8 @@ lead-time-calendar-months = { $count } mois
 lead-time-reference = Label Responsabilité Sociale, 3e engagement des donneurs d'ordre (sources/004, § 3) : délais minimums de prévenance pour les demandes d'évolution de charge, convenus entre le donneur d'ordre et le centre labellisé
 lead-time-agent-schedule-reference = Code du travail, art. L3123-11 et L3123-31 (préavis de { $working_days } jours ouvrés pour modifier la répartition des horaires d'un salarié à temps partiel) et art. L3123-24 (au moins { $agreement_min_working_days } jours ouvrés par accord collectif)
 
-# $change, $required, $band, $by et $outcome sont des phrases du catalogue ci-dessous.
-lead-time-explanation = Notifiée le { $notified_on } pour prendre effet le { $effective_date }, { $change } exigeait un préavis de { $required } ({ $band }), { $by }. { $outcome }
+# $change, $required, $band, $by, $outcome et $counting sont des phrases du catalogue ci-dessous.
+lead-time-explanation = Notifiée le { $notified_on } pour prendre effet le { $effective_date }, { $change } exigeait un préavis de { $required } ({ $band }), { $by }. { $outcome } { $counting }
 lead-time-by = soit une notification au plus tard le { $deadline }
 lead-time-by-none = délai qu'aucune date de notification ne pouvait respecter
 lead-time-complies = Préavis de { $given } : le délai est respecté.
@@ -44,13 +44,24 @@ lead-time-short = Préavis de { $given } au lieu de { $required } { $required ->
    *[other] jours
 } de retard).
 
+# Le décompte du délai (services/rules/lead_time.py, Counting).
+lead-time-counting-legal = Le jour de la notification ne compte pas et le délai doit être entièrement écoulé la veille de la prise d'effet (Code de procédure civile, art. 641 et 642, alinéa 1er).
+lead-time-counting-notice-day-counts = Selon le décompte convenu, le jour de la notification compte, celui de la prise d'effet non.
+
 lead-time-band-any = toute variation et résiliation
 lead-time-band-above = variations de plus de { $percent } % et résiliation
 lead-time-band-up-to = variations jusqu'à { $percent } %
 lead-time-band-largest = variations jusqu'à { $percent } %, la tranche la plus large d'un barème qui ne va pas au-delà
 lead-time-band-termination = variations jusqu'à { $percent } %, la tranche la plus large, appliquée à la résiliation
 
-lead-time-no-schedule = Le contrat ne comporte aucun barème de délais de prévenance : aucun délai n'a été convenu pour { $change }. Les règles d'achat signalent toute activité pérenne sans barème.
+# Un contrat sans barème : le barème par défaut du comité (DEFAULT_SCHEDULE) s'applique.
+# $explanation est l'explication du verdict (lead-time-explanation).
+lead-time-default-schedule = Le 3e engagement des donneurs d'ordre vaut pour toute évolution de charge : faute de barème de délais de prévenance au contrat, le barème par défaut du comité du label s'applique ({ $schedule }). { $explanation }
+# Un barème en une phrase : la liste de ses tranches.
+lead-time-schedule = { $bands }
+lead-time-schedule-band-up-to = { $lead } jusqu'à { $percent } %
+lead-time-schedule-band-above = { $lead } au-delà, résiliation comprise
+lead-time-schedule-band-any = { $lead } pour toute variation, résiliation comprise
 lead-time-no-change = Une variation de charge de 0 % laisse la charge inchangée : aucun préavis n'est nécessaire.
 
 # Un barème refusé, tranche par tranche (« champ : motif »).
@@ -59,6 +70,30 @@ lead-time-error-bound-not-positive = doit être un nombre supérieur à 0
 lead-time-error-bound-not-increasing = doit dépasser les { $previous } % de la tranche précédente : les tranches vont par taille de variation croissante
 lead-time-error-lead-time-below-1 = doit être d'au moins 1
 lead-time-error-unknown-unit = doit être en jours calendaires, en jours ouvrés ou en mois
+
+## L'aperçu d'une évolution de charge (PreviewWorkloadChange)
+
+# Le nom d'un jour férié, tel que le donne la bibliothèque holidays.
+lead-time-public-holiday-name = { $fr }
+lead-time-public-holiday-unnamed = jour férié
+lead-time-public-holiday = { $name } ({ $date })
+# Les phrases s'enchaînent : $next est la suite de l'explication.
+lead-time-preview = Notifiée le { $notified_on }, { $change } exige un préavis de { $required } ({ $band }) : elle peut prendre effet au plus tôt le { $earliest }. { $next }
+lead-time-preview-desired-complies = La date d'effet souhaitée, le { $desired }, respecte ce délai. { $next }
+lead-time-preview-desired-short = La date d'effet souhaitée, le { $desired }, ne respecte pas ce délai : elle précède de { $days } { $days ->
+    [one] jour
+   *[other] jours
+} la date au plus tôt. { $next }
+lead-time-preview-counted = La période compte { $business_days } { $business_days ->
+    [one] jour ouvré
+   *[other] jours ouvrés
+}. { $next }
+lead-time-preview-counted-holidays = La période compte { $business_days } { $business_days ->
+    [one] jour ouvré
+   *[other] jours ouvrés
+}, jours fériés exclus : { $holidays }. { $next }
+lead-time-preview-floor-met = Ce délai laisse aux conseillers à temps partiel les { $floor } jours ouvrés de prévenance que prévoit le Code du travail (art. L3123-31) avant toute modification de la répartition de leurs horaires. { $next }
+lead-time-preview-floor-binds = Les conseillers à temps partiel devant être prévenus { $floor } jours ouvrés avant toute modification de la répartition de leurs horaires (Code du travail, art. L3123-31), la modification ne devrait pas prendre effet avant le { $floor_date }. { $next }
 
 ## Le préavis de rupture d'une relation commerciale établie
 

@@ -58,6 +58,12 @@ purchasing-penalties-uncapped-explanation = Les pénalités ne sont pas plafonn�
 purchasing-penalty-cap-explanation = Les pénalités sont plafonnées à { $observed } de la valeur du contrat, au-delà de { $limit } : un risque disproportionné pour le centre.
 purchasing-no-volume-commitment-explanation = Une activité pérenne sans engagement de volume minimal laisse au centre le coût des conseillers recrutés pour des volumes qui pourraient ne jamais venir.
 purchasing-no-notice-schedule-explanation = Une activité pérenne sans délais de prévenance minimaux convenus pour les variations de charge ne laisse pas au centre le temps d'adapter les plannings de ses conseillers.
+# $band : les variations que couvre la tranche ; $observed et $limit : des durées.
+purchasing-notice-band-below-agent-floor-explanation = La tranche « { $band } » du barème ne prévoit qu'un préavis de { $observed }, en deçà du délai de prévenance de { $limit } dû aux conseillers à temps partiel avant toute modification de la répartition de leurs horaires : une évolution de charge notifiée dans ce délai ne peut être absorbée sans bouleverser leurs plannings.
+purchasing-notice-band-below-agent-floor-calendar-explanation = La tranche « { $band } » du barème ne prévoit qu'un préavis de { $observed }, soit certaines semaines { $working_days } { $working_days ->
+        [one] jour ouvré
+       *[other] jours ouvrés
+    } seulement, en deçà du délai de prévenance de { $limit } dû aux conseillers à temps partiel avant toute modification de la répartition de leurs horaires : une évolution de charge notifiée dans ce délai ne peut être absorbée sans bouleverser leurs plannings.
 
 # Le résumé d'un constat de pratique d'achat : le nom de la règle et les valeurs.
 purchasing-practice-summary = { $rule } : { $observed } (limite : { $limit })

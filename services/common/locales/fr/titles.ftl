@@ -10,6 +10,7 @@ rule-penalties-uncapped = Pénalités non plafonnées
 rule-penalty-cap-above-limit = Plafond de pénalités trop élevé
 rule-no-volume-commitment = Aucun engagement de volume
 rule-no-notice-schedule = Aucun barème de délais de prévenance
+rule-notice-band-below-agent-floor = Tranche de préavis plus courte que le délai de prévenance des conseillers
 rule-short-termination-notice = Préavis de résiliation trop court
 rule-label-preference = Centre non labellisé retenu malgré une offre labellisée
 rule-notice-breach = Délai de prévenance non respecté
