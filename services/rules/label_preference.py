@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal
 
+from services.rules.figures import percent_of
 from services.rules.purchasing import ActivityType
 from services.rules.wording import Text, text
 
@@ -62,7 +63,7 @@ def advisory(
         return None
     best = min(labelled, key=lambda b: b.price_per_productive_hour)  # min keeps the first tie
     gap = best.price_per_productive_hour - winner.price_per_productive_hour
-    percent = _percent(gap, winner.price_per_productive_hour)
+    percent = percent_of(gap, winner.price_per_productive_hour)
     return LabelPreferenceAdvisory(
         winning_bid_id=winner.bid_id,
         best_labelled_bid_id=best.bid_id,
@@ -78,15 +79,6 @@ def advisory(
         winning_centre_id=winner.centre_id,
         best_labelled_centre_id=best.centre_id,
     )
-
-
-def _percent(gap: Decimal, price: Decimal) -> Decimal:
-    if price == 0:
-        return Decimal(0) if gap == 0 else Decimal("Infinity")
-    raw = gap * 100 / price
-    with localcontext() as ctx:
-        ctx.prec = max(ctx.prec, raw.adjusted() + 3)  # quantize to cents keeps every digit
-        return raw.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def comparison(gap: Decimal, percent: Decimal) -> Text:

@@ -937,9 +937,3 @@ def _band_text(
     if change.termination:
         return text("lead-time-band-termination", percent=band.up_to_percent)
     return band_text(schedule, band)
-
-
-def _percent_text(value: Decimal) -> str:
-    """40.00 → "40", 9.90 → "9.9": every significant digit, never in exponent notation."""
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text

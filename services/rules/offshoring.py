@@ -36,9 +36,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from services.rules.calendar import add_weeks, week_label, week_start
+from services.rules.figures import percent_of, percent_text
 from services.rules.findings import Breach, Severity
-from services.rules.label_preference import _percent
-from services.rules.lead_time import _percent_text
 from services.rules.purchasing import ActivityType
 from services.rules.wording import Argument, Text, text
 
@@ -172,7 +171,7 @@ def _compare(
         return None
     if fall * 100 < policy.min_shift_percent * on_before or rise < policy.comparable_ratio * fall:
         return None
-    fall_percent = _percent(Decimal(fall), Decimal(on_before))
+    fall_percent = percent_of(Decimal(fall), Decimal(on_before))
     risers = sorted(c for c, (b, a) in by_country.items() if c not in policy.onshore and a > b)
     first_after, first_before = add_weeks(year, week, 1 - n), add_weeks(year, week, 1 - gap - n)
     last_before = add_weeks(year, week, -gap)
@@ -218,14 +217,14 @@ def _compare(
             "onshore_after": on_after,
             "offshore_before": off_before,
             "offshore_after": off_after,
-            "onshore_fall_percent": _percent_text(fall_percent),
+            "onshore_fall_percent": percent_text(fall_percent),
             "offshore_rise": rise,
             "countries": ",".join(sorted(by_country)),
             "offshore_countries_rising": ",".join(risers),
             "onshore_countries": onshore,
-            "min_shift_percent": _percent_text(policy.min_shift_percent),
+            "min_shift_percent": percent_text(policy.min_shift_percent),
             "weeks_between_windows": gap,
-            "comparable_ratio": _percent_text(policy.comparable_ratio),
+            "comparable_ratio": percent_text(policy.comparable_ratio),
         },
     )
 

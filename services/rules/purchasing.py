@@ -29,6 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import IntEnum
 
 from services.rules import Violation, lead_time
+from services.rules.figures import months_record
 from services.rules.wording import Text, text
 
 
@@ -429,8 +430,8 @@ def _short_contract(start: date, end: date, min_months: int) -> Advisory | None:
         return None
     return _advisory(
         "short_perennial_contract",
-        _months(months),
-        _months(min_months),
+        months_record(months),
+        months_record(min_months),
         text(
             "purchasing-short-contract-explanation",
             observed=text("purchasing-months", months=months),
@@ -523,8 +524,3 @@ def _money(amount: Decimal) -> str:
 
 def _number(value: Decimal) -> str:
     return f"{value:f}"  # every digit, never in exponent notation
-
-
-def _months(count: int) -> str:
-    """The record of a count of months (the words are `purchasing-months`)."""
-    return f"{count} month" if count == 1 else f"{count} months"

@@ -27,7 +27,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 from services.rules import Violation
-from services.rules.purchasing import Advisory, _months, whole_months
+from services.rules.figures import months_record
+from services.rules.purchasing import Advisory, whole_months
 from services.rules.wording import Text, text
 
 RULE = "short_termination_notice"
@@ -99,8 +100,8 @@ def review_termination(
     return [
         Advisory(
             RULE,
-            _months(given),
-            _months(required),
+            months_record(given),
+            months_record(required),
             REFERENCE,
             text(
                 "notice-termination-explanation",

@@ -33,9 +33,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from services.rules.calendar import add_weeks, week_label, week_start
+from services.rules.figures import percent_of, percent_text
 from services.rules.findings import Breach, Severity
-from services.rules.label_preference import _percent
-from services.rules.lead_time import _percent_text
 from services.rules.wording import Text, text
 
 # The 3rd commitment (lead_time.REFERENCE), and why a change with no notice, or forecasts
@@ -148,7 +147,7 @@ def unannounced_change(
         gap: Decimal | None = None
         severity = Severity.SERIOUS
     else:
-        gap = _percent(week.handled - plan, plan)
+        gap = percent_of(week.handled - plan, plan)
         if abs(gap) <= tolerance:
             return None
         severity = Severity.SERIOUS if abs(gap) > 2 * tolerance else Severity.WARNING
@@ -181,9 +180,9 @@ def unannounced_change(
             "handled": week.handled,
             "offered": week.offered,
             "forecast": week.forecast,
-            "plan": _percent_text(plan),
-            "gap_percent": "n/a" if gap is None else _percent_text(gap),
-            "tolerance_percent": _percent_text(tolerance),
+            "plan": percent_text(plan),
+            "gap_percent": "n/a" if gap is None else percent_text(gap),
+            "tolerance_percent": percent_text(tolerance),
         },
     )
 
@@ -230,7 +229,7 @@ def forecast_accuracy(
         previous = current
         if current.handled == 0:
             continue
-        error = _percent(Decimal(current.forecast - current.handled), Decimal(current.handled))
+        error = percent_of(Decimal(current.forecast - current.handled), Decimal(current.handled))
         if abs(error) <= band or (run and (error > 0) != (run[0][1] > 0)):
             return None
         run.append((current, error))
@@ -244,7 +243,7 @@ def _forecast_breach(run: list[tuple[WeekVolume, Decimal]], policy: WorkloadPoli
     last = run[-1][0]
     over = run[-1][1] > 0
     direction = "over" if over else "under"
-    band = _percent_text(policy.forecast_band_percent)
+    band = percent_text(policy.forecast_band_percent)
     labels = [w.label for w, _ in run]
     figures = {
         "contract": last.contract_id,
@@ -268,7 +267,7 @@ def _forecast_breach(run: list[tuple[WeekVolume, Decimal]], policy: WorkloadPoli
             "weeks": ",".join(labels),
             "forecast": ",".join(str(w.forecast) for w, _ in run),
             "handled": ",".join(str(w.handled) for w, _ in run),
-            "error_percent": ",".join(_percent_text(e) for _, e in run),
+            "error_percent": ",".join(percent_text(e) for _, e in run),
             "band_percent": band,
             "weeks_in_a_row": policy.forecast_weeks_in_a_row,
         },
