@@ -26,7 +26,7 @@ from services.common.uow import UnitOfWork, unit_of_work
 from services.common.validation import calendar_date
 from services.notices import store
 from services.rules import lead_time
-from services.rules.wording import text
+from services.rules.wording import Text, text
 
 SCHEMA = PRODUCER = "notices"
 # How far ahead a notice may take effect: notice schedules ask three years at most, so five
@@ -46,16 +46,13 @@ class Notices:
     async def issue(self, caller: Caller, request: pb.IssueWorkloadChangeRequest) -> pb.Notice:
         effective = calendar_date(request.effective_date, "effective_date")
         today = self.today()
-        if effective < today:
-            raise InvalidArgument.one(
-                "effective_date",
-                text("error-notice-effective-past", effective=effective, today=today),
-            )
-        if effective > today + MAX_NOTICE_AHEAD:
-            raise InvalidArgument.one(
-                "effective_date",
-                text("error-notice-too-far-ahead", effective=effective, days=MAX_NOTICE_AHEAD.days),
-            )
+        _within_notice_window(
+            "effective_date",
+            effective,
+            today,
+            text("error-notice-effective-past", effective=effective, today=today),
+            text("error-notice-too-far-ahead", effective=effective, days=MAX_NOTICE_AHEAD.days),
+        )
         async with unit_of_work(self.pool, SCHEMA) as uow:
             contract = await store.get_contract(uow.conn, request.contract_id)
             if contract is None or not caller.sees(contract):
@@ -84,20 +81,17 @@ class Notices:
         notified_on = today
         if request.HasField("notified_on"):
             notified_on = calendar_date(request.notified_on, "notified_on")
-        if notified_on < today:
-            raise InvalidArgument.one(
-                "notified_on",
-                text("error-preview-notified-past", notified_on=notified_on, today=today),
-            )
-        if notified_on > today + MAX_NOTICE_AHEAD:
-            raise InvalidArgument.one(
-                "notified_on",
-                text(
-                    "error-preview-notified-too-far-ahead",
-                    notified_on=notified_on,
-                    days=MAX_NOTICE_AHEAD.days,
-                ),
-            )
+        _within_notice_window(
+            "notified_on",
+            notified_on,
+            today,
+            text("error-preview-notified-past", notified_on=notified_on, today=today),
+            text(
+                "error-preview-notified-too-far-ahead",
+                notified_on=notified_on,
+                days=MAX_NOTICE_AHEAD.days,
+            ),
+        )
         desired = None
         if request.HasField("desired_effective_date"):
             desired = calendar_date(request.desired_effective_date, "desired_effective_date")
@@ -318,3 +312,11 @@ def _own(caller: Caller, role: Role) -> str | None:
 
 def _emit(uow: UnitOfWork, topic: str, key: str, payload: Message) -> None:
     uow.emit(wrap(topic, payload, aggregate_id=key, producer=PRODUCER))
+
+
+def _within_notice_window(field: str, day: date, today: date, past: Text, too_far: Text) -> None:
+    """A notice's date must fall from today to MAX_NOTICE_AHEAD ahead (issued or previewed)."""
+    if day < today:
+        raise InvalidArgument.one(field, past)
+    if day > today + MAX_NOTICE_AHEAD:
+        raise InvalidArgument.one(field, too_far)
