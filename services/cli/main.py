@@ -17,6 +17,9 @@
           --desired 2026-12-07
     vigie --as centre:ctr-lille alerts watch
     vigie --as committee:committee findings watch --min-severity serious
+    vigie --as committee:committee policy get > politique.json
+    vigie --as committee:committee policy publish politique.json --effective-from 2027-01-01 \\
+          --rationale "délibération du comité du 2 décembre 2026"
 
 Identity: `--token` or `--as ROLE:ORG` (a development token minted with VIGIE_TOKEN_KEY).
 Addresses: `--labels` / VIGIE_LABELS_ADDR (127.0.0.1:50051), `--contracts` /
@@ -30,7 +33,7 @@ import asyncio
 import os
 import sys
 
-from services.cli import compliance, contracts, deadletters, labels, notices
+from services.cli import compliance, contracts, deadletters, labels, notices, policy
 from services.common import identity
 from services.common.settings import load
 
@@ -65,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     contracts.add_commands(sub)
     notices.add_commands(sub)
     compliance.add_commands(sub)
+    policy.add_commands(sub)
 
     events = sub.add_parser("events").add_subparsers(dest="action", required=True)
     watch = events.add_parser("watch", help="print Vigie events as they flow")
@@ -91,7 +95,7 @@ def call(args: argparse.Namespace) -> int:
         return notices.watch(args, bearer(args))
     if (args.command, args.action) == ("findings", "watch"):
         return compliance.watch(args, bearer(args))
-    modules = (labels, contracts, notices, compliance)
+    modules = (labels, contracts, notices, compliance, policy)
     module = next(m for m in modules if args.command in m.COMMANDS)
     return module.call_for(args).run(bearer(args))
 

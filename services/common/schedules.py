@@ -4,6 +4,7 @@ contracts service (checking a schedule) and the notices service (applying it).""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from vigie.contracts.v1 import contracts_pb2 as cpb
@@ -20,3 +21,16 @@ def rule_schedule(schedule: cpb.NoticeSchedule) -> list[lead_time.NoticeBand]:
         )
         for band in schedule.bands
     ]
+
+
+def proto_schedule(bands: Sequence[lead_time.NoticeBand]) -> cpb.NoticeSchedule:
+    return cpb.NoticeSchedule(
+        bands=[
+            cpb.NoticeBand(
+                up_to_percent=None if band.up_to_percent is None else int(band.up_to_percent),
+                lead_time=band.lead_time,
+                unit=int(band.unit),
+            )
+            for band in bands
+        ]
+    )

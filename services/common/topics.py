@@ -26,6 +26,7 @@ NOTICE_EVENTS = "vigie.notices.events"
 ALERTS = "vigie.alerts"
 FINDINGS = "vigie.findings"
 SCORECARDS = "vigie.scorecards"
+POLICY = "vigie.policy"
 DEAD_LETTER = "vigie.deadletter"
 
 DECLARATION = Path(__file__).resolve().parents[2] / "infra" / "topics.toml"

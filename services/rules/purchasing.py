@@ -118,11 +118,11 @@ class MinimumWage:
             raise ValueError("the minimum wage must be positive")
 
 
-def _decree(number: str, signed: date) -> Text:
+def decree(number: str, signed: date) -> Text:
     return text("purchasing-smic-decree", number=number, signed=signed)
 
 
-def _order(signed: date) -> Text:
+def order(signed: date) -> Text:
     return text("purchasing-smic-order", signed=signed)
 
 
@@ -131,12 +131,12 @@ def _order(signed: date) -> Text:
 # the first there is no floor and a price is not checked; the last stays in force until the
 # next is added here, so the floor may lag behind the SMIC but never runs ahead of it.
 SMIC = (
-    MinimumWage(date(2023, 1, 1), Decimal("11.27"), _decree("2022-1608", date(2022, 12, 22))),
-    MinimumWage(date(2023, 5, 1), Decimal("11.52"), _order(date(2023, 4, 26))),
-    MinimumWage(date(2024, 1, 1), Decimal("11.65"), _decree("2023-1216", date(2023, 12, 20))),
+    MinimumWage(date(2023, 1, 1), Decimal("11.27"), decree("2022-1608", date(2022, 12, 22))),
+    MinimumWage(date(2023, 5, 1), Decimal("11.52"), order(date(2023, 4, 26))),
+    MinimumWage(date(2024, 1, 1), Decimal("11.65"), decree("2023-1216", date(2023, 12, 20))),
     # Brought forward from 1 January 2025, when the SMIC did not change.
-    MinimumWage(date(2024, 11, 1), Decimal("11.88"), _decree("2024-951", date(2024, 10, 23))),
-    MinimumWage(date(2026, 1, 1), Decimal("12.02"), _decree("2025-1228", date(2025, 12, 17))),
+    MinimumWage(date(2024, 11, 1), Decimal("11.88"), decree("2024-951", date(2024, 10, 23))),
+    MinimumWage(date(2026, 1, 1), Decimal("12.02"), decree("2025-1228", date(2025, 12, 17))),
     # A rise to 12.31 EUR from 1 June 2026 by an arrêté of 22 May 2026 has been reported, not
     # checked against the Journal officiel: to be added once it is.
 )

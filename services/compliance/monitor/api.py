@@ -7,10 +7,12 @@ from collections.abc import AsyncIterator
 import grpc
 from vigie.compliance.v1 import compliance_pb2 as pb
 from vigie.compliance.v1 import compliance_pb2_grpc
+from vigie.policy.v1 import policy_pb2, policy_pb2_grpc
 
 from services.common import identity
 from services.common.grpc_server import ServiceSpec
 from services.common.identity import Role
+from services.compliance.monitor.policies import Policies
 from services.compliance.monitor.usecases import Monitor
 
 # Who may read findings at all; each sees only those it may (monitor.sees).
@@ -26,6 +28,12 @@ ROLES = {
     "CloseFinding": (Role.COMMITTEE,),
     "ReopenFinding": (Role.COMMITTEE,),
     "GetScorecard": (Role.COMMITTEE, Role.ORDERING_PARTY),
+}
+# The committee sets its parameters; everyone judged by them may read them.
+POLICY_ROLES = {
+    "PublishPolicy": (Role.COMMITTEE,),
+    "GetPolicy": READERS,
+    "ListPolicies": READERS,
 }
 
 
@@ -64,8 +72,30 @@ class ComplianceMonitorServicer(compliance_pb2_grpc.ComplianceMonitorServicer):
         return await self._monitor.scorecard(identity.current(), request)
 
 
-def register(server: grpc.aio.Server, monitor: Monitor) -> list[ServiceSpec]:
+class PolicyServicer(policy_pb2_grpc.PolicyServiceServicer):
+    def __init__(self, policies: Policies) -> None:
+        self._policies = policies
+
+    async def PublishPolicy(self, request, context) -> policy_pb2.PublishedPolicy:
+        return await self._policies.publish(identity.current(), request)
+
+    async def GetPolicy(self, request, context) -> policy_pb2.PublishedPolicy:
+        return await self._policies.get(identity.current(), request)
+
+    async def ListPolicies(self, request, context) -> policy_pb2.ListPoliciesResponse:
+        return policy_pb2.ListPoliciesResponse(
+            policies=await self._policies.list(identity.current())
+        )
+
+
+def register(server: grpc.aio.Server, monitor: Monitor, policies: Policies) -> list[ServiceSpec]:
     compliance_pb2_grpc.add_ComplianceMonitorServicer_to_server(
         ComplianceMonitorServicer(monitor), server
     )
-    return [ServiceSpec(pb.DESCRIPTOR.services_by_name["ComplianceMonitor"].full_name, ROLES)]
+    policy_pb2_grpc.add_PolicyServiceServicer_to_server(PolicyServicer(policies), server)
+    return [
+        ServiceSpec(pb.DESCRIPTOR.services_by_name["ComplianceMonitor"].full_name, ROLES),
+        ServiceSpec(
+            policy_pb2.DESCRIPTOR.services_by_name["PolicyService"].full_name, POLICY_ROLES
+        ),
+    ]

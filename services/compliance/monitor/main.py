@@ -10,6 +10,7 @@ from services.common import db, runtime
 from services.common.settings import Settings
 from services.compliance import SCHEMA
 from services.compliance.monitor import api
+from services.compliance.monitor.policies import Policies
 from services.compliance.monitor.usecases import Monitor
 
 log = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ async def serve(settings: Settings) -> None:
         settings,
         pool,
         SCHEMA,
-        lambda server: api.register(server, monitor),
+        lambda server: api.register(server, monitor, Policies(pool)),
         {
             "findings": monitor.consumer(settings.kafka_bootstrap),
             "live": monitor.notifications.run,

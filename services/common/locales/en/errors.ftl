@@ -10,6 +10,7 @@ error-not-found = { $kind ->
         [referential] Referential
         [site] Site
         [tender] Tender
+        [policy] The committee's policy version
        *[other] Resource
     } { $name } not found.
 error-already-exists = { $kind ->

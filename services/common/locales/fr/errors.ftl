@@ -10,6 +10,7 @@ error-not-found = { $kind ->
         [referential] Le référentiel
         [site] Le site
         [tender] L'appel d'offres
+        [policy] La version de la politique du comité
        *[other] La ressource
     } { $name } est introuvable.
 error-already-exists = { $kind ->
