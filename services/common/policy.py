@@ -5,17 +5,21 @@ and reads the version in force on a day from there."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from datetime import date
 from decimal import Decimal
 
 import asyncpg
+from aiokafka import AIOKafkaConsumer
 from google.protobuf.message import Message
 from vigie.events.v1.envelope_pb2 import Envelope
 from vigie.policy.v1 import events_pb2 as events
 from vigie.policy.v1 import policy_pb2 as pb
 
 from services.common import topics
-from services.common.consumer import EventConsumer, RejectedEvent
+from services.common.consumer import EventConsumer, RejectedEvent, end_offsets
+from services.common.envelope import UndecodableEvent, read
 from services.common.errors import InvalidArgument
 from services.common.protos import from_date, to_date
 from services.common.schedules import proto_schedule, rule_schedule
@@ -35,6 +39,10 @@ from services.rules.policy import DEFAULT_POLICY, CommitteePolicy, LeadTimePolic
 from services.rules.wording import Text, text
 
 HUNDRED = Decimal(100)
+# How long a service waits at start-up for the policy topic before it goes on with what it
+# has (its consumer then keeps reading).
+CATCH_UP_SECONDS = 60
+log = logging.getLogger(__name__)
 
 
 # -- rules -> proto ----------------------------------------------------------------------------
@@ -254,3 +262,52 @@ def policy_consumer(pool: asyncpg.Pool, bootstrap: str, schema: str) -> EventCon
 def event_key(version: int) -> str:
     """The record key: compaction keeps one record per key, so every version stays."""
     return f"{version:06d}"
+
+
+async def catch_up(pool: asyncpg.Pool, bootstrap: str) -> int:
+    """Read the policy topic from its start to its current end into the service's table,
+    before the service serves or checks anything: a service whose database was rebuilt knows
+    every version again before it applies one, and the policy service numbers the next
+    version after every version ever published. Returns the versions read."""
+    ends = {tp: end for tp, end in (await end_offsets(bootstrap, [topics.POLICY])).items()}
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        enable_auto_commit=False,
+        isolation_level="read_committed",
+    )
+    await consumer.start()
+    read_count = 0
+    try:
+        consumer.assign(list(ends))
+        await consumer.seek_to_beginning(*ends)
+        deadline = asyncio.get_running_loop().time() + CATCH_UP_SECONDS
+        while await _behind(consumer, ends):
+            if asyncio.get_running_loop().time() > deadline:
+                log.warning("policy topic not read to its end in %ss: going on", CATCH_UP_SECONDS)
+                break
+            for records in (await consumer.getmany(timeout_ms=200)).values():
+                for found in records:
+                    read_count += await _keep(pool, found.value)
+    finally:
+        await consumer.stop()
+    return read_count
+
+
+async def _behind(consumer: AIOKafkaConsumer, ends: dict) -> bool:
+    for tp, end in ends.items():
+        if await consumer.position(tp) < end:
+            return True
+    return False
+
+
+async def _keep(pool: asyncpg.Pool, value: bytes | None) -> int:
+    """Keep one record's version; 0 for what the running consumer will set aside."""
+    try:
+        _, payload = read(topics.POLICY, value)
+        from_proto(payload.published.policy)
+    except (UndecodableEvent, InvalidArgument):
+        return 0
+    async with pool.acquire() as conn:
+        await record(conn, payload.published)
+    return 1

@@ -1,18 +1,25 @@
 """The notices service: settings → database pool → outbox relay → gRPC server, plus the
-projection of contracts and label changes, and the hub that feeds the alert streams."""
+projections of contracts, label changes and the committee's policy, and the hub that feeds
+the alert streams."""
 
 from __future__ import annotations
 
+import logging
+
 from services.common import db, runtime
+from services.common.policy import catch_up, policy_consumer
 from services.common.settings import Settings
 from services.notices import api
 from services.notices.alerts import AlertHub
 from services.notices.projections import projections_consumer
 from services.notices.usecases import SCHEMA, Notices
 
+log = logging.getLogger(__name__)
+
 
 async def serve(settings: Settings) -> None:
     pool = await db.connect(settings.database_url, SCHEMA)
+    log.info("policy: %d versions read", await catch_up(pool, settings.kafka_bootstrap))
     notices, hub = Notices(pool), AlertHub(pool)
     consumer = projections_consumer(pool, settings.kafka_bootstrap)
     await runtime.serve_grpc(
@@ -20,7 +27,11 @@ async def serve(settings: Settings) -> None:
         pool,
         SCHEMA,
         lambda server: api.register(server, notices, hub),
-        {"alert-hub": hub.run, "projections": consumer},
+        {
+            "alert-hub": hub.run,
+            "projections": consumer,
+            "policy": policy_consumer(pool, settings.kafka_bootstrap, SCHEMA),
+        },
     )
 
 

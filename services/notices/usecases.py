@@ -15,7 +15,7 @@ from vigie.contracts.v1 import contracts_pb2 as cpb
 from vigie.notices.v1 import events_pb2 as events
 from vigie.notices.v1 import notices_pb2 as pb
 
-from services.common import topics, wording
+from services.common import policy, topics, wording
 from services.common.clock import french_day, utc_now
 from services.common.envelope import wrap
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
@@ -26,6 +26,7 @@ from services.common.uow import UnitOfWork, unit_of_work
 from services.common.validation import calendar_date
 from services.notices import store
 from services.rules import lead_time
+from services.rules.policy import CommitteePolicy
 from services.rules.wording import Text, text
 
 SCHEMA = PRODUCER = "notices"
@@ -65,7 +66,8 @@ class Notices:
                     "effective_date",
                     text("error-notice-after-contract", effective=effective, last_day=last_day),
                 )
-            notice = self._notice(contract, request, today, effective)
+            in_force = (await policy.book(uow.conn)).in_force_on(today)
+            notice = self._notice(contract, request, today, effective, in_force)
             await store.insert_notice(uow.conn, notice)
             _emit(uow, topics.NOTICE_EVENTS, notice.contract_id, events.NoticeIssued(notice=notice))
             for kind in _alert_kinds(notice):
@@ -113,6 +115,7 @@ class Notices:
                 )
         async with self.pool.acquire() as conn:
             contract = await store.get_contract(conn, request.contract_id)
+            in_force = (await policy.book(conn)).in_force_on(notified_on)
         if contract is None or not caller.sees(contract):
             raise NotFound("contract", request.contract_id)
         if contract.status != cpb.CONTRACT_STATUS_ACTIVE:
@@ -125,8 +128,15 @@ class Notices:
             )
         change = _rule_change(request.change, contract.terms.forecast.contacts_per_month)
         schedule = rule_schedule(contract.terms.notice_schedule)
-        seen = lead_time.preview(schedule, change, notified_on, desired)
-        return _proto_preview(contract.contract_id, change, seen)
+        seen = lead_time.preview(
+            schedule,
+            change,
+            notified_on,
+            desired,
+            counting=in_force.lead_time.counting,
+            default_schedule=in_force.lead_time.default_schedule,
+        )
+        return _proto_preview(contract.contract_id, change, seen, in_force.version)
 
     async def acknowledge(self, caller: Caller, notice_id: str) -> pb.Notice:
         async with unit_of_work(self.pool, SCHEMA) as uow:
@@ -168,12 +178,26 @@ class Notices:
             return await store.acknowledge_alerts(conn, caller.organisation_id, up_to)
 
     def _notice(
-        self, contract: cpb.Contract, request: pb.IssueWorkloadChangeRequest, today, effective
+        self,
+        contract: cpb.Contract,
+        request: pb.IssueWorkloadChangeRequest,
+        today: date,
+        effective: date,
+        in_force: CommitteePolicy,
     ) -> pb.Notice:
         baseline = contract.terms.forecast.contacts_per_month
         change = _rule_change(request.change, baseline)
         schedule = rule_schedule(contract.terms.notice_schedule)
-        verdict = lead_time.assess(schedule, change, today, effective)
+        counting = in_force.lead_time.counting
+        verdict = lead_time.assess(
+            schedule,
+            change,
+            today,
+            effective,
+            counting=counting,
+            default_schedule=in_force.lead_time.default_schedule,
+        )
+        below = lead_time.below_agent_floor(today, effective, counting=counting)
         return pb.Notice(
             notice_id=str(uuid.uuid4()),
             contract_id=contract.contract_id,
@@ -185,7 +209,7 @@ class Notices:
             notified_on=from_date(today),
             effective_date=request.effective_date,
             reason=request.reason,
-            verdict=_proto_verdict(verdict, lead_time.below_agent_floor(today, effective)),
+            verdict=_proto_verdict(verdict, below, in_force.version),
             issued_at=timestamp(self.now()),
         )
 
@@ -248,10 +272,11 @@ def _rule_change(change: pb.WorkloadChange, baseline: int) -> lead_time.Workload
 
 
 def _proto_preview(
-    contract_id: str, change: lead_time.WorkloadChange, seen: lead_time.Preview
+    contract_id: str, change: lead_time.WorkloadChange, seen: lead_time.Preview, version: int
 ) -> pb.PreviewWorkloadChangeResponse:
     response = pb.PreviewWorkloadChangeResponse(
         contract_id=contract_id,
+        policy_version=version,
         change_percent=float(change.change_percent),
         default_schedule=seen.default_schedule,
         counting=int(seen.counting),
@@ -272,8 +297,8 @@ def _proto_preview(
         desired = seen.desired_effective_date
         response.desired_effective_date.CopyFrom(from_date(desired))
         response.desired_date_complies = seen.desired.complies
-        below = lead_time.below_agent_floor(seen.notified_on, desired)
-        response.desired_verdict.CopyFrom(_proto_verdict(seen.desired, below))
+        below = lead_time.below_agent_floor(seen.notified_on, desired, counting=seen.counting)
+        response.desired_verdict.CopyFrom(_proto_verdict(seen.desired, below, version))
     wording.fill(response, "reference", seen.reference)
     wording.fill(response, "explanation", seen.explanation)
     return response
@@ -286,8 +311,11 @@ def _proto_band(band: lead_time.NoticeBand) -> cpb.NoticeBand:
     return proto
 
 
-def _proto_verdict(verdict: lead_time.LeadTimeVerdict, below_floor: bool) -> pb.LeadTimeVerdict:
+def _proto_verdict(
+    verdict: lead_time.LeadTimeVerdict, below_floor: bool, policy_version: int
+) -> pb.LeadTimeVerdict:
     proto = pb.LeadTimeVerdict(
+        policy_version=policy_version,
         required=verdict.required,
         unit=int(verdict.unit) if verdict.unit is not None else 0,
         actual=verdict.actual,

@@ -333,12 +333,13 @@ def assess(
     effective_date: date,
     holidays: HolidayCalendar = french_public_holidays,
     counting: Counting = Counting.LEGAL,
+    default_schedule: Sequence[NoticeBand] = DEFAULT_SCHEDULE,
 ) -> LeadTimeVerdict:
     """Whether a workload-change notice gives the lead time the contract's schedule asks for,
     counted by `counting` (legal by default: module docstring).
     Call schedule_problems first; for a valid schedule this never raises, whatever the dates.
 
-    - No schedule: the label committee's default schedule applies (DEFAULT_SCHEDULE), since
+    - No schedule: the label committee's default schedule applies (`default_schedule`), since
       the 3rd commitment covers every workload change; the verdict says so
       (default_schedule, and the explanation). The purchasing rules also flag perennial
       work without a schedule (purchasing, "no_notice_schedule").
@@ -349,7 +350,7 @@ def assess(
     counting = Counting(counting)
     default = not schedule
     if default:
-        schedule = DEFAULT_SCHEDULE
+        schedule = default_schedule
     band = band_for(schedule, change)
     if band is None and change.change_percent == 0:  # a termination always has a band
         return _no_notice_needed(text("lead-time-no-change"), counting, default)
@@ -477,12 +478,13 @@ def earliest_effective_date(
     notified_on: date,
     holidays: HolidayCalendar = french_public_holidays,
     counting: Counting = Counting.LEGAL,
+    default_schedule: Sequence[NoticeBand] = DEFAULT_SCHEDULE,
 ) -> date:
     """The first day a change notified on `notified_on` may take effect under the schedule
     (the committee's default when there is none), counted by `counting`: assess gives a
     compliant verdict for it and a breach for the day before. The notice day itself when no
     notice is needed. OverflowError past 31 December 9999."""
-    band = _band_applied(schedule or DEFAULT_SCHEDULE, change)
+    band = _band_applied(schedule or default_schedule, change)
     if band is None:
         return notified_on
     return _earliest(notified_on, band, holidays, Counting(counting))
@@ -497,22 +499,33 @@ def preview(
     names: HolidayNames = french_public_holiday_names,
     counting: Counting = Counting.LEGAL,
     working_days: int = AGENT_SCHEDULE_NOTICE_WORKING_DAYS,
+    default_schedule: Sequence[NoticeBand] = DEFAULT_SCHEDULE,
 ) -> Preview:
     """Everything an ordering party needs before it notifies a change: the band, the earliest
     date, what was counted to get there, whether agents' schedules need longer, and whether
     a desired date would comply. Call schedule_problems first; OverflowError past year 9999."""
     counting = Counting(counting)
     default = not schedule
-    applied = schedule or DEFAULT_SCHEDULE
+    applied = schedule or default_schedule
     band = _band_applied(applied, change)
-    earliest = earliest_effective_date(schedule, change, notified_on, holidays, counting)
+    earliest = earliest_effective_date(
+        schedule, change, notified_on, holidays, counting, default_schedule
+    )
     floor_band = NoticeBand(None, working_days, LeadTimeUnit.BUSINESS_DAYS)
     floor_date = _earliest(notified_on, floor_band, holidays, counting)
     first_counted = notified_on + timedelta(days=int(counting is Counting.LEGAL))
     found = _holidays_between(first_counted, earliest, holidays, names)
     desired = None
     if desired_effective_date is not None:
-        desired = assess(schedule, change, notified_on, desired_effective_date, holidays, counting)
+        desired = assess(
+            schedule,
+            change,
+            notified_on,
+            desired_effective_date,
+            holidays,
+            counting,
+            default_schedule,
+        )
     counted = notice_given(notified_on, earliest, LeadTimeUnit.BUSINESS_DAYS, holidays, counting)
     binds = band is not None and floor_date > earliest
     if band is None:

@@ -23,6 +23,7 @@ from vigie.compliance.v1.compliance_pb2_grpc import ComplianceMonitorStub
 from vigie.contracts.v1.contracts_pb2_grpc import ContractServiceStub, TenderServiceStub
 from vigie.labels.v1.labels_pb2 import PublishReferentialRequest
 from vigie.labels.v1.labels_pb2_grpc import LabelRegistryStub
+from vigie.policy.v1.policy_pb2_grpc import PolicyServiceStub
 
 from services.cli.demo import SAMPLE_REFERENTIAL
 from services.common import identity, migrations
@@ -382,6 +383,12 @@ def tenders(contracts_channel) -> TenderServiceStub:
 @pytest.fixture
 def contracts(contracts_channel) -> ContractServiceStub:
     return ContractServiceStub(contracts_channel)
+
+
+@pytest.fixture
+async def policies(compliance_service) -> AsyncIterator[PolicyServiceStub]:
+    async with grpc.aio.insecure_channel(compliance_service.address) as channel:
+        yield PolicyServiceStub(channel)
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ import pytest
 from vigie.contracts.v1 import contracts_pb2 as cpb
 from vigie.notices.v1 import notices_pb2 as npb
 from vigie.notices.v1.notices_pb2_grpc import NoticeServiceStub
+from vigie.policy.v1 import policy_pb2 as pb
 
 from services.common.identity import Role
 from services.common.protos import from_date, to_date
@@ -24,6 +25,7 @@ from services.rules import lead_time
 from tests.integration.conftest import ROOT
 from tests.integration.test_contracts_service import ordering_party, signed_contract
 from tests.integration.test_notices_service import TODAY, known_contract
+from tests.integration.test_policy import RATIONALE, next_version
 
 pytestmark = pytest.mark.integration
 
@@ -222,3 +224,36 @@ async def test_the_cli_previews_a_change(notices, contract, token, settings, not
         metadata=token(Role.ORDERING_PARTY, party),
     )
     assert to_date(seen.earliest_effective_date) == earliest
+
+
+async def test_the_notices_service_applies_the_version_in_force_on_the_notification_day(
+    policies, committee, notices, contract, token
+):
+    """From the committee's call through the outbox, the policy topic and the notices
+    service's projection, to the counting of a preview: the day before the new version takes
+    effect the previous one applies, from its day the new one."""
+    signed, party = contract
+    previous = (await policies.GetPolicy(pb.GetPolicyRequest(), metadata=committee)).policy
+    new = await next_version(policies, committee)
+    legal, notice_day = npb.LEAD_TIME_COUNTING_LEGAL, npb.LEAD_TIME_COUNTING_NOTICE_DAY_COUNTS
+    new.lead_time.counting = notice_day if previous.lead_time.counting == legal else legal
+    await policies.PublishPolicy(
+        pb.PublishPolicyRequest(policy=new, rationale=RATIONALE), metadata=committee
+    )
+    bank = token(Role.ORDERING_PARTY, party)
+    effective = to_date(new.effective_from)
+
+    async def preview_on(day):
+        request = preview_request(signed.contract_id, 40, notified_on=day)
+        return await notices.PreviewWorkloadChange(request, metadata=bank)
+
+    for _ in range(200):  # the projection follows the topic within moments
+        on_the_day = await preview_on(effective)
+        if on_the_day.policy_version == new.version:
+            break
+        await asyncio.sleep(0.1)
+    assert on_the_day.policy_version == new.version
+    assert on_the_day.counting == new.lead_time.counting
+    the_day_before = await preview_on(effective - timedelta(days=1))
+    assert the_day_before.policy_version == previous.version
+    assert the_day_before.counting == previous.lead_time.counting

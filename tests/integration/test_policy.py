@@ -14,34 +14,32 @@ from grpc_status import rpc_status
 from vigie.events.v1.envelope_pb2 import Envelope
 from vigie.policy.v1 import events_pb2 as events
 from vigie.policy.v1 import policy_pb2 as pb
-from vigie.policy.v1.policy_pb2_grpc import PolicyServiceStub
 
+from services.common import db, topics
 from services.common import policy as codec
-from services.common import topics
 from services.common.clock import french_day, utc_now
 from services.common.identity import Role
 from services.common.protos import from_date, to_date
-from tests.integration.conftest import vigie_cli
+from tests.integration.conftest import ROOT, vigie_cli
 
 RATIONALE = "Délibération du comité du label : tolérance ramenée à 10 %."
 
 
-@pytest.fixture
-async def policies(compliance_service):
-    async with grpc.aio.insecure_channel(compliance_service.address) as channel:
-        yield PolicyServiceStub(channel)
+# The other tests share the services and their database, and judge days up to a few years
+# ahead: the versions published here take effect later than any of those days.
+AHEAD = timedelta(days=4 * 366)
 
 
 async def next_version(policies, committee) -> pb.CommitteePolicy:
-    """The latest version, numbered as the next one and in force from the first day it may
-    be (tests share one database: earlier runs may have published versions)."""
+    """The latest version, numbered as the next one, in force a week after the later of the
+    latest version's day and AHEAD."""
     latest = (await policies.GetPolicy(pb.GetPolicyRequest(), metadata=committee)).policy
     policy = pb.CommitteePolicy()
     policy.CopyFrom(latest)
     policy.version = latest.version + 1
-    tomorrow = french_day(utc_now()) + timedelta(days=1)
-    earliest = to_date(latest.effective_from) if latest.HasField("effective_from") else tomorrow
-    policy.effective_from.CopyFrom(from_date(max(tomorrow, earliest) + timedelta(days=7)))
+    ahead = french_day(utc_now()) + AHEAD
+    earliest = to_date(latest.effective_from) if latest.HasField("effective_from") else ahead
+    policy.effective_from.CopyFrom(from_date(max(ahead, earliest) + timedelta(days=7)))
     return policy
 
 
@@ -169,3 +167,32 @@ async def test_the_cli_prints_a_version_and_publishes_the_next_from_it(
         "month": effective.month,
         "day": effective.day,
     }
+
+
+async def test_a_service_whose_database_was_rebuilt_reads_every_version_again(
+    policies, committee, settings, pool
+):
+    """What a service does at start-up before it applies any version: the policy topic read
+    from its start into an empty table gives every version the policy service lists."""
+    new = await next_version(policies, committee)
+    await policies.PublishPolicy(
+        pb.PublishPolicyRequest(policy=new, rationale=RATIONALE), metadata=committee
+    )
+    schema = "policy_rebuilt"
+    migration = ROOT / "services/common/migrations/0003-common-committee-policies.sql"
+    await pool.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
+    await pool.execute(f"SET search_path TO {schema}; {migration.read_text()}; RESET search_path")
+    rebuilt = await db.connect(settings.database_url, schema)
+    try:
+        # The relay publishes within moments: read until the new version is there.
+        for _ in range(100):
+            await codec.catch_up(rebuilt, settings.kafka_bootstrap)
+            async with rebuilt.acquire() as conn:
+                kept = await codec.published_versions(conn)
+            if kept[-1].policy.version == new.version:
+                break
+        listed = await policies.ListPolicies(pb.ListPoliciesRequest(), metadata=committee)
+        assert kept == list(listed.policies)
+    finally:
+        await rebuilt.close()
+        await pool.execute(f"DROP SCHEMA {schema} CASCADE")

@@ -5,6 +5,7 @@ message and its figures) and reads in French by default, in English on request."
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -24,6 +25,7 @@ from services.common.validation import check
 from services.compliance.checks import findings
 from services.notices import projections, usecases
 from services.rules import lead_time
+from services.rules.policy import DEFAULT_POLICY, CommitteePolicy, LeadTimePolicy
 from services.rules.wording import Text, text
 
 TODAY = date(2027, 4, 16)
@@ -46,15 +48,34 @@ def contract(*bands: cpb.NoticeBand) -> cpb.Contract:
 NINETY_DAYS = cpb.NoticeBand(lead_time=90, unit=CAL)
 
 
-def notice(change: pb.WorkloadChange, *bands: cpb.NoticeBand) -> pb.Notice:
+def notice(
+    change: pb.WorkloadChange, *bands: cpb.NoticeBand, in_force: CommitteePolicy = DEFAULT_POLICY
+) -> pb.Notice:
     request = pb.IssueWorkloadChangeRequest(
         contract_id="c-1", change=change, reason="Internalisation d'une partie du service"
     )
     request.effective_date.CopyFrom(from_date(EFFECTIVE))
     issued = usecases.Notices(pool=None, now=lambda: NOW)._notice(  # type: ignore[arg-type]
-        contract(*bands), request, TODAY, EFFECTIVE
+        contract(*bands), request, TODAY, EFFECTIVE, in_force
     )
     return issued
+
+
+def test_the_verdict_applies_the_committee_policy_in_force_and_names_its_version():
+    # Version 3 counts the notice day and holds contracts without a schedule to 20 days.
+    twenty_days = (lead_time.NoticeBand(None, 20, lead_time.LeadTimeUnit.CALENDAR_DAYS),)
+    version_3 = replace(
+        DEFAULT_POLICY,
+        version=3,
+        effective_from=date(2027, 1, 1),
+        lead_time=LeadTimePolicy(lead_time.Counting.NOTICE_DAY_COUNTS, twenty_days),
+    )
+    verdict = notice(pb.WorkloadChange(change_percent=-60), in_force=version_3).verdict
+    assert verdict.policy_version == 3
+    assert verdict.counting == pb.LEAD_TIME_COUNTING_NOTICE_DAY_COUNTS
+    assert verdict.default_schedule and verdict.required == 20
+    assert verdict.actual == 10  # 16 to 25 April, the notice day counted
+    assert notice(pb.WorkloadChange(change_percent=-60)).verdict.policy_version == 0
 
 
 def cut_of_60() -> pb.Notice:
@@ -207,7 +228,8 @@ def test_a_preview_in_french_and_english():
     schedule = [lead_time.NoticeBand(Decimal(10), 15, lead_time.LeadTimeUnit.BUSINESS_DAYS)]
     change = lead_time.WorkloadChange(Decimal(-8))
     seen = lead_time.preview(schedule, change, date(2027, 4, 26), date(2027, 5, 18))
-    response = usecases._proto_preview("c-1", change, seen)
+    response = usecases._proto_preview("c-1", change, seen, 2)
+    assert response.policy_version == response.desired_verdict.policy_version == 2
     assert response.earliest_effective_date == from_date(date(2027, 5, 20))
     assert (response.required, response.unit) == (15, cpb.LEAD_TIME_UNIT_BUSINESS_DAYS)
     assert response.band.up_to_percent == 10 and response.business_days == 15
@@ -234,7 +256,7 @@ def test_a_preview_in_french_and_english():
 def test_a_preview_without_a_desired_date_says_nothing_of_one():
     change = lead_time.WorkloadChange(Decimal(0))
     seen = lead_time.preview([], change, date(2027, 4, 26))
-    response = usecases._proto_preview("c-1", change, seen)
+    response = usecases._proto_preview("c-1", change, seen, 2)
     assert not response.HasField("desired_date_complies")
     assert not response.HasField("desired_verdict") and not response.HasField("band")
     assert response.default_schedule and response.earliest_effective_date == response.notified_on

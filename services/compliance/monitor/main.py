@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 
 from services.common import db, runtime
+from services.common.policy import catch_up, policy_consumer
 from services.common.settings import Settings
 from services.compliance import SCHEMA
 from services.compliance.monitor import api
@@ -18,6 +19,7 @@ log = logging.getLogger(__name__)
 
 async def serve(settings: Settings) -> None:
     pool = await db.connect(settings.database_url, SCHEMA)
+    log.info("policy: %d versions read", await catch_up(pool, settings.kafka_bootstrap))
     monitor = Monitor(pool)
     filled = await monitor.fill_in()
     if filled:
@@ -30,6 +32,7 @@ async def serve(settings: Settings) -> None:
         {
             "findings": monitor.consumer(settings.kafka_bootstrap),
             "live": monitor.notifications.run,
+            "policy": policy_consumer(pool, settings.kafka_bootstrap, SCHEMA),
         },
     )
 
