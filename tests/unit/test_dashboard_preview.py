@@ -12,9 +12,11 @@ from google.type.date_pb2 import Date
 from vigie.contracts.v1 import contracts_pb2 as kpb
 from vigie.notices.v1 import notices_pb2 as npb
 
+from services.common.identity import Caller, Role
 from services.dashboard import preview
 from services.dashboard.backends import BackendError
 from services.dashboard.markup import e
+from services.dashboard.pages import contract as contract_page
 
 CONTRACT = "6f1c2d3e-0000-4000-8000-000000000001"
 
@@ -178,3 +180,38 @@ def test_the_schedule_rows_say_what_each_band_covers() -> None:
     assert preview.schedule_rows(only) == [
         [e("tout changement, et la résiliation"), "1 jour ouvré"]
     ]
+
+
+def test_the_contract_facts_say_its_end_and_escape_its_words() -> None:
+    contract = kpb.Contract(
+        contract_id=CONTRACT,
+        ordering_party_id="op-banque",
+        centre_id="ctr-lille",
+        status=kpb.CONTRACT_STATUS_TERMINATED,
+        termination_reason="<fin> d'activité",
+        version=2,
+    )
+    contract.terms.scope = "support niveau 1"
+    contract.terms.activity_type = kpb.ACTIVITY_TYPE_PERENNIAL
+    contract.terms.start_date.CopyFrom(french_date(date(2027, 1, 4)))
+    contract.terms.end_date.CopyFrom(french_date(date(2030, 1, 3)))
+    contract.terminated_on.CopyFrom(french_date(date(2028, 6, 30)))
+    centre = Caller(Role.CENTRE, "ctr-lille", "s")
+    html = contract_page.facts(contract, centre)
+    assert "du 4 janvier 2027 au 3 janvier 2030" in html
+    assert e("résilié (dernier jour : 30 juin 2028 ; motif : <fin> d'activité)") in html
+    assert "<fin>" not in html
+    # The centre may not open the ordering party's page: no link to it.
+    assert 'href="/donneurs-d-ordre/' not in html
+    assert 'href="/donneurs-d-ordre/op-banque"' in contract_page.facts(
+        contract, Caller(Role.COMMITTEE, "committee", "s")
+    )
+    # A terminated contract is previewed by nobody; a running one by its own party only.
+    party = Caller(Role.ORDERING_PARTY, "op-banque", "s")
+    assert not contract_page.offers_simulation(party, contract)
+    contract.status = kpb.CONTRACT_STATUS_ACTIVE
+    assert contract_page.offers_simulation(party, contract)
+    assert not contract_page.offers_simulation(
+        Caller(Role.ORDERING_PARTY, "op-autre", "s"), contract
+    )
+    assert not contract_page.offers_simulation(centre, contract)

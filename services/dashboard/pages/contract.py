@@ -132,6 +132,10 @@ async def render(
     sections = [facts(contract, caller), schedule_section(contract)]
     if simulation is not None or offers_simulation(caller, contract):
         sections.append(preview.form(contract.contract_id, simulation, french_today()))
+    elif _own(caller, contract):
+        sections.append(
+            '<p class="hint">Le contrat est résilié : aucun changement de charge à simuler.</p>'
+        )
     sections.append(await findings_section(backends, token, contract, caller))
     title = f"Contrat — {contract.terms.scope}" if contract.terms.scope else "Contrat"
     html = page(title, "".join(sections), caller)
@@ -141,10 +145,12 @@ async def render(
 def offers_simulation(caller: Caller, contract: kpb.Contract) -> bool:
     """The contract's own ordering party, while the contract runs (NoticeService previews no
     change on a terminated one)."""
+    return _own(caller, contract) and contract.status == kpb.CONTRACT_STATUS_ACTIVE
+
+
+def _own(caller: Caller, contract: kpb.Contract) -> bool:
     return (
-        caller.role is Role.ORDERING_PARTY
-        and caller.organisation_id == contract.ordering_party_id
-        and contract.status == kpb.CONTRACT_STATUS_ACTIVE
+        caller.role is Role.ORDERING_PARTY and caller.organisation_id == contract.ordering_party_id
     )
 
 
