@@ -20,7 +20,7 @@ from vigie.notices.v1 import notices_pb2 as npb
 
 from services.dashboard import french
 from services.dashboard.backends import BackendError
-from services.dashboard.markup import e, notice_box
+from services.dashboard.markup import contract_url, e, notice_box
 
 SLUG = "simulation"
 # The kinds of change, as the request's oneof has them.
@@ -88,7 +88,9 @@ def request_of(contract_id: str, values: Mapping[str, str]) -> npb.PreviewWorklo
     if kind == TERMINATION:
         request.change.termination = True
     elif kind in (PERCENT, VOLUME):
-        typed = values.get(kind, "").replace("−", "-").replace(" ", "")
+        # A minus sign as typography writes it, and French thousands separators.
+        typed = values.get(kind, "").replace("−", "-")
+        typed = "".join(c for c in typed if c not in " \u00a0\u202f")
         try:
             number = int(typed)
         except ValueError:
@@ -172,7 +174,7 @@ def form(contract_id: str, simulation: Simulation | None, today: date) -> str:
     values = simulation.values if simulation else {}
     problems = simulation.field_problems if simulation else {}
     kind = values.get("nature", "") or PERCENT
-    target = f"/contrats/{e(contract_id)}/{SLUG}#{SLUG}"
+    target = e(f"{contract_url(contract_id)}/{SLUG}#{SLUG}")
     radios = "".join(
         f'<label class="choice"><input type="radio" name="nature" value="{value}"'
         f"{' checked' if value == kind else ''} required> {e(text)}</label>"

@@ -34,7 +34,7 @@ def test_the_form_makes_the_request_the_service_takes() -> None:
     assert not cut.HasField("notified_on")
     assert (cut.desired_effective_date.year, cut.desired_effective_date.month) == (2027, 4)
     volume = preview.request_of(
-        CONTRACT, values(nature="volume", volume="6000", notification="2027-01-04")
+        CONTRACT, values(nature="volume", volume="6\u202f000", notification="2027-01-04")
     )
     assert volume.change.new_contacts_per_month == 6000
     assert volume.notified_on.day == 4
