@@ -1,15 +1,25 @@
 """Time as the services read it: instants in UTC, days as French calendar days (labels,
 notices and contract dates are French dates). Use cases take `now` as a parameter so that
-tests can move it."""
+tests can move it. The domain kernel's calendar names are re-exported here for the
+dashboard, which reads the rules only through the services and the plumbing: one French
+calendar, public holidays included."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
-from services.rules.calendar import PARIS, french_day
+from services.rules.calendar import PARIS, PublicHoliday, french_day, public_holidays_between
 
-__all__ = ["PARIS", "Clock", "french_day", "french_today", "utc_now"]
+__all__ = [
+    "PARIS",
+    "Clock",
+    "PublicHoliday",
+    "french_day",
+    "french_today",
+    "public_holidays_between",
+    "utc_now",
+]
 Clock = Callable[[], datetime]
 
 

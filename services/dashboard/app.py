@@ -13,7 +13,7 @@ from services.dashboard import health, lifecycle, session
 from services.dashboard.backends import BackendError, Backends
 from services.dashboard.feed import findings_feed
 from services.dashboard.markup import notice_box, page
-from services.dashboard.pages import centres, finding, live, party, signin
+from services.dashboard.pages import centres, contract, finding, live, party, signin
 from services.dashboard.settings import DashboardSettings
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,10 @@ def create_app(settings: DashboardSettings) -> web.Application:
     app.router.add_get(f"/constats/{{finding_id}}/{{form:{forms}}}", finding.back_to_finding)
     app.router.add_get("/flux/constats", findings_feed)
     app.router.add_get("/donneurs-d-ordre/{party_id}", party.party_page)
+    app.router.add_get("/contrats", contract.contracts_page)
+    app.router.add_get("/contrats/{contract_id}", contract.contract_page)
+    # The notice preview form: a GET, since it records nothing.
+    app.router.add_get("/contrats/{contract_id}/simulation", contract.simulate)
     app.router.add_get("/centres", centres.centres_page)
     app.router.add_get("/centres/{centre_id}", centres.centre_page)
     app.router.add_get("/connexion", signin.signin_form)

@@ -115,11 +115,15 @@ class Backends:
             "notices": notices_pb2_grpc.NoticeServiceStub(self._channels["notices"]),
         }
 
-    async def call(self, service: str, method: str, request: Any, token: str) -> Any:
-        """A unary call as the signed-in person; a failure becomes a BackendError."""
+    async def call(
+        self, service: str, method: str, request: Any, token: str, language: str = ""
+    ) -> Any:
+        """A unary call as the signed-in person; a failure becomes a BackendError. `language`:
+        the texts of the answer and of a refusal in it (`accept-language`)."""
         rpc = getattr(self._stubs[service], method)
+        metadata = bearer(token) + ([("accept-language", language)] if language else [])
         try:
-            return await rpc(request, metadata=bearer(token), timeout=self.timeout)
+            return await rpc(request, metadata=metadata, timeout=self.timeout)
         except grpc.RpcError as error:
             raise BackendError.of(service, error) from error
 

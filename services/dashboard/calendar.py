@@ -10,8 +10,8 @@ from __future__ import annotations
 import calendar as stdlib_calendar
 from datetime import date, timedelta
 
-import holidays
-
+from services.common import wording
+from services.common.clock import public_holidays_between
 from services.dashboard.french import WEEKDAYS_SHORT, day, month_title
 from services.dashboard.markup import e
 
@@ -19,9 +19,10 @@ MAX_MONTHS = 14  # beyond, the calendar is no longer readable; the figures still
 
 
 def french_holidays(start: date, end: date) -> dict[date, str]:
-    """Public holidays in metropolitan France between two dates, with their French names."""
-    known = holidays.country_holidays("FR", years=range(start.year, end.year + 1), language="fr")
-    return {d: name for d, name in sorted(known.items()) if start <= d <= end}
+    """Public holidays in metropolitan France from `start` to `end` (both included), weekends
+    too, with their French names: the domain's calendar, the one lead times are counted by."""
+    found = public_holidays_between(start, end + timedelta(days=1))
+    return {holiday.day: wording.render(holiday.name, "fr") for holiday in found}
 
 
 def lead_time_calendar(

@@ -67,6 +67,8 @@ def navigation(caller: Caller | None) -> str:
         links.append(("/constats", "Constats en direct"))
     if caller.role is Role.ORDERING_PARTY:
         links.append((party_url(caller.organisation_id), "Mon tableau de bord"))
+    if caller.role in (Role.COMMITTEE, Role.ORDERING_PARTY, Role.CENTRE):
+        links.append(("/contrats", "Contrats"))
     links.append(("/centres", "Centres"))
     return " ".join(f'<a href="{e(href)}">{e(text)}</a>' for href, text in links)
 
@@ -96,6 +98,10 @@ def table(headers: list[str], rows: list[list[str]], css: str = "") -> str:
 
 def party_url(party_id: str) -> str:
     return f"/donneurs-d-ordre/{quote(party_id, safe='')}"
+
+
+def contract_url(contract_id: str) -> str:
+    return f"/contrats/{quote(contract_id, safe='')}"
 
 
 def finding_url(finding_id: str) -> str:

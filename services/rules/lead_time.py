@@ -55,16 +55,25 @@ date has no lead time at all (0 in every unit).
 from __future__ import annotations
 
 import calendar
-import functools
-from collections.abc import Callable, Mapping, Sequence, Set
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import IntEnum
 
-import holidays as holidays_library
-
 from services.rules import Violation
+from services.rules.calendar import (
+    BACKWARD,
+    FORWARD,
+    HolidayCalendar,
+    HolidayNames,
+    PublicHoliday,
+    business_days,
+    french_public_holiday_names,
+    french_public_holidays,
+    nth_business_day,
+    public_holidays_between,
+)
 from services.rules.wording import Text, text
 
 # Label Responsabilité Sociale, 3rd commitment of ordering parties (sources/004 §3).
@@ -87,64 +96,6 @@ AGENT_SCHEDULE_REFERENCE = text(
     working_days=AGENT_SCHEDULE_NOTICE_WORKING_DAYS,
     agreement_min_working_days=AGENT_SCHEDULE_NOTICE_AGREEMENT_MIN_WORKING_DAYS,
 )
-
-# The public holidays of a year: the calendar that business days skip.
-HolidayCalendar = Callable[[int], Set[date]]
-
-
-@functools.lru_cache(maxsize=1024)
-def french_public_holidays(
-    year: int, *, alsace_moselle: bool = False, whit_monday: bool = True
-) -> frozenset[date]:
-    """The French public holidays (jours fériés, Code du travail L3133-1) of `year`, from the
-    `holidays` library: metropolitan France, 11 days: 1 January, Easter Monday, 1 May, 8 May,
-    Ascension, Whit Monday, 14 July, 15 August, 1 November, 11 November, 25 December.
-
-    - Whit Monday (lundi de Pentecôte) is counted as a holiday by default. It is a public
-      holiday in law (restored by the loi n° 2008-351); the "journée de solidarité"
-      (L3133-7 ff.) is a day each employer sets, often but not always Whit Monday, so it is
-      not a fact of the calendar. Counting it as a holiday asks the ordering party one
-      business day more, never less. Pass whit_monday=False for a contract that says the
-      centre works that day. (The library itself leaves it out in 2005–2007, when the law
-      made it the solidarity day.)
-    - alsace_moselle=True adds Good Friday and 26 December (local law of Bas-Rhin, Haut-Rhin
-      and Moselle; the library's subdivision "57", which has the same days as "6AE").
-    - The library knows French holidays from 1803 to 2100; outside those years this returns
-      no holiday, and business days are Monday to Friday.
-
-    A pure function of its arguments (the library computes the dates from the year; it reads
-    nothing but its own translation files), cached."""
-    # English names, whatever the locale, so that Whit Monday is found by its name.
-    calendar_of_year = holidays_library.France(
-        years=year, subdiv="57" if alsace_moselle else None, language="en_US"
-    )
-    days = frozenset(calendar_of_year)
-    if not whit_monday:
-        days -= set(calendar_of_year.get_named("Pentecost Monday", lookup="exact"))
-    return days
-
-
-def alsace_moselle_public_holidays(year: int) -> frozenset[date]:
-    """The public holidays of Bas-Rhin, Haut-Rhin and Moselle: France's plus Good Friday and
-    26 December."""
-    return french_public_holidays(year, alsace_moselle=True)
-
-
-# A holiday's names, by day: the `holidays` library's, in French and in English.
-HolidayNames = Callable[[int], Mapping[date, Text]]
-
-
-@functools.lru_cache(maxsize=256)
-def french_public_holiday_names(year: int, *, alsace_moselle: bool = False) -> dict[date, Text]:
-    """The names of the public holidays of `year` as the `holidays` library gives them ("Lundi
-    de Pentecôte", "Pentecost Monday"), as a Text the catalogue writes in each language."""
-    subdiv = "57" if alsace_moselle else None
-    french = holidays_library.France(years=year, subdiv=subdiv, language="fr")
-    english = holidays_library.France(years=year, subdiv=subdiv, language="en_US")
-    return {
-        day: text("lead-time-public-holiday-name", fr=name, en=english.get(day, name))
-        for day, name in french.items()
-    }
 
 
 class LeadTimeUnit(IntEnum):
@@ -288,7 +239,10 @@ def deadline(
     if unit is LeadTimeUnit.CALENDAR_DAYS:
         last_day = effective_date - timedelta(days=band.lead_time)
     else:
-        last_day = _nth_business_day_before(effective_date, band.lead_time, holidays)
+        # The N-th business day before the effective date: walking back from the day before.
+        last_day = nth_business_day(
+            effective_date - timedelta(days=1), band.lead_time, BACKWARD, holidays
+        )
     # Legally the notice day does not count: the first day that counts is the one after it.
     return last_day - timedelta(days=int(legal))
 
@@ -313,17 +267,6 @@ def notice_given(
     if unit is LeadTimeUnit.CALENDAR_DAYS:
         return max((effective_date - first_day).days, 0)
     return business_days(first_day, effective_date, holidays)
-
-
-def business_days(
-    start: date, end: date, holidays: HolidayCalendar = french_public_holidays
-) -> int:
-    """Business days in [start, end): Monday to Friday, not a public holiday; 0 when end <=
-    start. Counted by whole weeks and by the holidays of each year of the span, not day by
-    day."""
-    if end <= start:
-        return 0
-    return _weekdays(start, end) - _weekday_holidays(start, end, holidays)
 
 
 def assess(
@@ -439,12 +382,6 @@ def fewest_working_days(band: NoticeBand) -> int:
 
 
 @dataclass(frozen=True)
-class PublicHoliday:
-    day: date
-    name: Text  # the library's name, in each language
-
-
-@dataclass(frozen=True)
 class Preview:
     """What a workload change notified on a day would need: the answer of earliest_effective_
     date, with what it counted and why."""
@@ -514,7 +451,9 @@ def preview(
     floor_band = NoticeBand(None, working_days, LeadTimeUnit.BUSINESS_DAYS)
     floor_date = _earliest(notified_on, floor_band, holidays, counting)
     first_counted = notified_on + timedelta(days=int(counting is Counting.LEGAL))
-    found = _holidays_between(first_counted, earliest, holidays, names)
+    found = public_holidays_between(
+        first_counted, earliest, weekdays_only=True, holidays=holidays, names=names
+    )
     desired = None
     if desired_effective_date is not None:
         desired = assess(
@@ -626,48 +565,6 @@ def _largest_bounded_band(schedule: Sequence[NoticeBand]) -> NoticeBand:
 # --- counting -----------------------------------------------------------------------------
 
 
-def _weekdays(start: date, end: date) -> int:
-    """Mondays to Fridays in [start, end), end > start."""
-    weeks, rest = divmod((end - start).days, 7)
-    first = start.weekday()
-    return weeks * 5 + sum(1 for i in range(rest) if (first + i) % 7 < 5)
-
-
-def _weekday_holidays(start: date, end: date, holidays: HolidayCalendar) -> int:
-    """Holidays falling Monday to Friday in [start, end), end > start."""
-    last = end - timedelta(days=1)
-    found: set[date] = set()
-    for year in range(start.year, last.year + 1):
-        found.update(d for d in holidays(year) if start <= d <= last and d.weekday() < 5)
-    return len(found)
-
-
-def _nth_weekday_before(day: date, n: int) -> date:
-    """The n-th Monday-to-Friday strictly before `day` (n >= 1)."""
-    first = day - timedelta(days=1)
-    while first.weekday() >= 5:
-        first -= timedelta(days=1)
-    weeks, rest = divmod(n - 1, 5)
-    found = first - timedelta(weeks=weeks)  # same weekday, 5 weekdays a week further back
-    while rest:
-        found -= timedelta(days=1)
-        if found.weekday() < 5:
-            rest -= 1
-    return found
-
-
-def _nth_business_day_before(day: date, n: int, holidays: HolidayCalendar) -> date:
-    """The n-th business day strictly before `day` (n >= 1): go back n weekdays, then as many
-    more as there were holidays on the way, until a stretch has none."""
-    end, wanted = day, n
-    while True:
-        found = _nth_weekday_before(end, wanted)
-        missing = _weekday_holidays(found, end, holidays)
-        if not missing:
-            return found
-        end, wanted = found, missing
-
-
 def _band_applied(schedule: Sequence[NoticeBand], change: WorkloadChange) -> NoticeBand | None:
     """The band assess holds a change to: band_for's, or the largest band for a change larger
     than every band of a schedule without an open-ended one; None when no notice is needed."""
@@ -690,7 +587,7 @@ def _earliest(
     first = notified_on + timedelta(days=legal)  # the first day that may count
     if unit is LeadTimeUnit.CALENDAR_DAYS:
         return first + timedelta(days=lead)
-    return _nth_business_day_from(first, lead, holidays) + timedelta(days=1)
+    return nth_business_day(first, lead, FORWARD, holidays) + timedelta(days=1)
 
 
 def _period_end(notified_on: date, months: int) -> date:
@@ -701,46 +598,6 @@ def _period_end(notified_on: date, months: int) -> date:
     if year > date.max.year:
         raise OverflowError("the period ends after 31 December 9999")
     return date(year, month, min(notified_on.day, calendar.monthrange(year, month)[1]))
-
-
-def _nth_weekday_from(day: date, n: int) -> date:
-    """The n-th Monday-to-Friday on or after `day` (n >= 1)."""
-    first = day
-    while first.weekday() >= 5:
-        first += timedelta(days=1)
-    weeks, rest = divmod(n - 1, 5)
-    found = first + timedelta(weeks=weeks)  # same weekday, 5 weekdays a week further on
-    while rest:
-        found += timedelta(days=1)
-        if found.weekday() < 5:
-            rest -= 1
-    return found
-
-
-def _nth_business_day_from(day: date, n: int, holidays: HolidayCalendar) -> date:
-    """The n-th business day on or after `day` (n >= 1): go forward n weekdays, then as many
-    more as there were holidays on the way, until a stretch has none."""
-    start, wanted = day, n
-    while True:
-        found = _nth_weekday_from(start, wanted)
-        missing = _weekday_holidays(start, found + timedelta(days=1), holidays)
-        if not missing:
-            return found
-        start, wanted = found + timedelta(days=1), missing
-
-
-def _holidays_between(
-    start: date, end: date, holidays: HolidayCalendar, names: HolidayNames
-) -> tuple[PublicHoliday, ...]:
-    """The public holidays falling Monday to Friday in [start, end), named, in order."""
-    found = []
-    for year in range(start.year, (end - timedelta(days=1)).year + 1) if end > start else ():
-        named = names(year)
-        for day in sorted(holidays(year)):
-            if start <= day < end and day.weekday() < 5:
-                name = named.get(day) or text("lead-time-public-holiday-unnamed")
-                found.append(PublicHoliday(day, name))
-    return tuple(found)
 
 
 def _months_given(notified_on: date, last_day: date) -> int:

@@ -21,7 +21,7 @@ from vigie.policy.v1 import policy_pb2 as pb
 
 from services.common.identity import Role
 from services.common.protos import from_date, to_date
-from services.rules import lead_time
+from services.rules import calendar, lead_time
 from tests.integration.conftest import ROOT
 from tests.integration.test_contracts_service import ordering_party, signed_contract
 from tests.integration.test_notices_service import TODAY, known_contract
@@ -122,11 +122,11 @@ async def test_a_desired_date_and_the_holidays_counted_in_french_and_english(
     assert to_date(seen.earliest_effective_date) == notified + timedelta(days=29)
     assert seen.HasField("desired_date_complies") and not seen.desired_date_complies
     assert not seen.desired_verdict.complies and seen.desired_verdict.required == 28
-    names = lead_time.french_public_holiday_names(year)
+    names = calendar.french_public_holiday_names(year)
     counted = [to_date(h.date) for h in seen.public_holidays]
     expected = [
         day
-        for day in sorted(lead_time.french_public_holidays(year))
+        for day in sorted(calendar.french_public_holidays(year))
         if notified < day < notified + timedelta(days=29) and day.weekday() < 5
     ]
     assert counted == expected

@@ -34,6 +34,7 @@ from services.common.validation import (
 from services.common.wording import render
 from services.notices.usecases import MAX_NOTICE_AHEAD
 from services.rules import Violation, lead_time
+from services.rules.calendar import french_public_holidays
 from services.rules.lead_time import LeadTimeUnit, NoticeBand, WorkloadChange
 from services.rules.wording import text
 
@@ -190,7 +191,7 @@ class CountingCalendar:
 
     def __call__(self, year: int):
         self.years += 1
-        return lead_time.french_public_holidays(year)
+        return french_public_holidays(year)
 
 
 @pytest.mark.parametrize(

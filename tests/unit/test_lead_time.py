@@ -15,6 +15,13 @@ from vigie.notices.v1 import notices_pb2
 
 from services.common import wording
 from services.rules import Violation
+from services.rules.calendar import (
+    PublicHoliday,
+    alsace_moselle_public_holidays,
+    business_days,
+    french_public_holiday_names,
+    french_public_holidays,
+)
 from services.rules.lead_time import (
     AGENT_SCHEDULE_NOTICE_AGREEMENT_MIN_WORKING_DAYS,
     AGENT_SCHEDULE_NOTICE_WORKING_DAYS,
@@ -25,21 +32,16 @@ from services.rules.lead_time import (
     Counting,
     LeadTimeUnit,
     NoticeBand,
-    PublicHoliday,
     WorkloadChange,
-    alsace_moselle_public_holidays,
     amount_text,
     assess,
     band_for,
     below_agent_floor,
-    business_days,
     change_percent,
     change_text,
     deadline,
     earliest_effective_date,
     fewest_working_days,
-    french_public_holiday_names,
-    french_public_holidays,
     notice_given,
     preview,
     schedule_problems,

@@ -26,7 +26,15 @@ from services.dashboard.calendar import lead_time_calendar
 from services.dashboard.evidence import volume_chart
 from services.dashboard.findings import SEVERITY_CSS
 from services.dashboard.lifecycle import Action, Attempt
-from services.dashboard.markup import e, finding_url, notice_box, page, party_url, table
+from services.dashboard.markup import (
+    contract_url,
+    e,
+    finding_url,
+    notice_box,
+    page,
+    party_url,
+    table,
+)
 
 # A finding that is not there for this person: unknown, not theirs, or not even an id.
 GONE = (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.INVALID_ARGUMENT)
@@ -257,7 +265,7 @@ async def history_section(backends: Backends, token: str, finding_id: str) -> st
 
 def evidence_table(evidence: dict) -> str:
     rows = [
-        [f"{e(french.EVIDENCE_LABELS.get(k, k))} <code>{e(k)}</code>", e(_figure(v))]
+        [f"{e(french.EVIDENCE_LABELS.get(k, k))} <code>{e(k)}</code>", _cell(k, v)]
         for k, v in sorted(evidence.items(), key=_evidence_order)
     ]
     figures = table(["Élément", "Valeur"], rows)
@@ -276,7 +284,8 @@ async def contract_section(backends: Backends, token: str, contract_id: str) -> 
     status = CONTRACT_STATUSES.get(contract.status, "statut inconnu")
     return (
         '<section class="contract"><h2>Contrat</h2><ul class="facts">'
-        f"<li>Contrat <code>{e(contract.contract_id)}</code> (version {contract.version}, "
+        f'<li>Contrat <a href="{e(contract_url(contract.contract_id))}">'
+        f"<code>{e(contract.contract_id)}</code></a> (version {contract.version}, "
         f"{e(status)})</li>"
         f'<li>Centre : <a href="/centres/{e(contract.centre_id)}">{e(contract.centre_id)}</a>'
         f"{' (labellisé à la signature)' if contract.centre_labelled else ''}</li>"
@@ -288,6 +297,13 @@ async def contract_section(backends: Backends, token: str, contract_id: str) -> 
         )
         + "</ul></section>"
     )
+
+
+def _cell(key: str, value: object) -> str:
+    """A figure, escaped; a contract's id leads to the contract's page."""
+    if key == "contract_id" and isinstance(value, str) and value:
+        return f'<a href="{e(contract_url(value))}">{e(value)}</a>'
+    return e(_figure(value))
 
 
 def _evidence_order(item: tuple[str, object]) -> tuple[int, str]:
