@@ -56,7 +56,7 @@ class UnitsOfWork(Protocol):
 
 
 @dataclass
-class _PostgresWork:
+class PostgresWork:
     conn: asyncpg.Connection
     work: common_uow.UnitOfWork | None
 
@@ -83,9 +83,9 @@ class PostgresUnitsOfWork:
     @asynccontextmanager
     async def __call__(self) -> AsyncIterator[ContractsUnitOfWork]:
         async with common_uow.unit_of_work(self.pool, SCHEMA) as work:
-            yield _PostgresWork(work.conn, work)
+            yield PostgresWork(work.conn, work)
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[ContractsUnitOfWork]:
         async with self.pool.acquire() as conn:
-            yield _PostgresWork(conn, None)
+            yield PostgresWork(conn, None)

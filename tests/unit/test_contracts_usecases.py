@@ -16,6 +16,8 @@ from vigie.labels.v1 import labels_pb2
 
 from services.cli.samples import responsible_tender
 from services.common import topics
+from services.common import uow as common_uow
+from services.common.envelope import decode
 from services.common.errors import (
     AlreadyExists,
     FailedPrecondition,
@@ -28,6 +30,7 @@ from services.common.identity import Caller, Role
 from services.common.protos import from_date
 from services.common.wording import render
 from services.contracts.bootstrap import UseCases, bootstrap
+from services.contracts.unit_of_work import PostgresWork
 from services.rules import RuleBroken, termination
 from services.rules.wording import text
 from tests.unit.fake_contracts_uow import Data, FakeUnitsOfWork
@@ -555,3 +558,17 @@ async def test_queries_raise_no_event_and_take_no_transaction(app, uows):
     await app.tenders.list(BANK, pb.ListTendersRequest())
     await app.contracts.list(BANK, 0)
     assert (uows.commits, uows.reads) == (commits, 3)
+
+
+def test_the_postgresql_unit_of_work_puts_events_in_the_common_outbox_transaction():
+    """The real adapter's `emit`: the event enveloped as before (producer, key, aggregate) and
+    added to `services/common/uow.py`'s unit of work, which writes the outbox at commit."""
+    work = common_uow.UnitOfWork(conn=None)
+    PostgresWork(None, work).emit(topics.CONTRACT_EVENTS, "c-1", events.ContractSigned())
+    (event,) = work.events
+    assert (event.topic, event.key) == (topics.CONTRACT_EVENTS, "c-1")
+    envelope, payload = decode(event.value)
+    assert (envelope.producer, envelope.aggregate_id) == ("contracts", "c-1")
+    assert isinstance(payload, events.ContractSigned)
+    with pytest.raises(RuntimeError):
+        PostgresWork(None, None).emit(topics.CONTRACT_EVENTS, "c-1", events.ContractSigned())
