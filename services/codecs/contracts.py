@@ -4,6 +4,7 @@ advisories and refusals back as protos and `Violation`s."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 
 import pycountry
@@ -12,10 +13,11 @@ from vigie.labels.v1 import labels_pb2
 
 from services.common import wording
 from services.common.errors import quote
-from services.common.protos import to_date
+from services.common.protos import optional_date, to_date
 from services.common.schedules import rule_schedule
 from services.common.validation import date_problem
 from services.rules import Violation, label_preference, lead_time, pricing, purchasing
+from services.rules.relationship import ContractPeriod
 from services.rules.wording import text
 
 DATE_FIELDS = ("start_date", "end_date")
@@ -42,6 +44,20 @@ def rule_terms(terms: pb.TenderTerms, price_cents: int | None) -> purchasing.Ten
         price_per_productive_hour=None if price_cents is None else hourly(terms, price_cents),
         notice_schedule=tuple(rule_schedule(terms.notice_schedule)),
     )
+
+
+def contract_days(contract: pb.Contract) -> tuple[date, date]:
+    """A contract's first and last day: the termination's last day when it was terminated,
+    else the end of its term."""
+    first = to_date(contract.terms.start_date)
+    return first, optional_date(contract, "terminated_on") or to_date(contract.terms.end_date)
+
+
+def contract_period(contract: pb.Contract) -> ContractPeriod:
+    """The contract as a period of the relationship it belongs to (never ending before it
+    starts, for a termination notified before the start)."""
+    first, last = contract_days(contract)
+    return ContractPeriod(contract.contract_id, first, max(first, last))
 
 
 def hourly(terms: pb.TenderTerms, price_cents: int) -> Decimal:

@@ -10,14 +10,15 @@ from datetime import date, datetime
 
 from vigie.contracts.v1 import contracts_pb2 as pb
 
+from services.codecs import contracts as codec
 from services.common.clock import french_day, utc_now
 from services.common.errors import InvalidArgument, PermissionDenied
 from services.common.identity import Caller, Role
-from services.common.protos import from_date, optional_date, to_date
+from services.common.protos import from_date
 from services.common.validation import calendar_date
 from services.contracts.unit_of_work import ContractsUnitOfWork, UnitsOfWork
 from services.rules import purchasing
-from services.rules.relationship import ContractPeriod, Established, established_since
+from services.rules.relationship import Established, established_since
 from services.rules.wording import text
 
 
@@ -81,14 +82,8 @@ async def established(
     declared start."""
     contracts = await uow.contracts.list(ordering_party_id=party, centre_id=centre, status=0)
     declared = await uow.relationships.declared(party, centre)
-    periods = [_period(c) for c in contracts]
+    periods = [codec.contract_period(c) for c in contracts]
     return established_since(periods, on, declared["since"] if declared else None)
-
-
-def _period(contract: pb.Contract) -> ContractPeriod:
-    first = to_date(contract.terms.start_date)
-    last = optional_date(contract, "terminated_on") or to_date(contract.terms.end_date)
-    return ContractPeriod(contract.contract_id, first, max(first, last))
 
 
 def _party(caller: Caller, named: str) -> str:

@@ -17,11 +17,11 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from vigie.contracts.v1 import contracts_pb2 as pb
 from vigie.contracts.v1 import events_pb2 as events
 
+from services.codecs import contracts as codec
 from services.common import topics
 from services.common.clock import Clock, french_day, utc_now
 from services.common.errors import InvalidArgument, NotFound, quote
 from services.common.identity import Caller
-from services.common.protos import optional_date, to_date
 from services.contracts.unit_of_work import ContractsUnitOfWork, UnitsOfWork
 from services.rules import Violation
 from services.rules.volumes import from_the_future, interval_problems, net_weekly_sums
@@ -108,8 +108,7 @@ def _check_against_contracts(
                 )
             )
         day = french_day(start)
-        first = to_date(contract.terms.start_date)
-        last = optional_date(contract, "terminated_on") or to_date(contract.terms.end_date)
+        first, last = codec.contract_days(contract)
         if not first <= day <= last:
             problems.append(
                 Violation(

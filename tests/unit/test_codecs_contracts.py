@@ -15,6 +15,7 @@ from services.cli.samples import responsible_tender
 from services.codecs import contracts as codec
 from services.common import wording
 from services.rules import purchasing
+from services.rules.relationship import ContractPeriod
 from services.rules.wording import text
 
 START = date(2026, 4, 1)
@@ -139,3 +140,17 @@ def test_no_preference_is_owed_when_the_winner_is_labelled_or_the_work_not_peren
     assert codec.label_preference_advisory(terms, dear, [cheap, dear], labels) is None
     terms.activity_type = pb.ACTIVITY_TYPE_CAMPAIGN
     assert codec.label_preference_advisory(terms, cheap, [cheap, dear], labels) is None
+
+
+def test_a_contract_runs_to_its_termination_else_to_the_end_of_its_term():
+    contract = pb.Contract(contract_id="c-1", terms=responsible_tender(START))
+    assert codec.contract_days(contract) == (START, date(2029, 3, 31))
+    contract.terminated_on.CopyFrom(Date(year=2027, month=6, day=30))
+    assert codec.contract_days(contract) == (START, date(2027, 6, 30))
+    assert codec.contract_period(contract) == ContractPeriod("c-1", START, date(2027, 6, 30))
+
+
+def test_a_contract_terminated_before_it_started_is_a_period_of_one_day():
+    contract = pb.Contract(contract_id="c-1", terms=responsible_tender(START))
+    contract.terminated_on.CopyFrom(Date(year=2026, month=3, day=15))
+    assert codec.contract_period(contract) == ContractPeriod("c-1", START, START)
