@@ -6,21 +6,20 @@ from __future__ import annotations
 from services.common import db, runtime
 from services.common.settings import Settings
 from services.contracts import api
+from services.contracts.bootstrap import bootstrap
 from services.contracts.projections import label_status_consumer
-from services.contracts.relationships import Relationships
-from services.contracts.usecases import SCHEMA, Contracts
-from services.contracts.volumes import VolumeReports
+from services.contracts.unit_of_work import SCHEMA, PostgresUnitsOfWork
 
 
 async def serve(settings: Settings) -> None:
     pool = await db.connect(settings.database_url, SCHEMA)
-    contracts, volumes, relationships = Contracts(pool), VolumeReports(pool), Relationships(pool)
+    use_cases = bootstrap(PostgresUnitsOfWork(pool))
     labels = label_status_consumer(pool, settings.kafka_bootstrap)
     await runtime.serve_grpc(
         settings,
         pool,
         SCHEMA,
-        lambda server: api.register(server, contracts, volumes, relationships),
+        lambda server: api.register(server, use_cases),
         {"label-status": labels},
     )
 

@@ -8,23 +8,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import asyncpg
 from vigie.contracts.v1 import contracts_pb2 as pb
 
+from services.codecs import contracts as codec
 from services.common.clock import french_day, utc_now
 from services.common.errors import InvalidArgument, PermissionDenied
 from services.common.identity import Caller, Role
-from services.common.protos import from_date, optional_date, to_date
+from services.common.protos import from_date
 from services.common.validation import calendar_date
-from services.contracts import store
+from services.contracts.unit_of_work import ContractsUnitOfWork, UnitsOfWork
 from services.rules import purchasing
-from services.rules.relationship import ContractPeriod, Established, established_since
+from services.rules.relationship import Established, established_since
 from services.rules.wording import text
 
 
 @dataclass
 class Relationships:
-    pool: asyncpg.Pool
+    uows: UnitsOfWork
     now: Callable[[], datetime] = utc_now
 
     async def declare(
@@ -35,11 +35,11 @@ class Relationships:
         today = french_day(self.now())
         if since > today:
             raise InvalidArgument.one("since", text("relationship-since-in-future", today=today))
-        async with self.pool.acquire() as conn, conn.transaction():
-            await store.declare_relationship(
-                conn, party, request.centre_id, since, request.evidence, caller.subject, self.now()
+        async with self.uows() as uow:
+            await uow.relationships.declare(
+                party, request.centre_id, since, request.evidence, caller.subject, self.now()
             )
-            return await relationship(conn, party, request.centre_id, today)
+            return await relationship(uow, party, request.centre_id, today)
 
     async def get(self, caller: Caller, request: pb.GetRelationshipRequest) -> pb.Relationship:
         party = request.ordering_party_id
@@ -53,17 +53,17 @@ class Relationships:
             field = "ordering_party_id" if not party else "centre_id"
             raise InvalidArgument.one(field, text("relationship-name-both"))
         on = calendar_date(request.on, "on") if request.HasField("on") else french_day(self.now())
-        async with self.pool.acquire() as conn:
-            return await relationship(conn, party, centre, on)
+        async with self.uows.reading() as uow:
+            return await relationship(uow, party, centre, on)
 
 
 async def relationship(
-    conn: asyncpg.Connection, party: str, centre: str, on: date
+    uow: ContractsUnitOfWork, party: str, centre: str, on: date
 ) -> pb.Relationship:
     """The relationship as it stands on `on`, from the register's contracts and a declared
     start."""
-    declared = await store.declared_relationship(conn, party, centre)
-    found = await established(conn, party, centre, on)
+    declared = await uow.relationships.declared(party, centre)
+    found = await established(uow, party, centre, on)
     answer = pb.Relationship(ordering_party_id=party, centre_id=centre, on=from_date(on))
     if found is not None:
         answer.established_since.CopyFrom(from_date(found.since))
@@ -76,22 +76,14 @@ async def relationship(
 
 
 async def established(
-    conn: asyncpg.Connection, party: str, centre: str, on: date
+    uow: ContractsUnitOfWork, party: str, centre: str, on: date
 ) -> Established | None:
     """Since when the relationship runs on `on`: its contracts in the register, and its
     declared start."""
-    contracts = await store.list_contracts(
-        conn, ordering_party_id=party, centre_id=centre, status=0
-    )
-    declared = await store.declared_relationship(conn, party, centre)
-    periods = [_period(c) for c in contracts]
+    contracts = await uow.contracts.list(ordering_party_id=party, centre_id=centre, status=0)
+    declared = await uow.relationships.declared(party, centre)
+    periods = [codec.contract_period(c) for c in contracts]
     return established_since(periods, on, declared["since"] if declared else None)
-
-
-def _period(contract: pb.Contract) -> ContractPeriod:
-    first = to_date(contract.terms.start_date)
-    last = optional_date(contract, "terminated_on") or to_date(contract.terms.end_date)
-    return ContractPeriod(contract.contract_id, first, max(first, last))
 
 
 def _party(caller: Caller, named: str) -> str:

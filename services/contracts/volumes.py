@@ -9,28 +9,24 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import asyncpg
 from google.protobuf.timestamp_pb2 import Timestamp
 from vigie.contracts.v1 import contracts_pb2 as pb
 from vigie.contracts.v1 import events_pb2 as events
 
+from services.codecs import contracts as codec
 from services.common import topics
 from services.common.clock import Clock, french_day, utc_now
-from services.common.envelope import wrap
 from services.common.errors import InvalidArgument, NotFound, quote
 from services.common.identity import Caller
-from services.common.protos import optional_date, to_date
-from services.common.uow import UnitOfWork, unit_of_work
-from services.contracts import store
+from services.contracts.unit_of_work import ContractsUnitOfWork, UnitsOfWork
 from services.rules import Violation
 from services.rules.volumes import from_the_future, interval_problems, net_weekly_sums
 from services.rules.wording import text
 
-SCHEMA = PRODUCER = "contracts"
 # Intervals per VolumesReported event: well under Kafka's default 1 MB record limit.
 CHUNK = 2000
 # Problems listed in one refusal: enough to fix an export, not a megabyte of details.
@@ -39,7 +35,7 @@ MAX_PROBLEMS = 20
 
 @dataclass
 class VolumeReports:
-    pool: asyncpg.Pool
+    uows: UnitsOfWork
     now: Clock = utc_now
 
     async def report(
@@ -47,10 +43,10 @@ class VolumeReports:
     ) -> pb.ReportVolumesResponse:
         records = [record async for chunk in chunks for record in chunk.records]
         rows = _rows(records, self.now())
-        async with unit_of_work(self.pool, SCHEMA) as uow:
-            contracts = await store.get_contracts(uow.conn, sorted({r[0] for r in rows}))
+        async with self.uows() as uow:
+            contracts = await uow.contracts.get(sorted({r[0] for r in rows}))
             _check_against_contracts(caller, rows, contracts)
-            changed, previous = await store.upsert_volumes(uow.conn, list(_latest(rows).values()))
+            changed, previous = await uow.volumes.upsert(list(_latest(rows).values()))
             _publish(uow, changed, previous, contracts)
         stored = sum(1 for r in changed if r["inserted"])
         return pb.ReportVolumesResponse(
@@ -112,8 +108,7 @@ def _check_against_contracts(
                 )
             )
         day = french_day(start)
-        first = to_date(contract.terms.start_date)
-        last = optional_date(contract, "terminated_on") or to_date(contract.terms.end_date)
+        first, last = codec.contract_days(contract)
         if not first <= day <= last:
             problems.append(
                 Violation(
@@ -141,9 +136,9 @@ def _latest(rows: Iterable[tuple]) -> dict[tuple, tuple]:
 
 
 def _publish(
-    uow: UnitOfWork, changed: list[asyncpg.Record], previous: dict, contracts: dict
+    uow: ContractsUnitOfWork, changed: list[Mapping], previous: dict, contracts: dict
 ) -> None:
-    by_contract: dict[str, list[asyncpg.Record]] = defaultdict(list)
+    by_contract: dict[str, list[Mapping]] = defaultdict(list)
     for row in changed:
         by_contract[str(row["contract_id"])].append(row)
     for contract_id, rows in by_contract.items():
@@ -156,7 +151,7 @@ def _publish(
                 [_record(r) for r in chunk],
                 [_record(r) for r in replaced if r is not None],
             )
-            uow.emit(wrap(topics.VOLUMES, payload, aggregate_id=contract_id, producer=PRODUCER))
+            uow.emit(topics.VOLUMES, contract_id, payload)
 
 
 def volumes_reported(
@@ -188,11 +183,11 @@ def volumes_reported(
     )
 
 
-def _key(row: asyncpg.Record) -> tuple:
+def _key(row: Mapping) -> tuple:
     return (row["contract_id"], row["site_id"], row["interval_start"])
 
 
-def _record(row: asyncpg.Record) -> pb.VolumeRecord:
+def _record(row: Mapping) -> pb.VolumeRecord:
     start = Timestamp()
     start.FromDatetime(row["interval_start"].astimezone(UTC).replace(tzinfo=None))
     return pb.VolumeRecord(

@@ -10,10 +10,10 @@ from vigie.compliance.v1 import compliance_pb2
 from vigie.contracts.v1 import contracts_pb2 as cpb
 from vigie.contracts.v1 import events_pb2 as contract_events
 
+from services.codecs import contracts as codec
 from services.common import topics, wording
 from services.common.envelope import decode, wrap
 from services.compliance.checks.findings import findings_for
-from services.contracts.usecases import Contracts, _advisory
 from services.rules import label_preference, purchasing
 from services.rules.wording import text
 
@@ -43,7 +43,7 @@ def envelope(payload):
 
 def test_the_advisory_proto_carries_the_texts_in_french():
     (rule_advisory,) = purchasing.review(TERMS)
-    advisory = _advisory(rule_advisory)
+    advisory = codec.advisory(rule_advisory)
     assert (advisory.rule, advisory.observed, advisory.limit) == (
         "payment_terms",
         "75 days",
@@ -61,7 +61,7 @@ def test_a_practice_finding_says_the_rule_and_the_figures():
         tender_id="t-1",
         ordering_party_id="op-1",
         terms=cpb.TenderTerms(activity_type=cpb.ACTIVITY_TYPE_CAMPAIGN),
-        advisories=[_advisory(rule_advisory)],
+        advisories=[codec.advisory(rule_advisory)],
     )
     (finding,) = findings_for(*envelope(contract_events.TenderRegistered(tender=tender)))
     assert wording.text_of(finding, "summary") == text(
@@ -82,7 +82,7 @@ def test_the_label_preference_finding_names_both_centres_and_the_gap():
     )
     cheap = cpb.Bid(bid_id="b-1", centre_id="ctr-u", price_cents=2_500)
     dear = cpb.Bid(bid_id="b-2", centre_id="ctr-l", price_cents=2_600)
-    preference = Contracts(pool=None)._label_preference(
+    preference = codec.label_preference_advisory(
         terms, cheap, [dear, cheap], {"ctr-u": False, "ctr-l": True}
     )
     assert preference is not None
@@ -129,7 +129,7 @@ def test_payment_terms_on_a_periodic_invoice_make_a_serious_finding_saying_so():
         tender_id="t-2",
         ordering_party_id="op-1",
         terms=cpb.TenderTerms(activity_type=cpb.ACTIVITY_TYPE_CAMPAIGN),
-        advisories=[_advisory(rule_advisory)],
+        advisories=[codec.advisory(rule_advisory)],
     )
     (finding,) = findings_for(*envelope(contract_events.TenderRegistered(tender=tender)))
     assert finding.severity == compliance_pb2.SEVERITY_SERIOUS
