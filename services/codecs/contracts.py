@@ -17,6 +17,7 @@ from services.common.protos import optional_date, to_date
 from services.common.schedules import rule_schedule
 from services.common.validation import date_problem
 from services.rules import Violation, label_preference, lead_time, pricing, purchasing
+from services.rules.policy import CommitteePolicy
 from services.rules.relationship import ContractPeriod
 from services.rules.wording import text
 
@@ -138,19 +139,27 @@ def with_countries(
     return [pb.ProposedSite(site_id=s.site_id, country=countries[s.site_id]) for s in sites]
 
 
-def advisory(found: purchasing.Advisory) -> pb.PurchasingAdvisory:
-    """A purchasing advisory as the proto carries it: French words and their Wording."""
-    message = pb.PurchasingAdvisory(rule=found.rule, observed=found.observed, limit=found.limit)
+def advisory(found: purchasing.Advisory, policy_version: int) -> pb.PurchasingAdvisory:
+    """A purchasing advisory as the proto carries it: French words and their Wording, and the
+    committee's policy version it applied."""
+    message = pb.PurchasingAdvisory(
+        rule=found.rule,
+        observed=found.observed,
+        limit=found.limit,
+        policy_version=policy_version,
+    )
     wording.fill(message, "reference", found.reference)
     wording.fill(message, "explanation", found.explanation)
     return message
 
 
 def review(
-    terms: pb.TenderTerms, price_cents: int | None, policy: purchasing.PurchasingPolicy
+    terms: pb.TenderTerms, price_cents: int | None, in_force: CommitteePolicy
 ) -> list[pb.PurchasingAdvisory]:
-    """The purchasing practices the terms (at this price) call for, as protos."""
-    return [advisory(a) for a in purchasing.review(rule_terms(terms, price_cents), policy)]
+    """The purchasing practices the terms (at this price) call for under the committee's
+    policy in force, as protos."""
+    found = purchasing.review(rule_terms(terms, price_cents), in_force.purchasing)
+    return [advisory(a, in_force.version) for a in found]
 
 
 def label_preference_advisory(

@@ -12,7 +12,6 @@ from services.contracts.relationships import Relationships
 from services.contracts.tenders import Tenders
 from services.contracts.unit_of_work import UnitsOfWork
 from services.contracts.volumes import VolumeReports
-from services.rules import purchasing
 
 
 @dataclass(frozen=True)
@@ -27,11 +26,10 @@ def bootstrap(
     uows: UnitsOfWork,
     *,
     now: Clock = utc_now,
-    policy: purchasing.PurchasingPolicy = purchasing.DEFAULT_POLICY,
 ) -> UseCases:
     return UseCases(
-        tenders=Tenders(uows, policy, now),
-        contracts=Contracts(uows, policy, now),
+        tenders=Tenders(uows, now),
+        contracts=Contracts(uows, now),
         volumes=VolumeReports(uows, now),
         relationships=Relationships(uows, now),
     )

@@ -4,7 +4,7 @@ is reviewed against the relationship across the parties' contracts, as an adviso
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date
 
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -21,7 +21,7 @@ from services.common.validation import calendar_date
 from services.contracts import relationships
 from services.contracts.unit_of_work import ContractsUnitOfWork, UnitsOfWork
 from services.contracts.visibility import own, visible_contract
-from services.rules import purchasing, termination
+from services.rules import termination
 from services.rules.tender_lifecycle import ContractStep, contract_after
 from services.rules.wording import text
 
@@ -29,7 +29,6 @@ from services.rules.wording import text
 @dataclass
 class Contracts:
     uows: UnitsOfWork
-    policy: purchasing.PurchasingPolicy = field(default_factory=lambda: purchasing.DEFAULT_POLICY)
     now: Clock = utc_now
 
     async def get(self, caller: Caller, contract_id: str) -> pb.Contract:
@@ -62,7 +61,9 @@ class Contracts:
             await _apply(uow, contract, request.amendment)
             contract.version += 1
             contract.version_effective_from.CopyFrom(request.effective_from)
-            advisories = codec.review(contract.terms, contract.price_cents, self.policy)
+            # Agreed today: judged by the policy in force today.
+            in_force = (await uow.policies.book()).in_force_on(self.today())
+            advisories = codec.review(contract.terms, contract.price_cents, in_force)
             await uow.contracts.save(contract)
             await uow.contracts.add_version(contract)
             amended = events.ContractAmended(
@@ -84,15 +85,16 @@ class Contracts:
             # The relationship runs across the party's contracts with the outsourcer (and a
             # declared older start), measured on the day the termination is notified: today.
             today = self.today()
+            in_force = (await uow.policies.book()).in_force_on(today)
             since = await relationships.established(
-                uow, contract.ordering_party_id, contract.centre_id, today
+                uow, contract.ordering_party_id, contract.centre_id, today, in_force
             )
             start = since.since if since else min(_day(contract.signed_at), today)
             problems = termination.termination_problems(start, today, last_day)
             if problems:
                 raise InvalidArgument(problems)
-            found = termination.review_termination(start, today, last_day)
-            advisories = [codec.advisory(a) for a in found]
+            found = termination.review_termination(start, today, last_day, in_force.termination)
+            advisories = [codec.advisory(a, in_force.version) for a in found]
             contract.status = int(terminated_status)
             contract.terminated_on.CopyFrom(request.effective_date)
             contract.termination_reason = request.reason

@@ -18,6 +18,7 @@ from services.common.protos import from_date
 from services.common.validation import calendar_date
 from services.contracts.unit_of_work import ContractsUnitOfWork, UnitsOfWork
 from services.rules import purchasing
+from services.rules.policy import CommitteePolicy
 from services.rules.relationship import Established, established_since
 from services.rules.wording import text
 
@@ -61,9 +62,10 @@ async def relationship(
     uow: ContractsUnitOfWork, party: str, centre: str, on: date
 ) -> pb.Relationship:
     """The relationship as it stands on `on`, from the register's contracts and a declared
-    start."""
+    start, under the committee's policy in force that day."""
     declared = await uow.relationships.declared(party, centre)
-    found = await established(uow, party, centre, on)
+    in_force = (await uow.policies.book()).in_force_on(on)
+    found = await established(uow, party, centre, on, in_force)
     answer = pb.Relationship(ordering_party_id=party, centre_id=centre, on=from_date(on))
     if found is not None:
         answer.established_since.CopyFrom(from_date(found.since))
@@ -76,14 +78,15 @@ async def relationship(
 
 
 async def established(
-    uow: ContractsUnitOfWork, party: str, centre: str, on: date
+    uow: ContractsUnitOfWork, party: str, centre: str, on: date, in_force: CommitteePolicy
 ) -> Established | None:
     """Since when the relationship runs on `on`: its contracts in the register, and its
     declared start."""
     contracts = await uow.contracts.list(ordering_party_id=party, centre_id=centre, status=0)
     declared = await uow.relationships.declared(party, centre)
     periods = [codec.contract_period(c) for c in contracts]
-    return established_since(periods, on, declared["since"] if declared else None)
+    declared_start = declared["since"] if declared else None
+    return established_since(periods, on, declared_start, in_force.relationship)
 
 
 def _party(caller: Caller, named: str) -> str:

@@ -15,7 +15,9 @@ import asyncpg
 from vigie.contracts.v1 import contracts_pb2 as pb
 from vigie.labels.v1 import labels_pb2
 
+from services.common import policy
 from services.contracts import store
+from services.rules.policy import PolicyBook
 
 
 class TenderRepository(Protocol):
@@ -63,10 +65,24 @@ class RelationshipRepository(Protocol):
         ...
 
 
+class PolicyRepository(Protocol):
+    async def book(self) -> PolicyBook:
+        """Every version of the committee's policy this service has read."""
+        ...
+
+
 class VolumeRepository(Protocol):
     async def upsert(self, rows: list[tuple]) -> tuple[list[Mapping], dict[tuple, Mapping]]:
         """As `store.upsert_volumes`: the rows that changed anything, and those replaced."""
         ...
+
+
+@dataclass(frozen=True)
+class PostgresPolicies:
+    conn: asyncpg.Connection
+
+    async def book(self) -> PolicyBook:
+        return await policy.book(self.conn)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from vigie.contracts.v1 import contracts_pb2 as pb
@@ -22,7 +22,6 @@ from services.common.labels import rule_label
 from services.common.protos import timestamp
 from services.contracts.unit_of_work import ContractsUnitOfWork, UnitsOfWork
 from services.contracts.visibility import own, visible_tender
-from services.rules import purchasing
 from services.rules.tender_lifecycle import TenderStep, tender_after
 from services.rules.wording import text
 
@@ -30,7 +29,6 @@ from services.rules.wording import text
 @dataclass
 class Tenders:
     uows: UnitsOfWork
-    policy: purchasing.PurchasingPolicy = field(default_factory=lambda: purchasing.DEFAULT_POLICY)
     now: Clock = utc_now
 
     async def register(self, caller: Caller, request: pb.RegisterTenderRequest) -> pb.Tender:
@@ -38,15 +36,16 @@ class Tenders:
         problems = codec.terms_problems(terms)
         if problems:
             raise InvalidArgument(problems)
-        tender = pb.Tender(
-            tender_id=str(uuid.uuid4()),
-            ordering_party_id=caller.organisation_id,
-            status=pb.TENDER_STATUS_OPEN,
-            terms=terms,
-            advisories=codec.review(terms, codec.ceiling(terms), self.policy),
-            registered_at=timestamp(self.now()),
-        )
         async with self.uows() as uow:
+            in_force = (await uow.policies.book()).in_force_on(self.today())
+            tender = pb.Tender(
+                tender_id=str(uuid.uuid4()),
+                ordering_party_id=caller.organisation_id,
+                status=pb.TENDER_STATUS_OPEN,
+                terms=terms,
+                advisories=codec.review(terms, codec.ceiling(terms), in_force),
+                registered_at=timestamp(self.now()),
+            )
             await uow.tenders.add(tender)
             uow.emit(topics.TENDER_EVENTS, tender.tender_id, events.TenderRegistered(tender=tender))
         return tender
@@ -105,8 +104,9 @@ class Tenders:
             if winner is None:
                 raise NotFound("bid", request.bid_id)
             labelled = await self._labelled(uow, [b.centre_id for b in bids])
+            in_force = (await uow.policies.book()).in_force_on(self.today())
             response = pb.AwardTenderResponse(
-                advisories=codec.review(tender.terms, winner.price_cents, self.policy)
+                advisories=codec.review(tender.terms, winner.price_cents, in_force)
             )
             preference = codec.label_preference_advisory(tender.terms, winner, bids, labelled)
             if preference is not None:

@@ -20,8 +20,10 @@ from services.common.envelope import wrap
 from services.contracts.repositories import (
     CentreRepository,
     ContractRepository,
+    PolicyRepository,
     PostgresCentres,
     PostgresContracts,
+    PostgresPolicies,
     PostgresRelationships,
     PostgresTenders,
     PostgresVolumes,
@@ -39,6 +41,7 @@ class ContractsUnitOfWork(Protocol):
     centres: CentreRepository
     relationships: RelationshipRepository
     volumes: VolumeRepository
+    policies: PolicyRepository
 
     def emit(self, topic: str, key: str, payload: Message) -> None:
         """Raise an event keyed by its aggregate: published if and only if the work commits."""
@@ -66,6 +69,7 @@ class PostgresWork:
         self.centres = PostgresCentres(self.conn)
         self.relationships = PostgresRelationships(self.conn)
         self.volumes = PostgresVolumes(self.conn)
+        self.policies = PostgresPolicies(self.conn)
 
     def emit(self, topic: str, key: str, payload: Message) -> None:
         if self.work is None:

@@ -4,6 +4,7 @@ and the reason when it may not be published, and then nothing is written."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import timedelta
 
@@ -50,7 +51,9 @@ def bad_fields(error: grpc.aio.AioRpcError) -> dict[str, str]:
     return {v.field: v.description for v in request.field_violations}
 
 
-async def test_the_committee_publishes_a_version_everyone_reads(policies, committee, token, tail):
+async def test_the_committee_publishes_a_version_everyone_reads(
+    policies, committee, token, tail, pool, contracts_service, notices_service
+):
     policy_topic = await tail(topics.POLICY)
     new = await next_version(policies, committee)
     new.workload.tolerance_percent = 10
@@ -81,6 +84,18 @@ async def test_the_committee_publishes_a_version_everyone_reads(policies, commit
     payload = events.PolicyPublished()
     envelope.payload.Unpack(payload)
     assert payload.published == published
+
+    # Every service that applies the policy keeps the version in its own schema.
+    for schema in ("contracts", "notices"):
+        for _ in range(100):
+            kept = await pool.fetchval(
+                f"SELECT published FROM {schema}.committee_policies WHERE version = $1",
+                new.version,
+            )
+            if kept is not None:
+                break
+            await asyncio.sleep(0.1)
+        assert kept is not None and pb.PublishedPolicy.FromString(kept) == published, schema
 
 
 async def test_only_the_committee_publishes(policies, committee, token):

@@ -15,6 +15,8 @@ from google.protobuf.message import Message
 from vigie.contracts.v1 import contracts_pb2 as pb
 from vigie.labels.v1 import labels_pb2
 
+from services.rules.policy import PolicyBook
+
 FIGURES = ("interval_minutes", "offered", "handled", "forecast", "handled_seconds")
 
 
@@ -32,6 +34,7 @@ class Data:
     centres: dict[str, labels_pb2.Centre] = field(default_factory=dict)
     relationships: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     volumes: dict[tuple, dict[str, Any]] = field(default_factory=dict)
+    policies: PolicyBook = field(default_factory=PolicyBook)
 
 
 @dataclass(frozen=True)
@@ -176,6 +179,14 @@ class FakeVolumes:
         return changed, previous
 
 
+@dataclass(frozen=True)
+class FakePolicies:
+    data: Data
+
+    async def book(self) -> PolicyBook:
+        return self.data.policies
+
+
 class FakeWork:
     def __init__(self, data: Data, *, reading: bool) -> None:
         self.tenders = FakeTenders(data)
@@ -183,6 +194,7 @@ class FakeWork:
         self.centres = FakeCentres(data)
         self.relationships = FakeRelationships(data)
         self.volumes = FakeVolumes(data)
+        self.policies = FakePolicies(data)
         self.reading = reading
         self.events: list[Emitted] = []
 

@@ -3,6 +3,7 @@ answers back as protos: the codec the contracts service's use cases speak throug
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -15,6 +16,7 @@ from services.cli.samples import responsible_tender
 from services.codecs import contracts as codec
 from services.common import wording
 from services.rules import purchasing
+from services.rules.policy import DEFAULT_POLICY, CommitteePolicy
 from services.rules.relationship import ContractPeriod
 from services.rules.wording import text
 
@@ -110,7 +112,7 @@ def test_proposed_sites_take_the_registrys_country():
 def test_an_advisory_carries_its_texts_and_their_wording():
     terms = responsible_tender(START)
     terms.payment_terms.days = 75
-    (advisory,) = codec.review(terms, None, purchasing.DEFAULT_POLICY)
+    (advisory,) = codec.review(terms, None, DEFAULT_POLICY)
     assert (advisory.rule, advisory.observed, advisory.limit) == (
         "payment_terms",
         "75 days",
@@ -118,6 +120,23 @@ def test_an_advisory_carries_its_texts_and_their_wording():
     )
     assert isinstance(wording.text_of(advisory, "explanation"), type(text("x")))
     assert advisory.explanation.startswith("Les délais de paiement convenus, 75 jours,")
+    assert advisory.policy_version == 0
+
+
+def test_an_advisory_applies_the_policy_in_force_and_names_its_version():
+    """Version 4 caps penalties at 5 %: a 8 % cap the defaults accept is an advisory."""
+    terms = responsible_tender(START)
+    terms.penalty_cap_percent = 8
+    assert codec.review(terms, None, DEFAULT_POLICY) == []
+    version_4 = replace(
+        DEFAULT_POLICY,
+        version=4,
+        effective_from=date(2027, 1, 1),
+        purchasing=replace(DEFAULT_POLICY.purchasing, max_penalty_cap_percent=Decimal(5)),
+    )
+    (advisory,) = codec.review(terms, None, version_4)
+    assert (advisory.rule, advisory.policy_version) == ("penalty_cap_above_limit", 4)
+    assert isinstance(version_4, CommitteePolicy)
 
 
 def test_a_winning_price_of_zero_gives_the_gap_in_cents_only():

@@ -5,7 +5,9 @@ one."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import grpc
 import pytest
@@ -32,6 +34,7 @@ from services.common.wording import render
 from services.contracts.bootstrap import UseCases, bootstrap
 from services.contracts.unit_of_work import PostgresWork
 from services.rules import RuleBroken, termination
+from services.rules.policy import DEFAULT_POLICY, PolicyBook
 from services.rules.wording import text
 from tests.unit.fake_contracts_uow import Data, FakeUnitsOfWork
 
@@ -422,6 +425,56 @@ async def test_a_termination_is_reviewed_against_the_declared_relationship(app, 
     )
     (event,) = uows.payloads(events.ContractTerminated)
     assert list(event.advisories) == [advisory]
+
+
+async def test_a_termination_is_reviewed_under_the_policy_in_force_on_its_notification(app, uows):
+    """Version 2, in force since the day before, asks two months of notice a year: the same
+    six-year relationship now owes twelve months, not six. A version not yet in force applies
+    to nothing."""
+    two_months = replace(
+        DEFAULT_POLICY,
+        version=2,
+        effective_from=TODAY - timedelta(days=1),
+        termination=replace(DEFAULT_POLICY.termination, notice_months_per_year=Decimal(2)),
+    )
+    not_yet = replace(DEFAULT_POLICY, version=3, effective_from=TODAY + timedelta(days=1))
+    uows.data.policies = PolicyBook.of([two_months, not_yet])
+    contract = await signed(app)
+    declared = pb.DeclareRelationshipRequest(
+        ordering_party_id="op-bank",
+        centre_id="ctr-l",
+        since=from_date(date(2020, 3, 1)),
+        evidence="contrat 2020",
+    )
+    await app.relationships.declare(COMMITTEE, declared)
+    ended = await app.contracts.terminate(
+        BANK, termination_request(contract, TODAY + timedelta(days=40))
+    )
+    (advisory,) = ended.advisories
+    assert (advisory.limit, advisory.policy_version) == ("12 months", 2)
+
+
+async def test_a_tender_is_reviewed_under_the_policy_in_force_on_its_registration(app, uows):
+    terms = responsible_tender(START)
+    terms.penalty_cap_percent = 8
+    assert (
+        list((await app.tenders.register(BANK, pb.RegisterTenderRequest(terms=terms))).advisories)
+        == []
+    )
+    uows.data.policies = PolicyBook.of(
+        [
+            replace(
+                DEFAULT_POLICY,
+                version=1,
+                effective_from=TODAY,
+                purchasing=replace(DEFAULT_POLICY.purchasing, max_penalty_cap_percent=Decimal(5)),
+            )
+        ]
+    )
+    tender = await app.tenders.register(BANK, pb.RegisterTenderRequest(terms=terms))
+    assert [(a.rule, a.policy_version) for a in tender.advisories] == [
+        ("penalty_cap_above_limit", 1)
+    ]
 
 
 async def test_a_terminated_contract_is_changed_no_more(app, uows):

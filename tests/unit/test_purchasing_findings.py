@@ -43,7 +43,7 @@ def envelope(payload):
 
 def test_the_advisory_proto_carries_the_texts_in_french():
     (rule_advisory,) = purchasing.review(TERMS)
-    advisory = codec.advisory(rule_advisory)
+    advisory = codec.advisory(rule_advisory, 0)
     assert (advisory.rule, advisory.observed, advisory.limit) == (
         "payment_terms",
         "75 days",
@@ -61,7 +61,7 @@ def test_a_practice_finding_says_the_rule_and_the_figures():
         tender_id="t-1",
         ordering_party_id="op-1",
         terms=cpb.TenderTerms(activity_type=cpb.ACTIVITY_TYPE_CAMPAIGN),
-        advisories=[codec.advisory(rule_advisory)],
+        advisories=[codec.advisory(rule_advisory, 0)],
     )
     (finding,) = findings_for(*envelope(contract_events.TenderRegistered(tender=tender)))
     assert wording.text_of(finding, "summary") == text(
@@ -129,7 +129,7 @@ def test_payment_terms_on_a_periodic_invoice_make_a_serious_finding_saying_so():
         tender_id="t-2",
         ordering_party_id="op-1",
         terms=cpb.TenderTerms(activity_type=cpb.ACTIVITY_TYPE_CAMPAIGN),
-        advisories=[codec.advisory(rule_advisory)],
+        advisories=[codec.advisory(rule_advisory, 0)],
     )
     (finding,) = findings_for(*envelope(contract_events.TenderRegistered(tender=tender)))
     assert finding.severity == compliance_pb2.SEVERITY_SERIOUS
