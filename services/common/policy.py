@@ -62,6 +62,7 @@ def to_proto(policy: CommitteePolicy) -> pb.CommitteePolicy:
         termination=pb.TerminationParameters(
             notice_month_percent_per_year=_whole(policy.termination.notice_months_per_year * 100),
             max_notice_months=policy.termination.max_notice_months,
+            partial_cut_percent=_whole(policy.termination.partial_cut_percent),
         ),
         workload=pb.WorkloadParameters(
             tolerance_percent=_whole(policy.workload.tolerance_percent),
@@ -173,6 +174,7 @@ def _policy(message: pb.CommitteePolicy, prefix: str) -> CommitteePolicy:
         termination=termination.TerminationPolicy(
             Decimal(p.termination.notice_month_percent_per_year) / HUNDRED,
             p.termination.max_notice_months,
+            Decimal(p.termination.partial_cut_percent),
         ),
         workload=workload.WorkloadPolicy(
             Decimal(p.workload.tolerance_percent),

@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from vigie.contracts.v1 import contracts_pb2 as pb
+from vigie.contracts.v1 import events_pb2 as events
 
 from services.codecs import contracts as codec
+from services.common import topics
 from services.common.clock import french_day, utc_now
 from services.common.errors import InvalidArgument, PermissionDenied
 from services.common.identity import Caller, Role
-from services.common.protos import from_date
+from services.common.protos import from_date, timestamp
 from services.common.validation import calendar_date
 from services.contracts.unit_of_work import ContractsUnitOfWork, UnitsOfWork
 from services.rules import purchasing
@@ -36,10 +38,21 @@ class Relationships:
         today = french_day(self.now())
         if since > today:
             raise InvalidArgument.one("since", text("relationship-since-in-future", today=today))
+        now = self.now()
         async with self.uows() as uow:
             await uow.relationships.declare(
-                party, request.centre_id, since, request.evidence, caller.subject, self.now()
+                party, request.centre_id, since, request.evidence, caller.subject, now
             )
+            # The notices service reviews large cuts against the relationship's length.
+            declared = events.RelationshipDeclared(
+                ordering_party_id=party,
+                centre_id=request.centre_id,
+                since=request.since,
+                evidence=request.evidence,
+                declared_by=caller.subject,
+                declared_at=timestamp(now),
+            )
+            uow.emit(topics.CONTRACT_EVENTS, relationship_key(party, request.centre_id), declared)
             return await relationship(uow, party, request.centre_id, today)
 
     async def get(self, caller: Caller, request: pb.GetRelationshipRequest) -> pb.Relationship:
@@ -87,6 +100,11 @@ async def established(
     periods = [codec.contract_period(c) for c in contracts]
     declared_start = declared["since"] if declared else None
     return established_since(periods, on, declared_start, in_force.relationship)
+
+
+def relationship_key(party: str, centre: str) -> str:
+    """The record key of a relationship's events: one relationship, one partition."""
+    return f"{party}|{centre}"
 
 
 def _party(caller: Caller, named: str) -> str:

@@ -1,9 +1,12 @@
 """What the notices service learns from other services' events: contracts (parties, notice
-schedule, baseline volume, amendments, termination) from the contracts topic; label changes,
+schedule, baseline volume, amendments, termination) and the declared starts of relationships
+from the contracts topic; label changes,
 which become alerts for the centre concerned; and offshoring findings of the compliance
 checks, which become alerts for each onshore centre whose volume is leaving."""
 
 from __future__ import annotations
+
+from datetime import UTC
 
 import asyncpg
 from google.protobuf.message import Message
@@ -17,6 +20,7 @@ from vigie.notices.v1 import notices_pb2 as pb
 
 from services.common import topics, wording
 from services.common.consumer import EventConsumer
+from services.common.protos import to_date
 from services.common.uow import UnitOfWork
 from services.notices import store
 from services.notices.usecases import raise_alert
@@ -42,6 +46,14 @@ LABEL_CHANGES = {
 async def apply(uow: UnitOfWork, envelope: Envelope, payload: Message) -> None:
     if isinstance(payload, CONTRACT_CHANGES):
         await store.upsert_contract(uow.conn, payload.contract)
+    elif isinstance(payload, contract_events.RelationshipDeclared):
+        await store.declare_relationship(
+            uow.conn,
+            payload.ordering_party_id,
+            payload.centre_id,
+            to_date(payload.since),
+            payload.declared_at.ToDatetime(tzinfo=UTC),
+        )
     elif type(payload) in LABEL_CHANGES:
         await raise_alert(uow, _label_alert(envelope, payload))
     elif isinstance(payload, finding_events.FindingRaised) and payload.finding.rule in MOVEMENTS:

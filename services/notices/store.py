@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import asyncpg
 from vigie.contracts.v1 import contracts_pb2 as cpb
 from vigie.notices.v1 import notices_pb2 as pb
@@ -30,6 +32,42 @@ async def get_contract(conn: asyncpg.Connection, contract_id: str) -> cpb.Contra
         "SELECT document FROM contracts WHERE contract_id = $1", contract_id
     )
     return None if document is None else cpb.Contract.FromString(document)
+
+
+async def contracts_between(
+    conn: asyncpg.Connection, ordering_party_id: str, centre_id: str
+) -> list[cpb.Contract]:
+    """Every contract of the party with the centre, whatever its status."""
+    rows = await conn.fetch(
+        "SELECT document FROM contracts WHERE ordering_party_id = $1 AND centre_id = $2",
+        ordering_party_id,
+        centre_id,
+    )
+    return [cpb.Contract.FromString(r["document"]) for r in rows]
+
+
+async def declare_relationship(
+    conn: asyncpg.Connection, party: str, centre: str, since: date, declared_at: datetime
+) -> None:
+    """Keep the latest declaration; a replayed older one changes nothing."""
+    await conn.execute(
+        "INSERT INTO declared_relationships (ordering_party_id, centre_id, since, declared_at)"
+        " VALUES ($1, $2, $3, $4) ON CONFLICT (ordering_party_id, centre_id) DO UPDATE SET"
+        "   since = EXCLUDED.since, declared_at = EXCLUDED.declared_at"
+        " WHERE declared_relationships.declared_at <= EXCLUDED.declared_at",
+        party,
+        centre,
+        since,
+        declared_at,
+    )
+
+
+async def declared_since(conn: asyncpg.Connection, party: str, centre: str) -> date | None:
+    return await conn.fetchval(
+        "SELECT since FROM declared_relationships WHERE ordering_party_id = $1 AND centre_id = $2",
+        party,
+        centre,
+    )
 
 
 async def insert_notice(conn: asyncpg.Connection, notice: pb.Notice) -> None:

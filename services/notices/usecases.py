@@ -15,6 +15,7 @@ from vigie.contracts.v1 import contracts_pb2 as cpb
 from vigie.notices.v1 import events_pb2 as events
 from vigie.notices.v1 import notices_pb2 as pb
 
+from services.codecs import contracts as codec
 from services.common import policy, topics, wording
 from services.common.clock import french_day, utc_now
 from services.common.envelope import wrap
@@ -25,8 +26,9 @@ from services.common.schedules import rule_schedule
 from services.common.uow import UnitOfWork, unit_of_work
 from services.common.validation import calendar_date
 from services.notices import store
-from services.rules import lead_time
+from services.rules import lead_time, termination
 from services.rules.policy import CommitteePolicy
+from services.rules.relationship import established_since
 from services.rules.wording import Text, text
 
 SCHEMA = PRODUCER = "notices"
@@ -67,7 +69,8 @@ class Notices:
                     text("error-notice-after-contract", effective=effective, last_day=last_day),
                 )
             in_force = (await policy.book(uow.conn)).in_force_on(today)
-            notice = self._notice(contract, request, today, effective, in_force)
+            since = await relationship_since(uow.conn, contract, today, in_force)
+            notice = self._notice(contract, request, today, effective, in_force, since)
             await store.insert_notice(uow.conn, notice)
             _emit(uow, topics.NOTICE_EVENTS, notice.contract_id, events.NoticeIssued(notice=notice))
             for kind in _alert_kinds(notice):
@@ -184,6 +187,7 @@ class Notices:
         today: date,
         effective: date,
         in_force: CommitteePolicy,
+        relationship_since: date | None = None,
     ) -> pb.Notice:
         baseline = contract.terms.forecast.contacts_per_month
         change = _rule_change(request.change, baseline)
@@ -198,6 +202,12 @@ class Notices:
             default_schedule=in_force.lead_time.default_schedule,
         )
         below = lead_time.below_agent_floor(today, effective, counting=counting)
+        advisories = []
+        if relationship_since is not None and not change.termination:
+            # A termination is reviewed when the contract is terminated (contracts service).
+            advisories = termination.review_partial_termination(
+                relationship_since, today, effective, change.change_percent, in_force.termination
+            )
         return pb.Notice(
             notice_id=str(uuid.uuid4()),
             contract_id=contract.contract_id,
@@ -211,7 +221,21 @@ class Notices:
             reason=request.reason,
             verdict=_proto_verdict(verdict, below, in_force.version),
             issued_at=timestamp(self.now()),
+            relationship_advisories=[codec.advisory(a, in_force.version) for a in advisories],
+            relationship_since=from_date(relationship_since),
         )
+
+
+async def relationship_since(
+    conn: asyncpg.Connection, contract: cpb.Contract, day: date, in_force: CommitteePolicy
+) -> date | None:
+    """Since when the party's relationship with the centre runs on `day`: its contracts here
+    and a declared older start (Code de commerce L442-1 II, `relationship.py`)."""
+    party, centre = contract.ordering_party_id, contract.centre_id
+    periods = [codec.contract_period(c) for c in await store.contracts_between(conn, party, centre)]
+    declared = await store.declared_since(conn, party, centre)
+    found = established_since(periods, day, declared, in_force.relationship)
+    return found.since if found else None
 
 
 async def raise_alert(uow: UnitOfWork, alert: pb.Alert) -> pb.Alert:

@@ -33,6 +33,7 @@ RULE_IDS = (
     "no_notice_schedule",
     "notice_band_below_agent_floor",
     "short_termination_notice",
+    "short_partial_termination_notice",
     # The award (label_preference.py) and the notices (lead_time.py)
     "label_preference",
     "notice_breach",

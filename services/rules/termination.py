@@ -14,6 +14,12 @@ Months are counted as in `purchasing.whole_months` (Code de procédure civile ar
   when it has no day d), and the relationship may end on that day: notice given on 15
   January with a last day of 15 February is one month; with 14 February, none.
 
+"Même partiellement": a large cut of the work entrusted, decided by the ordering party and
+lasting, ends part of the relationship and owes the same notice (`review_partial_termination`).
+A workload-change notice is such a decision, and it lasts: it has no end. What counts as large
+is the committee's choice (`partial_cut_percent`); a smaller change is the lead-time rule's
+business alone (`lead_time.py`).
+
 An advisory, never a refusal. `termination_problems` is the only refusal, for dates that make
 no sense.
 """
@@ -32,6 +38,7 @@ from services.rules.purchasing import Advisory, whole_months
 from services.rules.wording import Text, text
 
 RULE = "short_termination_notice"
+PARTIAL_RULE = "short_partial_termination_notice"
 # Code de commerce L442-1 II (sudden termination of an established commercial relationship).
 REFERENCE = text("notice-termination-reference")
 
@@ -42,6 +49,9 @@ class TerminationPolicy:
     notice_months_per_year: Decimal = Decimal("1")
     # L442-1 II: no liability for want of notice once this much notice was given.
     max_notice_months: int = 18
+    # A cut of at least this share of the work entrusted ends part of the relationship
+    # (committee's choice: the case law asks a significant cut, and fixes no figure).
+    partial_cut_percent: Decimal = Decimal("30")
 
     def __post_init__(self) -> None:
         per_year = self.notice_months_per_year
@@ -49,6 +59,9 @@ class TerminationPolicy:
             raise ValueError("the notice per year of relationship must be a positive number")
         if self.max_notice_months < 1:
             raise ValueError("the longest notice required must be at least 1 month")
+        cut = self.partial_cut_percent
+        if not (cut.is_finite() and 0 < cut <= 100):
+            raise ValueError("the partial termination cut must be above 0 and at most 100")
 
 
 DEFAULT_POLICY = TerminationPolicy()
@@ -112,6 +125,48 @@ def review_termination(
                 per_year=_whole_if_whole(policy.notice_months_per_year),
                 cap=policy.max_notice_months,
                 # The figures as phrases, for the finding's one line (practice_summary).
+                observed=text("purchasing-months", months=given),
+                limit=text("purchasing-months", months=required),
+            ),
+        )
+    ]
+
+
+def review_partial_termination(
+    relationship_start: date,
+    notified_on: date,
+    effective_date: date,
+    change_percent: Decimal,
+    policy: TerminationPolicy = DEFAULT_POLICY,
+) -> list[Advisory]:
+    """[the short-notice advisory] when a cut of at least `partial_cut_percent` of the work
+    (change_percent ≤ −that) takes effect with less notice than the relationship's length
+    calls for; [] otherwise. The work as it was runs until the day before `effective_date`:
+    that is the last day of the part of the relationship that ends."""
+    if change_percent > -policy.partial_cut_percent:
+        return []
+    required = required_notice_months(relationship_start, notified_on, policy)
+    given = notice_months(notified_on, effective_date - timedelta(days=1))
+    if given >= required:
+        return []
+    length = relationship_months(relationship_start, notified_on)
+    return [
+        Advisory(
+            PARTIAL_RULE,
+            months_record(given),
+            months_record(required),
+            REFERENCE,
+            text(
+                "notice-partial-termination-explanation",
+                cut=-change_percent,
+                threshold=policy.partial_cut_percent,
+                length=_length(length),
+                since=relationship_start,
+                notified_on=notified_on,
+                effective=effective_date,
+                given=given,
+                per_year=_whole_if_whole(policy.notice_months_per_year),
+                cap=policy.max_notice_months,
                 observed=text("purchasing-months", months=given),
                 limit=text("purchasing-months", months=required),
             ),

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 import grpc
 import pytest
+from vigie.compliance.v1 import compliance_pb2 as fpb
 from vigie.contracts.v1 import contracts_pb2 as cpb
 from vigie.notices.v1 import notices_pb2 as npb
 from vigie.notices.v1.notices_pb2_grpc import NoticeServiceStub
@@ -20,6 +21,7 @@ from services.common import topics
 from services.common.clock import french_today
 from services.common.envelope import decode
 from services.common.identity import Role
+from services.compliance.checks.findings import finding_id
 from tests.integration.conftest import ROOT, ServiceProcess, StreamReader
 from tests.integration.test_contracts_service import label, ordering_party, signed_contract
 from tests.integration.test_labels_service import day
@@ -350,3 +352,63 @@ async def test_notices_are_listed_read_and_acknowledged_by_the_right_parties(
     records = await events.collect(lambda r: r.key == signed.contract_id.encode(), 3)
     kinds = [decode(r.value)[0].event_type.rsplit(".", 1)[1] for r in records]
     assert kinds == ["NoticeIssued", "NoticeIssued", "NoticeAcknowledged"]
+
+
+async def test_a_large_cut_in_an_old_relationship_is_found_a_partial_termination(
+    registry, tenders, contracts, referential, notices, token, committee, pool, monitor
+):
+    """The committee declares a relationship six years old; the contracts service publishes
+    it, the notices service projects it, and a 60 % cut on 100 days' notice (the schedule's
+    3 months are met) is reviewed under Code de commerce L442-1 II: six months were due. The
+    checks record the finding from the notice's event."""
+    # Six years to the month on the notification day: six months of notice.
+    six_years_ago = date(TODAY.year - 6, TODAY.month, min(TODAY.day, 28))
+    signed, party = await signed_contract(
+        registry, tenders, referential, token, start=TODAY - timedelta(days=30)
+    )
+    await known_contract(pool, signed.contract_id)
+    await contracts.DeclareRelationship(
+        cpb.DeclareRelationshipRequest(
+            ordering_party_id=party,
+            centre_id=signed.centre_id,
+            since=day(six_years_ago),
+            evidence="Premiers bons de commande et factures mensuelles depuis six ans.",
+        ),
+        metadata=committee,
+    )
+    for _ in range(200):
+        if await pool.fetchval(
+            "SELECT true FROM notices.declared_relationships"
+            " WHERE ordering_party_id = $1 AND centre_id = $2",
+            party,
+            signed.centre_id,
+        ):
+            break
+        await asyncio.sleep(0.05)
+    notice = await notices.IssueWorkloadChange(
+        npb.IssueWorkloadChangeRequest(
+            contract_id=signed.contract_id,
+            change=npb.WorkloadChange(change_percent=-60),
+            effective_date=day(TODAY + timedelta(days=100)),
+            reason="internalisation d'une partie du service",
+        ),
+        metadata=token(Role.ORDERING_PARTY, party),
+    )
+    assert notice.verdict.complies
+    (advisory,) = notice.relationship_advisories
+    assert (advisory.rule, advisory.limit) == ("short_partial_termination_notice", "6 months")
+    assert "rupture partielle" in advisory.explanation
+    assert notice.relationship_since == day(six_years_ago)
+
+    wanted = finding_id("short_partial_termination_notice", notice.notice_id)
+    for _ in range(200):
+        try:
+            found = await monitor.GetFinding(
+                fpb.GetFindingRequest(finding_id=wanted), metadata=committee
+            )
+            break
+        except grpc.aio.AioRpcError as missing:
+            assert missing.code() == grpc.StatusCode.NOT_FOUND
+            await asyncio.sleep(0.1)
+    assert (found.contract_id, found.severity) == (signed.contract_id, fpb.SEVERITY_SERIOUS)
+    assert "L442-1" in found.reference

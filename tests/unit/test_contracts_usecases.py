@@ -533,6 +533,7 @@ async def test_who_may_declare_a_relationship(app, uows, caller, party, error):
     with pytest.raises(error):
         await app.relationships.declare(caller, request)
     assert uows.data.relationships == {}
+    assert uows.payloads(events.RelationshipDeclared) == []
 
 
 async def test_a_party_declares_its_own_relationship(app, uows):
@@ -542,6 +543,10 @@ async def test_a_party_declares_its_own_relationship(app, uows):
     answer = await app.relationships.declare(BANK, request)
     assert (answer.ordering_party_id, answer.declared_by, answer.months) == ("op-bank", "alice", 60)
     assert uows.data.relationships["op-bank", "ctr-l"]["since"] == date(2021, 3, 2)
+    # Published for the services that review cuts against the relationship (notices).
+    (declared,) = uows.emitted
+    assert (declared.topic, declared.key) == (topics.CONTRACT_EVENTS, "op-bank|ctr-l")
+    assert declared.payload.since == request.since and declared.payload.declared_by == "alice"
     got = await app.relationships.get(
         LABELLED, pb.GetRelationshipRequest(ordering_party_id="op-bank")
     )

@@ -78,6 +78,34 @@ def test_the_verdict_applies_the_committee_policy_in_force_and_names_its_version
     assert notice(pb.WorkloadChange(change_percent=-60)).verdict.policy_version == 0
 
 
+def test_a_large_cut_in_an_old_relationship_is_reviewed_as_a_partial_termination():
+    """A 60 % cut on ten days' notice, in a relationship running since January 2020: seven
+    years and three months on the notification day, eight months of notice due (Code de
+    commerce L442-1 II, one month a year, rounded up)."""
+    request = pb.IssueWorkloadChangeRequest(
+        contract_id="c-1", change=pb.WorkloadChange(change_percent=-60), reason="baisse"
+    )
+    request.effective_date.CopyFrom(from_date(EFFECTIVE))
+    issued = usecases.Notices(pool=None, now=lambda: NOW)._notice(  # type: ignore[arg-type]
+        contract(NINETY_DAYS), request, TODAY, EFFECTIVE, DEFAULT_POLICY, date(2020, 1, 6)
+    )
+    (advisory,) = issued.relationship_advisories
+    assert (advisory.rule, advisory.observed, advisory.limit) == (
+        "short_partial_termination_notice",
+        "0 months",
+        "8 months",
+    )
+    assert issued.relationship_since == from_date(date(2020, 1, 6))
+    small = pb.IssueWorkloadChangeRequest(
+        contract_id="c-1", change=pb.WorkloadChange(change_percent=-20), reason="baisse"
+    )
+    small.effective_date.CopyFrom(from_date(EFFECTIVE))
+    kept = usecases.Notices(pool=None, now=lambda: NOW)._notice(  # type: ignore[arg-type]
+        contract(NINETY_DAYS), small, TODAY, EFFECTIVE, DEFAULT_POLICY, date(2020, 1, 6)
+    )
+    assert list(kept.relationship_advisories) == []
+
+
 def cut_of_60() -> pb.Notice:
     return notice(pb.WorkloadChange(change_percent=-60), NINETY_DAYS)
 

@@ -2,7 +2,7 @@
 the notice given counted to the day, and the advisory exactly when the notice falls short."""
 
 import calendar
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,11 +13,13 @@ from services.common import wording
 from services.rules import Violation
 from services.rules.purchasing import whole_months
 from services.rules.termination import (
+    PARTIAL_RULE,
     REFERENCE,
     RULE,
     TerminationPolicy,
     notice_months,
     required_notice_months,
+    review_partial_termination,
     review_termination,
     termination_problems,
 )
@@ -306,3 +308,68 @@ def test_any_dates_never_raise(start, notified_on, last_day):
     assert len(review_termination(start, notified_on, last_day)) <= 1
     problems = termination_problems(start, notified_on, last_day)
     assert bool(problems) == (last_day < max(start, notified_on))
+
+
+# A six-year relationship (since 1 March 2020), notified on 2 March 2026: six months due.
+SIX_YEARS = date(2020, 3, 1)
+NOTIFIED = date(2026, 3, 2)
+
+
+@pytest.mark.parametrize(
+    ("cut", "effective", "expected"),
+    [
+        # Below the committee's 30 %: the lead-time rule's business alone.
+        (Decimal("-29.99"), date(2026, 3, 3), None),
+        (Decimal(20), date(2026, 3, 3), None),  # a rise ends nothing
+        # A cut of 30 % or more: the months of notice the relationship calls for.
+        (Decimal(-30), date(2026, 3, 3), ("0 months", "6 months")),
+        (Decimal(-60), date(2026, 5, 3), ("2 months", "6 months")),
+        # Six months from 2 March run to 2 September, the last day at the old volume: the
+        # cut may take effect on 3 September, not on the 2nd.
+        (Decimal(-60), date(2026, 9, 2), ("5 months", "6 months")),
+        (Decimal(-60), date(2026, 9, 3), None),
+        (Decimal(-100), date(2027, 3, 3), None),
+    ],
+)
+def test_review_partial_termination(cut, effective, expected):
+    found = review_partial_termination(SIX_YEARS, NOTIFIED, effective, cut)
+    if expected is None:
+        assert found == []
+    else:
+        (advisory,) = found
+        assert advisory.rule == PARTIAL_RULE and advisory.reference == REFERENCE
+        assert (advisory.observed, advisory.limit) == expected
+
+
+def test_the_partial_termination_threshold_is_the_committees():
+    policy = TerminationPolicy(partial_cut_percent=Decimal(50))
+    assert (
+        review_partial_termination(SIX_YEARS, NOTIFIED, date(2026, 3, 3), Decimal(-40), policy)
+        == []
+    )
+    assert review_partial_termination(SIX_YEARS, NOTIFIED, date(2026, 3, 3), Decimal(-50), policy)
+    with pytest.raises(ValueError):
+        TerminationPolicy(partial_cut_percent=Decimal(0))
+
+
+def test_the_partial_termination_explained_in_french():
+    (advisory,) = review_partial_termination(SIX_YEARS, NOTIFIED, date(2026, 5, 3), Decimal(-40))
+    assert wording.render(advisory.explanation, "fr") == (
+        "Réduire de 40 % le volume confié (au moins 30 % : une rupture partielle) à compter du"
+        " 3 mai 2026, dans une relation commerciale établie depuis le 1 mars 2020, soit 6 ans"
+        " au jour de la notification (2 mars 2026), avec un préavis écrit de 2 mois, inférieur"
+        " à 1 mois par année de relation qu'attend la jurisprudence (sans jamais dépasser"
+        " 18 mois), engage la responsabilité de son auteur, même si la relation se poursuit."
+    )
+
+
+@given(
+    cut=st.integers(30, 100).map(lambda p: Decimal(-p)),
+    days=st.integers(0, 800),
+)
+def test_a_partial_termination_is_reviewed_as_a_termination_ending_the_day_before(cut, days):
+    """The same notice as a termination whose last day is the day before the cut."""
+    effective = NOTIFIED + timedelta(days=days + 1)
+    partial = review_partial_termination(SIX_YEARS, NOTIFIED, effective, cut)
+    total = review_termination(SIX_YEARS, NOTIFIED, effective - timedelta(days=1))
+    assert [(a.observed, a.limit) for a in partial] == [(a.observed, a.limit) for a in total]

@@ -56,9 +56,40 @@ def findings_for(envelope: Envelope, payload: Message) -> list[pb.Finding]:
             return [
                 _practice(envelope, a, contract.ordering_party_id, contract) for a in advisories
             ]
-        case notice_events.NoticeIssued(notice=notice) if not notice.verdict.complies:
-            return [_notice_breach(envelope, notice)]
+        case notice_events.NoticeIssued(notice=notice):
+            breach = [] if notice.verdict.complies else [_notice_breach(envelope, notice)]
+            return breach + [
+                _partial_termination(envelope, notice, a) for a in notice.relationship_advisories
+            ]
     return []
+
+
+def _partial_termination(
+    envelope: Envelope, notice, advisory: cpb.PurchasingAdvisory
+) -> pb.Finding:
+    """A large cut on short notice in an established relationship (L442-1 II)."""
+    explanation = wording.text_of(advisory, "explanation")
+    return _finding(
+        envelope,
+        rule=advisory.rule,
+        subject=notice.notice_id,
+        type=pb.FINDING_TYPE_PURCHASING_PRACTICE,
+        severity=pb.SEVERITY_SERIOUS,
+        ordering_party_id=notice.ordering_party_id,
+        contract_id=notice.contract_id,
+        centre_id=notice.centre_id,
+        summary=purchasing.practice_summary(
+            advisory.rule, explanation, advisory.observed, advisory.limit
+        ),
+        explanation=explanation,
+        reference=wording.text_of(advisory, "reference"),
+        evidence={
+            "notice_id": notice.notice_id,
+            "change_percent": notice.change_percent,
+            "observed": advisory.observed,
+            "limit": advisory.limit,
+        },
+    )
 
 
 def _practice(

@@ -112,6 +112,7 @@ notice-termination-explanation = Ending a commercial relationship established si
     [one] { $cap } month
    *[other] { $cap } months
 }), engages the liability of the party that ends it.
+notice-partial-termination-explanation = Cutting the work entrusted by { NUMBER($cut, maximumFractionDigits: 2) } % (at least { $threshold } %: a partial termination) from { $effective }, in an established commercial relationship since { $since }, { $length } on the day of notification ({ $notified_on }), with { $given } months' written notice, less than the { $per_year } months per year of relationship case law expects (never more than { $cap } months), engages the liability of its author, even if the relationship goes on.
 notice-termination-length-under-a-month = less than a month
 notice-termination-length-months = { $months ->
     [one] { $months } month

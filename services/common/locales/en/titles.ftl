@@ -12,6 +12,7 @@ rule-no-volume-commitment = No volume commitment
 rule-no-notice-schedule = No notice schedule
 rule-notice-band-below-agent-floor = Notice band shorter than the agents' notice floor
 rule-short-termination-notice = Termination notice too short
+rule-short-partial-termination-notice = Notice too short for a partial termination
 rule-label-preference = Unlabelled centre chosen over a labelled bid
 rule-notice-breach = Notice period not respected
 rule-disguised-perennial = Chained campaigns that are perennial work

@@ -99,6 +99,7 @@ lead-time-preview-floor-binds = Les conseillers à temps partiel devant être pr
 
 notice-termination-reference = Code de commerce, art. L442-1 II (rupture brutale d'une relation commerciale établie)
 notice-termination-explanation = Rompre une relation commerciale établie depuis le { $since }, soit { $length } au jour de la notification ({ $notified_on }), avec un préavis écrit de { $given } mois, inférieur à { $per_year } mois par année de relation qu'attend la jurisprudence (sans jamais dépasser { $cap } mois), engage la responsabilité de l'auteur de la rupture.
+notice-partial-termination-explanation = Réduire de { NUMBER($cut, maximumFractionDigits: 2) } % le volume confié (au moins { $threshold } % : une rupture partielle) à compter du { $effective }, dans une relation commerciale établie depuis le { $since }, soit { $length } au jour de la notification ({ $notified_on }), avec un préavis écrit de { $given } mois, inférieur à { $per_year } mois par année de relation qu'attend la jurisprudence (sans jamais dépasser { $cap } mois), engage la responsabilité de son auteur, même si la relation se poursuit.
 notice-termination-length-under-a-month = moins d'un mois
 notice-termination-length-months = { $months } mois
 notice-termination-length-years = { $years ->

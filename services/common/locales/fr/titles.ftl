@@ -12,6 +12,7 @@ rule-no-volume-commitment = Aucun engagement de volume
 rule-no-notice-schedule = Aucun barème de délais de prévenance
 rule-notice-band-below-agent-floor = Tranche de préavis plus courte que le délai de prévenance des conseillers
 rule-short-termination-notice = Préavis de résiliation trop court
+rule-short-partial-termination-notice = Préavis trop court pour une rupture partielle
 rule-label-preference = Centre non labellisé retenu malgré une offre labellisée
 rule-notice-breach = Délai de prévenance non respecté
 rule-disguised-perennial = Campagnes enchaînées en activité pérenne
