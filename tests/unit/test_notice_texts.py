@@ -96,6 +96,14 @@ def test_a_large_cut_in_an_old_relationship_is_reviewed_as_a_partial_termination
         "8 months",
     )
     assert issued.relationship_since == from_date(date(2020, 1, 6))
+    # The checks find both: the lead-time breach and the partial termination, each naming
+    # the policy version that produced it.
+    envelope = Envelope(event_id="e-2", occurred_at=timestamp(NOW))
+    found = findings.findings_for(envelope, notice_events.NoticeIssued(notice=issued))
+    assert sorted((f.rule, f.severity, f.policy_version) for f in found) == [
+        ("notice_breach", fpb.SEVERITY_SERIOUS, 0),
+        ("short_partial_termination_notice", fpb.SEVERITY_SERIOUS, 0),
+    ]
     small = pb.IssueWorkloadChangeRequest(
         contract_id="c-1", change=pb.WorkloadChange(change_percent=-20), reason="baisse"
     )

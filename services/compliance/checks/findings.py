@@ -89,6 +89,7 @@ def _partial_termination(
             "observed": advisory.observed,
             "limit": advisory.limit,
         },
+        policy_version=advisory.policy_version,
     )
 
 
@@ -119,6 +120,7 @@ def _practice(
         explanation=explanation,
         reference=wording.text_of(advisory, "reference"),
         evidence={"observed": advisory.observed, "limit": advisory.limit},
+        policy_version=advisory.policy_version,
     )
 
 
@@ -227,6 +229,7 @@ def _notice_breach(envelope: Envelope, notice) -> pb.Finding:
             "shortfall_days": verdict.shortfall_days,
             "below_agent_schedule_floor": verdict.below_agent_schedule_floor,
         },
+        policy_version=verdict.policy_version,
     )
 
 
