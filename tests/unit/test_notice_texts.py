@@ -70,8 +70,12 @@ def test_the_verdict_applies_the_committee_policy_in_force_and_names_its_version
         effective_from=date(2027, 1, 1),
         lead_time=LeadTimePolicy(lead_time.Counting.NOTICE_DAY_COUNTS, twenty_days),
     )
-    verdict = notice(pb.WorkloadChange(change_percent=-60), in_force=version_3).verdict
+    issued = notice(pb.WorkloadChange(change_percent=-60), in_force=version_3)
+    verdict = issued.verdict
     assert verdict.policy_version == 3
+    envelope = Envelope(event_id="e-3", occurred_at=timestamp(NOW))
+    (breach,) = findings.findings_for(envelope, notice_events.NoticeIssued(notice=issued))
+    assert (breach.rule, breach.policy_version) == ("notice_breach", 3)
     assert verdict.counting == pb.LEAD_TIME_COUNTING_NOTICE_DAY_COUNTS
     assert verdict.default_schedule and verdict.required == 20
     assert verdict.actual == 10  # 16 to 25 April, the notice day counted
