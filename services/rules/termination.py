@@ -35,7 +35,7 @@ from fractions import Fraction
 from services.rules import Violation
 from services.rules.figures import months_record
 from services.rules.purchasing import Advisory, whole_months
-from services.rules.wording import Text, text
+from services.rules.wording import Argument, Text, text
 
 RULE = "short_termination_notice"
 PARTIAL_RULE = "short_partial_termination_notice"
@@ -105,31 +105,9 @@ def review_termination(
 ) -> list[Advisory]:
     """[the short-notice advisory] when the notice given is below the notice required; []
     otherwise."""
-    required = required_notice_months(relationship_start, notified_on, policy)
-    given = notice_months(notified_on, last_day)
-    if given >= required:
-        return []
-    length = relationship_months(relationship_start, notified_on)
-    return [
-        Advisory(
-            RULE,
-            months_record(given),
-            months_record(required),
-            REFERENCE,
-            text(
-                "notice-termination-explanation",
-                length=_length(length),
-                since=relationship_start,
-                notified_on=notified_on,
-                given=given,
-                per_year=_whole_if_whole(policy.notice_months_per_year),
-                cap=policy.max_notice_months,
-                # The figures as phrases, for the finding's one line (practice_summary).
-                observed=text("purchasing-months", months=given),
-                limit=text("purchasing-months", months=required),
-            ),
-        )
-    ]
+    return _short_notice(
+        RULE, "notice-termination-explanation", relationship_start, notified_on, last_day, policy
+    )
 
 
 def review_partial_termination(
@@ -145,33 +123,48 @@ def review_partial_termination(
     that is the last day of the part of the relationship that ends."""
     if change_percent > -policy.partial_cut_percent:
         return []
+    return _short_notice(
+        PARTIAL_RULE,
+        "notice-partial-termination-explanation",
+        relationship_start,
+        notified_on,
+        effective_date - timedelta(days=1),
+        policy,
+        cut=-change_percent,
+        threshold=policy.partial_cut_percent,
+        effective=effective_date,
+    )
+
+
+def _short_notice(
+    rule: str,
+    message: str,
+    relationship_start: date,
+    notified_on: date,
+    last_day: date,
+    policy: TerminationPolicy,
+    **figures: Argument,
+) -> list[Advisory]:
+    """The advisory of `rule` when the notice up to `last_day` falls short; [] otherwise."""
     required = required_notice_months(relationship_start, notified_on, policy)
-    given = notice_months(notified_on, effective_date - timedelta(days=1))
+    given = notice_months(notified_on, last_day)
     if given >= required:
         return []
     length = relationship_months(relationship_start, notified_on)
-    return [
-        Advisory(
-            PARTIAL_RULE,
-            months_record(given),
-            months_record(required),
-            REFERENCE,
-            text(
-                "notice-partial-termination-explanation",
-                cut=-change_percent,
-                threshold=policy.partial_cut_percent,
-                length=_length(length),
-                since=relationship_start,
-                notified_on=notified_on,
-                effective=effective_date,
-                given=given,
-                per_year=_whole_if_whole(policy.notice_months_per_year),
-                cap=policy.max_notice_months,
-                observed=text("purchasing-months", months=given),
-                limit=text("purchasing-months", months=required),
-            ),
-        )
-    ]
+    explanation = text(
+        message,
+        length=_length(length),
+        since=relationship_start,
+        notified_on=notified_on,
+        given=given,
+        per_year=_whole_if_whole(policy.notice_months_per_year),
+        cap=policy.max_notice_months,
+        # The figures as phrases, for the finding's one line (practice_summary).
+        observed=text("purchasing-months", months=given),
+        limit=text("purchasing-months", months=required),
+        **figures,
+    )
+    return [Advisory(rule, months_record(given), months_record(required), REFERENCE, explanation)]
 
 
 def termination_problems(
