@@ -51,6 +51,12 @@ Handler = Callable[[UnitOfWork, Envelope, Message], Awaitable[None]]
 # Called once before a batch's events are handled, in the same unit of work: a handler may
 # fetch in one statement what the batch will read.
 Prepare = Callable[[UnitOfWork, list[Message]], Awaitable[None]]
+# Called when a fetch brings nothing (the consumer is caught up), outside any transaction.
+Idle = Callable[[], Awaitable[None]]
+# Key of uow.state during a batch: the records left after it in the assigned partitions (as
+# the fetches' high-water marks tell). A handler may put off work only the final state matters
+# for while a backlog is read; absent (records applied one by one), there is none.
+BACKLOG = ("consumer", "backlog")
 
 
 class RejectedEvent(Exception):
@@ -73,6 +79,7 @@ class EventConsumer:
         handler: Handler,
         pool: asyncpg.Pool,
         prepare: Prepare | None = None,
+        idle: Idle | None = None,
         schema: str,
         bootstrap: str,
         retry_backoff: float = 1.0,
@@ -82,6 +89,7 @@ class EventConsumer:
         self._topics = topic_names
         self._handler = handler
         self._prepare = prepare
+        self._idle = idle
         self._pool = pool
         self._schema = schema
         self._bootstrap = bootstrap
@@ -117,6 +125,7 @@ class EventConsumer:
                     await self._consumer.getmany(timeout_ms=500, max_records=500)
                 )
                 if not batches:
+                    await self._when_idle()
                     continue
                 async with self.applying:
                     self._busy_since = time.monotonic()
@@ -129,6 +138,27 @@ class EventConsumer:
                 self._record_lag(batches)
         finally:
             await self._consumer.stop()
+
+    async def _when_idle(self) -> None:
+        if self._idle is None:
+            return
+        async with self.applying:
+            try:
+                await self._idle()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # tried again at the next idle fetch: nothing is lost
+                log.warning("%s: idle work failed: %r", self.group, exc)
+
+    def _backlog(self, batches: dict[TopicPartition, list[ConsumerRecord]]) -> int:
+        """Records left after this fetch in every assigned partition."""
+        total = 0
+        for tp in self._consumer.assignment() if self._consumer else ():
+            end = self._consumer.highwater(tp)
+            after = batches[tp][-1].offset + 1 if tp in batches else self.next_offset.get(tp)
+            if end is not None and after is not None:
+                total += max(0, end - after)
+        return total
 
     def _not_yet_applied(
         self, batches: dict[TopicPartition, list[ConsumerRecord]]
@@ -238,6 +268,7 @@ class EventConsumer:
             parents = [propagate.extract(trace_carrier(r.headers)) for r in records]
             with self._batch_span(records, parents):
                 async with unit_of_work(self._pool, self._schema) as uow:
+                    uow.state[BACKLOG] = self._backlog(batches)
                     first_time = await self._first_seen(uow.conn, [e for e, _ in decoded])
                     if self._prepare is not None:
                         await self._prepare(uow, [p for _, p in decoded])
