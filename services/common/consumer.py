@@ -51,7 +51,8 @@ Handler = Callable[[UnitOfWork, Envelope, Message], Awaitable[None]]
 # Called once before a batch's events are handled, in the same unit of work: a handler may
 # fetch in one statement what the batch will read.
 Prepare = Callable[[UnitOfWork, list[Message]], Awaitable[None]]
-# Called when a fetch brings nothing (the consumer is caught up), outside any transaction.
+# Called when the consumer has read to the end of its partitions (a fetch brought nothing, or
+# left nothing after it), outside any transaction.
 Idle = Callable[[], Awaitable[None]]
 # Key of uow.state during a batch: the records left after it in the assigned partitions (as
 # the fetches' high-water marks tell). A handler may put off work only the final state matters
@@ -136,6 +137,8 @@ class EventConsumer:
                     self.next_offset |= {tp: r[-1].offset + 1 for tp, r in batches.items()}
                 await self._commit_to_kafka()
                 self._record_lag(batches)
+                if self._backlog(batches) == 0:
+                    await self._when_idle()
         finally:
             await self._consumer.stop()
 

@@ -99,19 +99,25 @@ class Checks:
         keys = uow.state.pop(("scorecards", self.group))
         if reading_backlog(uow):  # computed once the backlog is read, on its final figures
             await state.put_off_scorecards(uow.conn, self.group, keys)
+            self.volumes.put_off = True
             return
         keys |= await state.take_put_off_scorecards(uow.conn, self.group, TAKEN_AT_ONCE)
         await self._emit_scorecards(uow, keys)
 
     async def catch_up(self, pool) -> None:
-        """What was put off while a backlog was read, once it is read (the consumer is idle,
-        or the sweep runs): bounded batches, one transaction each, until none is left."""
+        """What was put off while a backlog was read, once it is read (the consumer has read to
+        the end, or the sweep runs): bounded batches, one transaction each, until none is
+        left. Skipped while this process has put nothing off since (another worker's leftovers
+        wait for the sweep, or for this one's first catch-up)."""
+        if not self.volumes.put_off:
+            return
         while True:
             async with unit_of_work(pool, SCHEMA) as uow:
                 count = await self.volumes.catch_up(uow)
                 keys = await state.take_put_off_scorecards(uow.conn, self.group, TAKEN_AT_ONCE)
                 await self._emit_scorecards(uow, keys)
             if not count and not keys:
+                self.volumes.put_off = False
                 return
 
     async def _emit_scorecards(self, uow: UnitOfWork, keys: set[tuple[str, Week]]) -> None:
