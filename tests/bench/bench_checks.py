@@ -22,7 +22,10 @@ One run, against the Kafka broker and the database of the settings (VIGIE_ varia
    nothing, then again decoding each envelope and payload (services.common.envelope.decode).
 5. The checks: the workers again, from the stored offsets. Their rate is read from
    compliance.consumer_offsets, polled every 50 ms: intervals applied after the first poll
-   that saw progress, over the time from that poll to the one that saw the end.
+   that saw progress, over the time from that poll to the one that saw the end applied and
+   nothing the workers put off while reading the backlog left to judge. Printed with the
+   ratio to both bare consumers, the workers' resident memory, and a year of France replayed
+   at that rate (and projected for more workers on more cores).
 6. Latency: the workers caught up, the held-back weeks are published at --pace per second;
    each one's latency runs from just before its send to the arrival of its finding on
    vigie.findings (a consumer tailing the topic in this process, one clock).
