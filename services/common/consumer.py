@@ -51,6 +51,13 @@ Handler = Callable[[UnitOfWork, Envelope, Message], Awaitable[None]]
 # Called once before a batch's events are handled, in the same unit of work: a handler may
 # fetch in one statement what the batch will read.
 Prepare = Callable[[UnitOfWork, list[Message]], Awaitable[None]]
+# Called when the consumer has read to the end of its partitions (a fetch brought nothing, or
+# left nothing after it), outside any transaction.
+Idle = Callable[[], Awaitable[None]]
+# Key of uow.state during a batch: the records left after it in the assigned partitions (as
+# the fetches' high-water marks tell). A handler may put off work only the final state matters
+# for while a backlog is read; absent (records applied one by one), there is none.
+BACKLOG = ("consumer", "backlog")
 
 
 class RejectedEvent(Exception):
@@ -73,6 +80,7 @@ class EventConsumer:
         handler: Handler,
         pool: asyncpg.Pool,
         prepare: Prepare | None = None,
+        idle: Idle | None = None,
         schema: str,
         bootstrap: str,
         retry_backoff: float = 1.0,
@@ -82,6 +90,7 @@ class EventConsumer:
         self._topics = topic_names
         self._handler = handler
         self._prepare = prepare
+        self._idle = idle
         self._pool = pool
         self._schema = schema
         self._bootstrap = bootstrap
@@ -111,24 +120,76 @@ class EventConsumer:
         await self._consumer.start()
         self._consumer.subscribe(self._topics, listener=_SeekToStoredOffsets(self))
         self.started.set()
+        # The fetch being applied: the next one is fetched and decoded meanwhile, while the
+        # current one waits on PostgreSQL (measured: a third of a fetch's time was decoding).
+        applying: asyncio.Task | None = None
         try:
             while True:
                 batches = self._not_yet_applied(
                     await self._consumer.getmany(timeout_ms=500, max_records=500)
                 )
+                decoded = _decoded(batches)
+                if applying is not None:
+                    await applying
+                    applying = None
+                # A rebalance or a seek during the previous fetch: only what is still ours
+                # and not applied yet.
+                batches = self._not_yet_applied(self._still_assigned(batches))
                 if not batches:
+                    await self._when_idle()
                     continue
-                async with self.applying:
-                    self._busy_since = time.monotonic()
-                    try:
-                        await self._apply_fetch(batches)
-                    finally:
-                        self._busy_since = None
-                    self.next_offset |= {tp: r[-1].offset + 1 for tp, r in batches.items()}
-                await self._commit_to_kafka()
-                self._record_lag(batches)
+                if decoded is not None:
+                    decoded = {tp: decoded[tp][-len(records) :] for tp, records in batches.items()}
+                applying = asyncio.create_task(self._apply_and_commit(batches, decoded))
         finally:
+            if applying is not None:
+                applying.cancel()
+                await asyncio.gather(applying, return_exceptions=True)
             await self._consumer.stop()
+
+    async def _apply_and_commit(
+        self,
+        batches: dict[TopicPartition, list[ConsumerRecord]],
+        decoded: dict[TopicPartition, list[tuple[Envelope, Message]]] | None,
+    ) -> None:
+        async with self.applying:
+            self._busy_since = time.monotonic()
+            try:
+                await self._apply_fetch(batches, decoded)
+            finally:
+                self._busy_since = None
+            self.next_offset |= {tp: r[-1].offset + 1 for tp, r in batches.items()}
+        await self._commit_to_kafka()
+        self._record_lag(batches)
+        if self._backlog(batches) == 0:
+            await self._when_idle()
+
+    def _still_assigned(
+        self, batches: dict[TopicPartition, list[ConsumerRecord]]
+    ) -> dict[TopicPartition, list[ConsumerRecord]]:
+        assigned = self._consumer.assignment()
+        return {tp: records for tp, records in batches.items() if tp in assigned}
+
+    async def _when_idle(self) -> None:
+        if self._idle is None:
+            return
+        async with self.applying:
+            try:
+                await self._idle()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # tried again at the next idle fetch: nothing is lost
+                log.warning("%s: idle work failed: %r", self.group, exc)
+
+    def _backlog(self, batches: dict[TopicPartition, list[ConsumerRecord]]) -> int:
+        """Records left after this fetch in every assigned partition."""
+        total = 0
+        for tp in self._consumer.assignment() if self._consumer else ():
+            end = self._consumer.highwater(tp)
+            after = batches[tp][-1].offset + 1 if tp in batches else self.next_offset.get(tp)
+            if end is not None and after is not None:
+                total += max(0, end - after)
+        return total
 
     def _not_yet_applied(
         self, batches: dict[TopicPartition, list[ConsumerRecord]]
@@ -149,8 +210,12 @@ class EventConsumer:
         since = self._busy_since
         return 0.0 if since is None else time.monotonic() - since
 
-    async def _apply_fetch(self, batches: dict[TopicPartition, list[ConsumerRecord]]) -> None:
-        if not await self._apply_batch(batches):
+    async def _apply_fetch(
+        self,
+        batches: dict[TopicPartition, list[ConsumerRecord]],
+        decoded: dict[TopicPartition, list[tuple[Envelope, Message]]] | None,
+    ) -> None:
+        if decoded is None or not await self._apply_batch(batches, decoded):
             for record in (r for records in batches.values() for r in records):
                 await self._process(record)  # one by one: dead letters, retries
 
@@ -223,21 +288,22 @@ class EventConsumer:
         )
         await asyncio.sleep(delay)
 
-    async def _apply_batch(self, batches: dict[TopicPartition, list[ConsumerRecord]]) -> bool:
+    async def _apply_batch(
+        self,
+        batches: dict[TopicPartition, list[ConsumerRecord]],
+        decoded_by_tp: dict[TopicPartition, list[tuple[Envelope, Message]]],
+    ) -> bool:
         """The fast path: what one fetch brought, every partition's records in order, in one
         transaction (a catching-up projection applies thousands a second instead of one per
         commit, and what a handler batches per transaction covers the whole fetch). False,
-        with nothing written, when any record does not decode or fails: the caller then goes
-        one by one."""
+        with nothing written, when any record fails: the caller then goes one by one."""
         records = [r for batch in batches.values() for r in batch]
-        try:
-            decoded = [read(r.topic, r.value) for r in records]
-        except UndecodableEvent:
-            return False
+        decoded = [d for tp in batches for d in decoded_by_tp[tp]]
         try:
             parents = [propagate.extract(trace_carrier(r.headers)) for r in records]
             with self._batch_span(records, parents):
                 async with unit_of_work(self._pool, self._schema) as uow:
+                    uow.state[BACKLOG] = self._backlog(batches)
                     first_time = await self._first_seen(uow.conn, [e for e, _ in decoded])
                     if self._prepare is not None:
                         await self._prepare(uow, [p for _, p in decoded])
@@ -352,6 +418,17 @@ class EventConsumer:
                 attempt += 1
                 await self._wait_before_retry(attempt, "setting a record aside", exc)
         _dead.add(1, {"consumer": self.group, "topic": record.topic})
+
+
+def _decoded(
+    batches: dict[TopicPartition, list[ConsumerRecord]],
+) -> dict[TopicPartition, list[tuple[Envelope, Message]]] | None:
+    """Each record's envelope and payload, per partition; None when any does not decode
+    (the fetch then goes one by one, setting it aside)."""
+    try:
+        return {tp: [read(r.topic, r.value) for r in records] for tp, records in batches.items()}
+    except UndecodableEvent:
+        return None
 
 
 def dead_letter(group: str, record: ConsumerRecord, reason: str) -> Event:

@@ -22,7 +22,10 @@ One run, against the Kafka broker and the database of the settings (VIGIE_ varia
    nothing, then again decoding each envelope and payload (services.common.envelope.decode).
 5. The checks: the workers again, from the stored offsets. Their rate is read from
    compliance.consumer_offsets, polled every 50 ms: intervals applied after the first poll
-   that saw progress, over the time from that poll to the one that saw the end.
+   that saw progress, over the time from that poll to the one that saw the end applied and
+   nothing the workers put off while reading the backlog left to judge. Printed with the
+   ratio to both bare consumers, the workers' resident memory, and a year of France replayed
+   at that rate (and projected for more workers on more cores).
 6. Latency: the workers caught up, the held-back weeks are published at --pace per second;
    each one's latency runs from just before its send to the arrival of its finding on
    vigie.findings (a consumer tailing the topic in this process, one clock).
@@ -201,6 +204,8 @@ class Rate:
     records: int
     intervals: int
     seconds: float
+    started: float = 0.0  # perf_counter() at the start of the timed span
+    read_in: float = 0.0  # of `seconds`, until the records were applied (then the catch-up)
 
     def per_second(self, count: int) -> float:
         return count / self.seconds if self.seconds > 0 else math.nan
@@ -327,6 +332,23 @@ def start_workers(
     return workers
 
 
+def rss_kib(workers: list) -> int:
+    """Resident memory of the worker processes now, in KiB (Linux)."""
+    total = 0
+    for worker in workers:
+        for line in Path(f"/proc/{worker.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total
+
+
+async def sample_rss(workers: list, samples: list[tuple[float, int]]) -> None:
+    """The workers' resident memory every 0.1 s, with its time, until cancelled."""
+    while True:
+        samples.append((time.perf_counter(), rss_kib(workers)))
+        await asyncio.sleep(0.1)
+
+
 def stop_workers(workers: list) -> None:
     for worker in workers:
         worker.terminate()
@@ -351,11 +373,21 @@ async def stored_offsets(pool: asyncpg.Pool, group: str, topic: str) -> dict[Top
     return {TopicPartition(topic, r["partition"]): r["next_offset"] for r in rows}
 
 
+async def put_off(pool: asyncpg.Pool, group: str) -> int:
+    """The evaluations and scorecards the group put off while reading a backlog, not yet done."""
+    return await pool.fetchval(
+        "SELECT (SELECT count(*) FROM compliance.check_put_off_contracts WHERE check_group = $1)"
+        " + (SELECT count(*) FROM compliance.check_put_off_scorecards WHERE check_group = $1)",
+        group,
+    )
+
+
 async def wait_applied(
     pool: asyncpg.Pool, group: str, end: dict[TopicPartition, int], workers: list, timeout: float
 ) -> list[tuple[float, dict[TopicPartition, int]]]:
-    """Poll the group's stored offsets until they reach `end` (one topic); returns each poll
-    at which they had moved since the previous one, with its time."""
+    """Poll the group's stored offsets until they reach `end` (one topic) and nothing put off
+    is left to evaluate; returns each poll at which they had moved since the previous one,
+    with its time, and the poll that saw the end last."""
     topic = next(iter(end)).topic
     seen: list[tuple[float, dict[TopicPartition, int]]] = []
     deadline = time.monotonic() + timeout
@@ -364,7 +396,9 @@ async def wait_applied(
         now = time.perf_counter()
         if not seen or offsets != seen[-1][1]:
             seen.append((now, offsets))
-        if all(offsets.get(tp, 0) >= end[tp] for tp in end):
+        if all(offsets.get(tp, 0) >= end[tp] for tp in end) and not await put_off(pool, group):
+            if seen[-1][0] != now:
+                seen.append((now, offsets))
             return seen
         if any(w.poll() is not None for w in workers):
             raise RuntimeError("a worker of the checks exited; see its log")
@@ -378,7 +412,7 @@ def checks_rate(
     prefix: dict[TopicPartition, list[tuple[int, int]]],
 ) -> Rate:
     """Records and intervals applied after the first poll that saw progress, over the time
-    from it to the last poll."""
+    from it to the last poll (the end read and what was put off evaluated)."""
     moved = [(t, o) for t, o in polls if any(o.get(tp, s) > s for tp, s in start.items())]
     (t0, first), (t1, last) = moved[0], moved[-1]
 
@@ -387,7 +421,8 @@ def checks_rate(
         return sum(r for r, _ in counts), sum(i for _, i in counts)
 
     (r0, i0), (r1, i1) = done(first), done(last)
-    return Rate("compliance checks (worker processes)", r1 - r0, i1 - i0, t1 - t0)
+    read = next(t for t, o in moved if o == last)  # the records applied, the catch-up to come
+    return Rate("compliance checks (worker processes)", r1 - r0, i1 - i0, t1 - t0, t0, read - t0)
 
 
 def _applied(records: list[tuple[int, int]], next_offset: int) -> tuple[int, int]:
@@ -444,9 +479,14 @@ async def run(args: argparse.Namespace) -> None:
             for decoding in (False, True)
         ]
         workers = start_workers(settings, group, args.workers, logs, args.profile)
+        rss: list[tuple[float, int]] = []
         try:
+            sampler = asyncio.create_task(sample_rss(workers, rss))
             polls = await wait_applied(pool, group, volumes_end, workers, timeout=1800)
+            sampler.cancel()
             rates.append(checks_rate(polls, volumes_start, prefix))
+            # From the first poll that saw the volumes applied: the worker is up and reading.
+            rss = [kib for t, kib in rss if t >= rates[-1].started] + [rss_kib(workers)]
             findings_start = {tp: o for tp, o in start.items() if tp.topic == topics.FINDINGS}
             latencies, tail = await latency(bootstrap, findings_start, group, load_, args.pace)
         finally:
@@ -454,6 +494,8 @@ async def run(args: argparse.Namespace) -> None:
     finally:
         await pool.close()
     report(rates, latencies, tail, len(dropping), args.workers)
+    report_memory(rss)
+    report_projection(rates[-1], args.workers)
 
 
 def _weights(load_: Volumes, landed: dict[str, Published]) -> dict[TopicPartition, dict[int, int]]:
@@ -529,9 +571,21 @@ def report(
             f"  {r.per_second(r.records):9.0f}  {r.per_second(r.intervals):11.0f}"
             f"  {r.per_second(r.intervals) / bare:5.0%}"
         )
+    checks = rates[-1].per_second(rates[-1].records)
+    plain, decoding = (r.per_second(r.records) for r in rates[:2])
     print(
         f"\nratio: the checks ({workers} worker process{'es' if workers > 1 else ''}) against"
-        " the bare consumer without decoding, in intervals/s (first line)"
+        f" the bare consumer without decoding {checks / plain:.0%}, against the decoding one"
+        f" {checks / decoding:.0%}"
+        " (records/s; the ratio column is in intervals/s against the first line)"
+    )
+    last = rates[-1]
+    print(
+        f"the checks' {last.seconds:.2f} s: {last.read_in:.2f} s applying the records"
+        f" ({last.records / last.read_in if last.read_in else math.nan:,.0f} records/s), then"
+        f" {last.seconds - last.read_in:.2f} s judging what was put off meanwhile (each"
+        " contract's weeks evaluated once, the scorecards computed), polled every"
+        f" {POLL * 1000:.0f} ms"
     )
     print(
         f"latency, a week's volume event to its finding on {topics.FINDINGS}:"
@@ -549,6 +603,40 @@ def report(
         f" unannounced change per dropping contract); {twice} raised more than once;"
         f" events on the topic: {tail.kinds}"
     )
+
+
+def report_memory(rss: list[int]) -> None:
+    if rss:
+        print(
+            f"memory: the workers' resident set {rss[0] / 1024:.0f} MiB once reading the"
+            f" volumes, {rss[-1] / 1024:.0f} MiB at the end, at most {max(rss) / 1024:.0f} MiB"
+            f" ({len(rss)} samples, every 0.1 s)"
+        )
+
+
+# A year of France-wide interval volumes: about 10,000 queues (contracts) reporting 96
+# fifteen-minute intervals a day, as one record a day each.
+YEAR_RECORDS = 10_000 * 365
+YEAR_INTERVALS = YEAR_RECORDS * INTERVALS_A_DAY
+PARTITIONS = 8  # of the volumes topic: at most that many workers share a replay
+
+
+def report_projection(checks: Rate, workers: int) -> None:
+    """The measured rate applied to a year of France; with more workers, projected."""
+    rate = checks.per_second(checks.records)
+    hours = YEAR_RECORDS / rate / 3600
+    print(
+        f"replay of a year of France ({YEAR_RECORDS:,} day records, {YEAR_INTERVALS:,}"
+        f" intervals) at the measured {rate:,.0f} records/s ({workers} worker"
+        f"{'s' if workers > 1 else ''} on this machine): {hours:.2f} h"
+    )
+    per_worker = rate / workers
+    for n in (2, 4, PARTITIONS):
+        print(
+            f"  projected, {n} workers on {n} cores ({PARTITIONS} partitions, PostgreSQL and the"
+            f" broker elsewhere, each worker at the measured {per_worker:,.0f} records/s):"
+            f" {YEAR_RECORDS / (per_worker * n) / 60:.0f} min"
+        )
 
 
 def main() -> None:

@@ -31,12 +31,17 @@ from services.common.clock import Clock, french_day, utc_now
 from services.common.consumer import EventConsumer
 from services.common.envelope import wrap
 from services.common.protos import to_date
-from services.common.uow import UnitOfWork
+from services.common.uow import UnitOfWork, unit_of_work
 from services.compliance import SCHEMA
 from services.compliance.checks import scorecards, state
 from services.compliance.checks.findings import contract_finding, findings_for
 from services.compliance.checks.state import ContractState, Week
-from services.compliance.checks.volume_checks import Policies, VolumeChecks
+from services.compliance.checks.volume_checks import (
+    TAKEN_AT_ONCE,
+    Policies,
+    VolumeChecks,
+    reading_backlog,
+)
 from services.rules import offshoring, perennial
 from services.rules.calendar import iso_week
 from services.rules.perennial import CHAINED_TYPES, ContractSpan
@@ -91,8 +96,34 @@ class Checks:
 
     async def _scorecards(self, uow: UnitOfWork) -> None:
         await self.volumes.settle(uow)  # the scorecards read the volumes
-        keys = sorted(uow.state.pop(("scorecards", self.group)))
-        for card in await scorecards.compute_many(uow.conn, self.group, keys):
+        keys = uow.state.pop(("scorecards", self.group))
+        if reading_backlog(uow):  # computed once the backlog is read, on its final figures
+            await state.put_off_scorecards(uow.conn, self.group, keys)
+            self.volumes.put_off = True
+            return
+        keys |= await state.take_put_off_scorecards(uow.conn, self.group, TAKEN_AT_ONCE)
+        await self._emit_scorecards(uow, keys)
+
+    async def catch_up(self, pool) -> None:
+        """What was put off while a backlog was read, once it is read (the consumer has read to
+        the end, or the sweep runs): bounded batches, one transaction each, until none is
+        left. Skipped while this process has put nothing off since (another worker's leftovers
+        wait for the sweep, or for this one's first catch-up)."""
+        if not self.volumes.put_off:
+            return
+        while True:
+            async with unit_of_work(pool, SCHEMA) as uow:
+                count = await self.volumes.catch_up(uow)
+                keys = await state.take_put_off_scorecards(uow.conn, self.group, TAKEN_AT_ONCE)
+                await self._emit_scorecards(uow, keys)
+            if not count and not keys:
+                self.volumes.put_off = False
+                return
+
+    async def _emit_scorecards(self, uow: UnitOfWork, keys: set[tuple[str, Week]]) -> None:
+        if not keys:
+            return
+        for card in await scorecards.compute_many(uow.conn, self.group, sorted(keys)):
             uow.emit(
                 wrap(
                     topics.SCORECARDS,
@@ -195,6 +226,7 @@ class Checks:
             group=self.group,
             topic_names=CHECKED_TOPICS,
             handler=self.apply,
+            idle=partial(self.catch_up, pool),
             pool=pool,
             schema=SCHEMA,
             bootstrap=bootstrap,

@@ -41,6 +41,7 @@ async def judge_closed_weeks(checks: Checks, pool: asyncpg.Pool) -> None:
     worker of the group may do it; one at a time)."""
     async with unit_of_work(pool, SCHEMA) as uow:
         count = await checks.volumes.judge_closed_weeks(uow)
+    await checks.catch_up(pool)  # in case no idle fetch came since a backlog was read
     if count:
         log.info(
             "%s: %d contracts judged for the weeks closed since the last sweep", checks.group, count

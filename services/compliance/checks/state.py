@@ -372,3 +372,75 @@ async def set_judged_through(conn: asyncpg.Connection, group: str, week: Week) -
         group,
         *week,
     )
+
+
+# -- work put off while a backlog is read (migrations/0008-check-backlog.sql) ---------------
+
+
+async def put_off_contracts(
+    conn: asyncpg.Connection, group: str, causes: dict[str, tuple[bytes, dict]]
+) -> None:
+    """Contract id -> (the Envelope of the event that changed it last, its trace headers):
+    evaluated once the backlog is read; a later cause replaces an earlier one."""
+    if not causes:
+        return
+    ids = sorted(causes)
+    await conn.execute(
+        "INSERT INTO check_put_off_contracts (check_group, contract_id, cause, trace)"
+        " SELECT $1, s.* FROM unnest($2::text[], $3::bytea[], $4::jsonb[]) AS s"
+        " ON CONFLICT (check_group, contract_id) DO UPDATE SET cause = EXCLUDED.cause,"
+        "   trace = EXCLUDED.trace",
+        group,
+        ids,
+        [causes[c][0] for c in ids],
+        [json.dumps(causes[c][1]) for c in ids],
+    )
+
+
+async def take_put_off_contracts(
+    conn: asyncpg.Connection, group: str, also: Sequence[str], limit: int
+) -> dict[str, tuple[bytes, dict]]:
+    """Up to `limit` contracts put off (none another transaction is taking), and those of
+    `also` (evaluated now anyway), deleted: the caller evaluates them in its transaction."""
+    rows = await conn.fetch(
+        "DELETE FROM check_put_off_contracts WHERE check_group = $1"
+        "   AND (contract_id = ANY($2::text[]) OR contract_id IN ("
+        "     SELECT contract_id FROM check_put_off_contracts WHERE check_group = $1"
+        "     LIMIT $3 FOR UPDATE SKIP LOCKED))"
+        " RETURNING contract_id, cause, trace",
+        group,
+        list(also),
+        limit,
+    )
+    return {r["contract_id"]: (r["cause"], json.loads(r["trace"])) for r in rows}
+
+
+async def put_off_scorecards(
+    conn: asyncpg.Connection, group: str, keys: Iterable[tuple[str, Week]]
+) -> None:
+    keys = sorted(keys)
+    if not keys:
+        return
+    await conn.execute(
+        "INSERT INTO check_put_off_scorecards (check_group, ordering_party_id, iso_year,"
+        " iso_week) SELECT $1, s.* FROM unnest($2::text[], $3::int[], $4::int[]) AS s"
+        " ON CONFLICT DO NOTHING",
+        group,
+        [party for party, _ in keys],
+        [year for _, (year, _) in keys],
+        [week for _, (_, week) in keys],
+    )
+
+
+async def take_put_off_scorecards(
+    conn: asyncpg.Connection, group: str, limit: int
+) -> set[tuple[str, Week]]:
+    rows = await conn.fetch(
+        "DELETE FROM check_put_off_scorecards WHERE (check_group, ordering_party_id, iso_year,"
+        "   iso_week) IN (SELECT check_group, ordering_party_id, iso_year, iso_week"
+        "   FROM check_put_off_scorecards WHERE check_group = $1 LIMIT $2 FOR UPDATE SKIP LOCKED)"
+        " RETURNING ordering_party_id, iso_year, iso_week",
+        group,
+        limit,
+    )
+    return {(r["ordering_party_id"], (r["iso_year"], r["iso_week"])) for r in rows}

@@ -26,6 +26,7 @@ from functools import partial
 import asyncpg
 from google.protobuf.timestamp_pb2 import Timestamp
 from opentelemetry import context as otel_context
+from opentelemetry import propagate
 from vigie.compliance.v1 import compliance_pb2 as pb
 from vigie.compliance.v1 import events_pb2 as events
 from vigie.contracts.v1 import events_pb2 as contract_events
@@ -33,6 +34,7 @@ from vigie.events.v1.envelope_pb2 import Envelope
 
 from services.common import topics, wording
 from services.common.clock import Clock, utc_now
+from services.common.consumer import BACKLOG
 from services.common.envelope import wrap
 from services.common.uow import UnitOfWork
 from services.compliance.checks import state
@@ -65,6 +67,19 @@ KEY_COLUMNS = ("ordering_party_id", "centre_id")  # the offshoring check's two l
 # How far back a forecast run is looked for from each week: far beyond the run's K weeks and
 # the weeks with nothing handled it skips, and it keeps each week's judgement bounded.
 FORECAST_LOOKBACK = 52
+# Records left to read after a fetch from which its evaluations and scorecards are put off
+# until the backlog is read: a live stream, read to its end at each fetch, is judged at once;
+# a replay once per contract, on its final figures (a fetch near the end judged its partial
+# weeks: measured, a threshold of 500 raised and withdrew a cut for a quarter of the contracts
+# in the bench). A consumer that never catches up is judged by the sweep.
+PUT_OFF_FROM = 1
+# Contracts (and scorecards) taken from what was put off per transaction: bounded work each.
+TAKEN_AT_ONCE = 500
+
+
+def reading_backlog(uow: UnitOfWork) -> bool:
+    """Whether the transaction applies a fetch with records still to read after it."""
+    return uow.state.get(BACKLOG, 0) >= PUT_OFF_FROM
 
 
 def sums_of(event: contract_events.VolumesReported) -> WeeklySums:
@@ -89,6 +104,20 @@ class Cause:
 
     envelope: Envelope
     trace: otel_context.Context | None
+
+    def stored(self) -> tuple[bytes, dict]:
+        carrier: dict[str, str] = {}
+        if self.trace is not None:
+            propagate.inject(carrier, context=self.trace)
+        # What a finding keeps of its cause, without the payload (kilobytes of intervals).
+        e = self.envelope
+        kept = Envelope(event_id=e.event_id, event_type=e.event_type, producer=e.producer)
+        kept.occurred_at.CopyFrom(e.occurred_at)
+        return kept.SerializeToString(), carrier
+
+    @classmethod
+    def restored(cls, envelope: bytes, carrier: dict) -> Cause:
+        return cls(Envelope.FromString(envelope), propagate.extract(carrier) if carrier else None)
 
 
 @dataclass(frozen=True)
@@ -139,6 +168,9 @@ class VolumeChecks:
         self.group = group
         self.policies = policies
         self.now = now
+        # Whether work may be put off in the database: at start (a stopped worker's), then
+        # whenever this process puts some off; cleared by a catch-up that found none.
+        self.put_off = True
 
     def _pending(self, uow: UnitOfWork) -> _Pending:
         key = ("volumes", self.group)
@@ -155,13 +187,34 @@ class VolumeChecks:
             pending.sums = {}
 
     async def settle(self, uow: UnitOfWork) -> None:
-        """Write what is pending and evaluate the contracts it changed."""
+        """Write what is pending and evaluate the contracts it changed, with some of those
+        put off before; while a backlog is read, put them off instead."""
         await self.flush(uow)
         pending = uow.state.get(("volumes", self.group))
         if pending is None or not pending.changed:
             return
         changed, pending.changed = pending.changed, {}
-        await self.evaluate(uow, changed)
+        if reading_backlog(uow):
+            await state.put_off_contracts(
+                uow.conn, self.group, {c: cause.stored() for c, cause in changed.items()}
+            )
+            self.put_off = True
+            return
+        await self._evaluate_with_put_off(uow, changed)
+
+    async def catch_up(self, uow: UnitOfWork) -> int:
+        """Evaluate some of the contracts put off while a backlog was read; how many."""
+        return await self._evaluate_with_put_off(uow, {})
+
+    async def _evaluate_with_put_off(self, uow: UnitOfWork, changed: dict[str, Cause]) -> int:
+        taken = await state.take_put_off_contracts(
+            uow.conn, self.group, sorted(changed), TAKEN_AT_ONCE
+        )
+        # What changed in this transaction came last: its cause wins.
+        every = {c: Cause.restored(*stored) for c, stored in taken.items()} | changed
+        if every:
+            await self.evaluate(uow, every)
+        return len(every)
 
     async def on_volumes(
         self, uow: UnitOfWork, envelope: Envelope, event: contract_events.VolumesReported
