@@ -54,11 +54,12 @@ SAMPLE_TENDER = SAMPLES / "tender-perennial.json"
 # second centre 2; tender registered, 2 bids, award, contract signed; 3 label alerts for the
 # labelled centre; the notice and its 2 alerts; 5 findings (payment terms, reverse auction,
 # label preference, notice breach, and the 40 % cut as a partial termination of the
-# relationship on short notice, Code de commerce L442-1 II). The volumes: the campaign's tender, bid, award and
-# contract (4), 2 volume reports, the scorecards of 10 weeks (9 of volumes, the notice's),
-# the 6 volume findings (one per episode) and 2 offshoring alerts. A scorecard counts once per
-# week, a finding once (raised, then revised as its episode's figures come in): how often
-# either is computed again depends on how the reports fall into the checks' fetches.
+# relationship on short notice, Code de commerce L442-1 II). The volumes: the campaign's
+# tender, bid, award and contract (4), 2 volume reports, the scorecards of 10 weeks (9 of
+# volumes, the notice's), the 6 volume findings (one per episode) and 2 offshoring alerts.
+# A scorecard counts once per week, a finding once (raised, then revised as its episode's
+# figures come in): how often either is computed again depends on how the reports fall into
+# the checks' fetches.
 EXPECTED_EVENTS = 52
 EXPECTED_FINDINGS = 5 + demo_volumes.EXPECTED_FINDINGS
 PAUSE = 0.3  # seconds between steps, so events show between them

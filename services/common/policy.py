@@ -261,6 +261,17 @@ def policy_consumer(pool: asyncpg.Pool, bootstrap: str, schema: str) -> EventCon
     )
 
 
+BOOK = "committee-policy-book"
+
+
+async def book_of(uow: UnitOfWork) -> PolicyBook:
+    """The versions kept, read once per unit of work (a fetch of the checks, a command)."""
+    found = uow.state.get(BOOK)
+    if found is None:
+        found = uow.state[BOOK] = await book(uow.conn)
+    return found
+
+
 def event_key(version: int) -> str:
     """The record key: compaction keeps one record per key, so every version stays."""
     return f"{version:06d}"

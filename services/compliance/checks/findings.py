@@ -281,6 +281,7 @@ def finding_from_breach(
     centre_id: str,
     source_envelope: Envelope,
     tender_id: str = "",
+    policy_version: int = 0,
 ) -> pb.Finding:
     """The finding of a `Breach` of a rule (services/rules): id finding_id(breach.rule,
     breach.subject), so the same facts checked again (a replay, a redelivery, a chain
@@ -300,11 +301,16 @@ def finding_from_breach(
         summary=breach.summary,
         explanation=breach.explanation,
         reference=breach.reference,
+        policy_version=policy_version,
     )
 
 
 def contract_finding(
-    breach: Breach, type: pb.FindingType, contract: ContractState, source: Envelope
+    breach: Breach,
+    type: pb.FindingType,
+    contract: ContractState,
+    source: Envelope,
+    policy_version: int = 0,
 ) -> pb.Finding:
     """The finding of a breach about one contract, in its ordering party's name."""
     return finding_from_breach(
@@ -314,4 +320,5 @@ def contract_finding(
         contract_id=contract.contract_id,
         centre_id=contract.centre_id,
         source_envelope=source,
+        policy_version=policy_version,
     )

@@ -14,7 +14,7 @@ findings are episodes evaluated again whenever the figures or the plan change)."
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC
 from decimal import Decimal
 from functools import partial
@@ -30,6 +30,7 @@ from services.common import topics
 from services.common.clock import Clock, french_day, utc_now
 from services.common.consumer import EventConsumer
 from services.common.envelope import wrap
+from services.common.policy import book_of
 from services.common.protos import to_date
 from services.common.uow import UnitOfWork, unit_of_work
 from services.compliance import SCHEMA
@@ -38,13 +39,13 @@ from services.compliance.checks.findings import contract_finding, findings_for
 from services.compliance.checks.state import ContractState, Week
 from services.compliance.checks.volume_checks import (
     TAKEN_AT_ONCE,
-    Policies,
     VolumeChecks,
     reading_backlog,
 )
 from services.rules import offshoring, perennial
 from services.rules.calendar import iso_week
 from services.rules.perennial import CHAINED_TYPES, ContractSpan
+from services.rules.policy import CommitteePolicy
 from services.rules.purchasing import ActivityType
 
 log = logging.getLogger(__name__)
@@ -65,12 +66,10 @@ CONTRACT_CHANGES = (
 @dataclass
 class Checks:
     group: str
-    policies: Policies = field(default_factory=Policies)
-    perennial_policy: perennial.PerennialPolicy = perennial.DEFAULT_POLICY
     now: Clock = utc_now
 
     def __post_init__(self) -> None:
-        self.volumes = VolumeChecks(self.group, self.policies, self.now)
+        self.volumes = VolumeChecks(self.group, self.now)
 
     async def apply(self, uow: UnitOfWork, envelope: Envelope, payload: Message) -> None:
         found = findings_for(envelope, payload)
@@ -168,28 +167,36 @@ class Checks:
         if not await state.save_contract(uow.conn, self.group, now):
             return []  # an older version seen again
         found = []
+        # Judged by the committee's policy in force on the day of the change.
+        day = french_day(envelope.occurred_at.ToDatetime(tzinfo=UTC))
+        in_force = (await book_of(uow)).in_force_on(day)
         if before is not None and isinstance(payload, contract_events.ContractAmended):
-            found += self._offshore_amendment(envelope, before, now)
+            found += self._offshore_amendment(envelope, before, now, in_force)
         if ActivityType(now.activity_type) in CHAINED_TYPES:
-            found += await self._disguised_perennial(uow, envelope, now.ordering_party_id)
+            found += await self._disguised_perennial(uow, envelope, now.ordering_party_id, in_force)
         self.volumes.changed(uow, envelope, now.contract_id)  # its plan, sites or dates
         return found
 
     def _offshore_amendment(
-        self, envelope: Envelope, before: ContractState, now: ContractState
+        self,
+        envelope: Envelope,
+        before: ContractState,
+        now: ContractState,
+        in_force: CommitteePolicy,
     ) -> list[pb.Finding]:
         breach = offshoring.offshore_amendment(
             now.contract_id,
             before.sites.values(),
             now.sites.values(),
-            self.policies.offshoring,
+            in_force.offshoring,
         )
-        return (
-            [contract_finding(breach, pb.FINDING_TYPE_OFFSHORING, now, envelope)] if breach else []
-        )
+        if breach is None:
+            return []
+        kind = pb.FINDING_TYPE_OFFSHORING
+        return [contract_finding(breach, kind, now, envelope, in_force.version)]
 
     async def _disguised_perennial(
-        self, uow: UnitOfWork, envelope: Envelope, party: str
+        self, uow: UnitOfWork, envelope: Envelope, party: str, in_force: CommitteePolicy
     ) -> list[pb.Finding]:
         """The party's campaign and punctual contracts, under a lock per party: two workers
         applying two contracts of one party at once would each miss the other's."""
@@ -200,12 +207,11 @@ class Checks:
         spans = {c.contract_id: c for c in held if c.last_day >= c.start_date}
         found = []
         for breach in perennial.disguised_perennial(
-            [_span(c) for c in spans.values()], self.perennial_policy
+            [_span(c) for c in spans.values()], in_force.perennial
         ):
             last = spans[str(breach.evidence["contracts"]).split(",")[-1]]
-            found.append(
-                contract_finding(breach, pb.FINDING_TYPE_DISGUISED_PERENNIAL, last, envelope)
-            )
+            kind = pb.FINDING_TYPE_DISGUISED_PERENNIAL
+            found.append(contract_finding(breach, kind, last, envelope, in_force.version))
         return found
 
     async def _on_notice(self, uow: UnitOfWork, notice) -> None:

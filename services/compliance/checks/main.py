@@ -11,6 +11,7 @@ from functools import partial
 import asyncpg
 
 from services.common import db, runtime
+from services.common.policy import catch_up
 from services.common.settings import Settings
 from services.common.uow import unit_of_work
 from services.compliance import SCHEMA
@@ -21,6 +22,9 @@ log = logging.getLogger(__name__)
 
 async def serve(settings: Settings) -> None:
     pool = await db.connect(settings.database_url, SCHEMA)
+    # The committee's policy, kept in the schema the monitor shares (it writes each version it
+    # publishes there and follows the topic): read whole first, for a rebuilt database.
+    log.info("policy: %d versions read", await catch_up(pool, settings.kafka_bootstrap))
     checks = Checks(settings.checks_group)
     sweep = partial(judge_closed_weeks, checks, pool)
     await runtime.serve_grpc(

@@ -36,12 +36,13 @@ from services.common import topics, wording
 from services.common.clock import Clock, utc_now
 from services.common.consumer import BACKLOG
 from services.common.envelope import wrap
+from services.common.policy import book_of
 from services.common.uow import UnitOfWork
 from services.compliance.checks import state
 from services.compliance.checks.findings import finding_from_breach, finding_id
 from services.compliance.checks.state import ContractState, HeldEpisode, Week
 from services.rules import offshoring, workload
-from services.rules.calendar import add_weeks, week_label
+from services.rules.calendar import add_weeks, week_label, week_start
 from services.rules.episodes import (
     REPORTING_GRACE,
     Episode,
@@ -52,6 +53,7 @@ from services.rules.episodes import (
     reconcile,
 )
 from services.rules.findings import Breach
+from services.rules.policy import CommitteePolicy, PolicyBook
 from services.rules.volumes import WeeklySums, add_sums, net_weekly_sums
 from services.rules.wording import text
 from services.rules.workload import WeekVolume
@@ -120,13 +122,6 @@ class Cause:
         return cls(Envelope.FromString(envelope), propagate.extract(carrier) if carrier else None)
 
 
-@dataclass(frozen=True)
-class Policies:
-    workload: workload.WorkloadPolicy = workload.DEFAULT_POLICY
-    offshoring: offshoring.OffshoringPolicy = offshoring.DEFAULT_POLICY
-    grace: timedelta = REPORTING_GRACE
-
-
 @dataclass
 class _Pending:
     """A transaction's volume writes not yet sent to PostgreSQL, and the contracts to evaluate
@@ -144,6 +139,8 @@ class _Shown:
     series: list[tuple[Week, str, int]]  # (week, site or country, handled), for charts
     onshore_centres: tuple[str, ...] = ()
     key_kind: str = ""
+    # The committee's policy version in force on the episode's latest week: what judged it.
+    policy_version: int = 0
 
 
 @dataclass
@@ -164,10 +161,12 @@ class _Scope:
 
 
 class VolumeChecks:
-    def __init__(self, group: str, policies: Policies = Policies(), now: Clock = utc_now) -> None:
+    def __init__(
+        self, group: str, now: Clock = utc_now, grace: timedelta = REPORTING_GRACE
+    ) -> None:
         self.group = group
-        self.policies = policies
         self.now = now
+        self.grace = grace
         # Whether work may be put off in the database: at start (a stopped worker's), then
         # whenever this process puts some off; cleared by a catch-up that found none.
         self.put_off = True
@@ -242,15 +241,17 @@ class VolumeChecks:
         known = await state.contracts(conn, self.group, sorted(changed))
         if not known:
             return  # volumes before their contract: evaluated once it is known
-        through = last_judged_week(self.now(), self.policies.grace)
+        through = last_judged_week(self.now(), self.grace)
         keys = {c: sorted({getattr(k, c) for k in known.values()}) for c in KEY_COLUMNS}
         await state.lock(
             conn,
             *(f"episodes|contract|{c}" for c in known),
             *(f"episodes|{c}|{k}" for c in KEY_COLUMNS for k in keys[c]),
         )
-        scopes = await self._workload_scopes(conn, known, changed, through)
-        scopes += await self._offshoring_scopes(conn, known, changed, keys, through)
+        # Each week is judged by the committee's policy in force on its Monday.
+        book = await book_of(uow)
+        scopes = await self._workload_scopes(conn, known, changed, through, book)
+        scopes += await self._offshoring_scopes(conn, known, changed, keys, through, book)
         await self._publish(uow, scopes)
 
     async def _workload_scopes(
@@ -259,6 +260,7 @@ class VolumeChecks:
         known: dict[str, ContractState],
         changed: dict[str, Cause],
         through: Week,
+        book: PolicyBook,
     ) -> list[_Scope]:
         ids = sorted(known)
         notices = await state.notices_in_force(conn, self.group, ids)
@@ -269,8 +271,8 @@ class VolumeChecks:
             rows = weeks[contract_id]
             totals = _week_totals(contract_id, rows)
             shown = [
-                _Shown(e, _series_of(rows, "site_id", e))
-                for e in self._workload_episodes(contract, notices[contract_id], totals)
+                _Shown(e, _series_of(rows, "site_id", e), policy_version=_version(book, e))
+                for e in _workload_episodes(contract, notices[contract_id], totals, book)
             ]
             scopes.append(
                 _Scope(
@@ -284,29 +286,6 @@ class VolumeChecks:
             )
         return scopes
 
-    def _workload_episodes(
-        self, contract: ContractState, notices: list, totals: dict[Week, WeekVolume]
-    ) -> list[Episode]:
-        policy = self.policies.workload
-        changes = [
-            (
-                week,
-                workload.unannounced_change(
-                    volume, workload.weekly_plan(contract.baseline_contacts, notices, *week), policy
-                ),
-            )
-            for week, volume in sorted(totals.items())
-        ]
-        ordered = [totals[w] for w in sorted(totals)]
-        forecasts = [
-            ((v.year, v.week), workload.forecast_accuracy(_lookback(ordered, i), policy))
-            for i, v in enumerate(ordered)
-        ]
-        cid = contract.contract_id
-        return fold("unannounced_change", cid, changes, change_direction) + fold(
-            "forecast_accuracy", cid, forecasts, forecast_direction
-        )
-
     async def _offshoring_scopes(
         self,
         conn: asyncpg.Connection,
@@ -314,8 +293,9 @@ class VolumeChecks:
         changed: dict[str, Cause],
         keys: dict[str, list[str]],
         through: Week,
+        book: PolicyBook,
     ) -> list[_Scope]:
-        policy = self.policies.offshoring
+        policy = _in_force(book, through).offshoring  # the onshore countries shown today
         scopes = []
         for column in KEY_COLUMNS:
             volumes = await state.country_volumes_through(
@@ -331,12 +311,18 @@ class VolumeChecks:
                     sorted({r["centre_id"] for r in rows if r["country"].upper() in policy.onshore})
                 )
                 kind = column.removesuffix("_id")
-                shifts, drifts = _movements(rows, key, through, policy)
+                shifts, drifts = _movements(rows, key, through, book)
                 episodes = fold("offshoring_shift", key, shifts)
                 episodes += fold("offshoring_drift", key, drifts)
                 window = (max(policy.drift_windows, 1) + 1) * policy.window_weeks
                 shown = [
-                    _Shown(e, _series_of(rows, "country", e, window), onshore, kind)
+                    _Shown(
+                        e,
+                        _series_of(rows, "country", e, window),
+                        onshore,
+                        kind,
+                        _version(book, e),
+                    )
                     for e in episodes
                 ]
                 cause = changed[contract.contract_id]
@@ -403,6 +389,7 @@ class VolumeChecks:
             contract_id=scope.contract.contract_id if scope.contract else "",
             centre_id=scope.centre,
             source_envelope=scope.cause.envelope,
+            policy_version=shown.policy_version,
         )
         if breach.rule in OFFSHORING:
             finding.evidence.update(
@@ -447,7 +434,7 @@ class VolumeChecks:
     async def judge_closed_weeks(self, uow: UnitOfWork) -> int:
         """The sweep: evaluate the contracts with volumes in the weeks the clock closed since
         the last sweep (no event may come to close them). Returns how many."""
-        through = last_judged_week(self.now(), self.policies.grace)
+        through = last_judged_week(self.now(), self.grace)
         # A group's first sweep looks back one week: events applied before it were judged with
         # the clock of their time.
         before = await state.judged_through(uow.conn, self.group) or add_weeks(*through, -1)
@@ -462,8 +449,36 @@ class VolumeChecks:
         return len(ids)
 
 
+def _workload_episodes(
+    contract: ContractState, notices: list, totals: dict[Week, WeekVolume], book: PolicyBook
+) -> list[Episode]:
+    """A contract's unannounced changes and forecast runs, each week judged by the policy in
+    force on it."""
+    ordered = sorted(totals)
+    changes, forecasts = [], []
+    for i, week in enumerate(ordered):
+        policy = _in_force(book, week).workload
+        plan = workload.weekly_plan(contract.baseline_contacts, notices, *week)
+        changes.append((week, workload.unannounced_change(totals[week], plan, policy)))
+        run = _lookback([totals[w] for w in ordered], i)
+        forecasts.append((week, workload.forecast_accuracy(run, policy)))
+    cid = contract.contract_id
+    return fold("unannounced_change", cid, changes, change_direction) + fold(
+        "forecast_accuracy", cid, forecasts, forecast_direction
+    )
+
+
+def _in_force(book: PolicyBook, week: Week) -> CommitteePolicy:
+    return book.in_force_on(week_start(*week))
+
+
+def _version(book: PolicyBook, episode: Episode) -> int:
+    """The version that judged the episode's latest week."""
+    return _in_force(book, episode.last_week).version
+
+
 def _movements(
-    rows: Sequence[asyncpg.Record], key: str, through: Week, policy: offshoring.OffshoringPolicy
+    rows: Sequence[asyncpg.Record], key: str, through: Week, book: PolicyBook
 ) -> tuple[list[tuple[Week, Breach | None]], list[tuple[Week, Breach | None]]]:
     """The offshoring judgements of each judged week with figures (a week without any is not
     judged, as for the workload checks): the shift over two adjacent windows, and the slow
@@ -476,9 +491,10 @@ def _movements(
                 key, r["country"] or "??", r["iso_year"], r["iso_week"], r["handled"]
             )
         )
-    span = (max(policy.drift_windows, 1) + 1) * policy.window_weeks
     shifts, drifts = [], []
     for week in (w for w in sorted(by_week) if w <= through):
+        policy = _in_force(book, week).offshoring
+        span = (max(policy.drift_windows, 1) + 1) * policy.window_weeks
         history = [v for i in range(span) for v in by_week.get(add_weeks(*week, -i), [])]
         shift = offshoring.offshoring_shift(history, key, *week, policy)
         shifts.append((week, shift))
