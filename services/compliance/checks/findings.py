@@ -27,7 +27,14 @@ from services.rules.wording import Text, text
 # Fixed forever: finding ids must not change between versions of the service.
 NAMESPACE = uuid.UUID("6a1d3c0e-5b7f-4e8a-9c2d-1f0b8e4a7d31")
 # The purchasing practices the committee treats as serious; the others are warnings.
-SERIOUS_PRACTICES = frozenset({"payment_terms", "price_below_floor", "short_termination_notice"})
+SERIOUS_PRACTICES = frozenset(
+    {
+        "payment_terms",
+        "price_below_floor",
+        "short_termination_notice",
+        "short_partial_termination_notice",
+    }
+)
 LABEL_PREFERENCE = "label_preference"
 NOTICE_BREACH = "notice_breach"
 
@@ -58,39 +65,20 @@ def findings_for(envelope: Envelope, payload: Message) -> list[pb.Finding]:
             ]
         case notice_events.NoticeIssued(notice=notice):
             breach = [] if notice.verdict.complies else [_notice_breach(envelope, notice)]
+            # A large cut on short notice in an established relationship (L442-1 II).
             return breach + [
-                _partial_termination(envelope, notice, a) for a in notice.relationship_advisories
+                _practice(
+                    envelope,
+                    a,
+                    notice.ordering_party_id,
+                    subject=notice.notice_id,
+                    contract_id=notice.contract_id,
+                    centre_id=notice.centre_id,
+                    notice=notice,
+                )
+                for a in notice.relationship_advisories
             ]
     return []
-
-
-def _partial_termination(
-    envelope: Envelope, notice, advisory: cpb.PurchasingAdvisory
-) -> pb.Finding:
-    """A large cut on short notice in an established relationship (L442-1 II)."""
-    explanation = wording.text_of(advisory, "explanation")
-    return _finding(
-        envelope,
-        rule=advisory.rule,
-        subject=notice.notice_id,
-        type=pb.FINDING_TYPE_PURCHASING_PRACTICE,
-        severity=pb.SEVERITY_SERIOUS,
-        ordering_party_id=notice.ordering_party_id,
-        contract_id=notice.contract_id,
-        centre_id=notice.centre_id,
-        summary=purchasing.practice_summary(
-            advisory.rule, explanation, advisory.observed, advisory.limit
-        ),
-        explanation=explanation,
-        reference=wording.text_of(advisory, "reference"),
-        evidence={
-            "notice_id": notice.notice_id,
-            "change_percent": notice.change_percent,
-            "observed": advisory.observed,
-            "limit": advisory.limit,
-        },
-        policy_version=advisory.policy_version,
-    )
 
 
 def _practice(
@@ -100,10 +88,17 @@ def _practice(
     contract: cpb.Contract | None = None,
     subject: str = "",
     tender_id: str = "",
+    contract_id: str = "",
+    centre_id: str = "",
+    notice=None,
 ) -> pb.Finding:
+    """A purchasing practice an advisory reports, about a tender, a contract or a notice."""
     about = subject or (contract.contract_id if contract else tender_id)
     serious = advisory.rule in SERIOUS_PRACTICES
     explanation = wording.text_of(advisory, "explanation")
+    evidence = {"observed": advisory.observed, "limit": advisory.limit}
+    if notice is not None:
+        evidence |= {"notice_id": notice.notice_id, "change_percent": notice.change_percent}
     return _finding(
         envelope,
         rule=advisory.rule,
@@ -111,15 +106,15 @@ def _practice(
         type=pb.FINDING_TYPE_PURCHASING_PRACTICE,
         severity=pb.SEVERITY_SERIOUS if serious else pb.SEVERITY_WARNING,
         ordering_party_id=ordering_party_id,
-        contract_id=contract.contract_id if contract else "",
-        centre_id=contract.centre_id if contract else "",
+        contract_id=contract.contract_id if contract else contract_id,
+        centre_id=contract.centre_id if contract else centre_id,
         tender_id=tender_id or (contract.tender_id if contract else ""),
         summary=purchasing.practice_summary(
             advisory.rule, explanation, advisory.observed, advisory.limit
         ),
         explanation=explanation,
         reference=wording.text_of(advisory, "reference"),
-        evidence={"observed": advisory.observed, "limit": advisory.limit},
+        evidence=evidence,
         policy_version=advisory.policy_version,
     )
 
