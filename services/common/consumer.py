@@ -120,55 +120,27 @@ class EventConsumer:
         await self._consumer.start()
         self._consumer.subscribe(self._topics, listener=_SeekToStoredOffsets(self))
         self.started.set()
-        # The fetch being applied: the next one is fetched and decoded meanwhile, while the
-        # current one waits on PostgreSQL (measured: a third of a fetch's time was decoding).
-        applying: asyncio.Task | None = None
         try:
             while True:
                 batches = self._not_yet_applied(
                     await self._consumer.getmany(timeout_ms=500, max_records=500)
                 )
-                decoded = _decoded(batches)
-                if applying is not None:
-                    await applying
-                    applying = None
-                # A rebalance or a seek during the previous fetch: only what is still ours
-                # and not applied yet.
-                batches = self._not_yet_applied(self._still_assigned(batches))
                 if not batches:
                     await self._when_idle()
                     continue
-                if decoded is not None:
-                    decoded = {tp: decoded[tp][-len(records) :] for tp, records in batches.items()}
-                applying = asyncio.create_task(self._apply_and_commit(batches, decoded))
+                async with self.applying:
+                    self._busy_since = time.monotonic()
+                    try:
+                        await self._apply_fetch(batches)
+                    finally:
+                        self._busy_since = None
+                    self.next_offset |= {tp: r[-1].offset + 1 for tp, r in batches.items()}
+                await self._commit_to_kafka()
+                self._record_lag(batches)
+                if self._backlog(batches) == 0:
+                    await self._when_idle()
         finally:
-            if applying is not None:
-                applying.cancel()
-                await asyncio.gather(applying, return_exceptions=True)
             await self._consumer.stop()
-
-    async def _apply_and_commit(
-        self,
-        batches: dict[TopicPartition, list[ConsumerRecord]],
-        decoded: dict[TopicPartition, list[tuple[Envelope, Message]]] | None,
-    ) -> None:
-        async with self.applying:
-            self._busy_since = time.monotonic()
-            try:
-                await self._apply_fetch(batches, decoded)
-            finally:
-                self._busy_since = None
-            self.next_offset |= {tp: r[-1].offset + 1 for tp, r in batches.items()}
-        await self._commit_to_kafka()
-        self._record_lag(batches)
-        if self._backlog(batches) == 0:
-            await self._when_idle()
-
-    def _still_assigned(
-        self, batches: dict[TopicPartition, list[ConsumerRecord]]
-    ) -> dict[TopicPartition, list[ConsumerRecord]]:
-        assigned = self._consumer.assignment()
-        return {tp: records for tp, records in batches.items() if tp in assigned}
 
     async def _when_idle(self) -> None:
         if self._idle is None:
@@ -210,12 +182,8 @@ class EventConsumer:
         since = self._busy_since
         return 0.0 if since is None else time.monotonic() - since
 
-    async def _apply_fetch(
-        self,
-        batches: dict[TopicPartition, list[ConsumerRecord]],
-        decoded: dict[TopicPartition, list[tuple[Envelope, Message]]] | None,
-    ) -> None:
-        if decoded is None or not await self._apply_batch(batches, decoded):
+    async def _apply_fetch(self, batches: dict[TopicPartition, list[ConsumerRecord]]) -> None:
+        if not await self._apply_batch(batches):
             for record in (r for records in batches.values() for r in records):
                 await self._process(record)  # one by one: dead letters, retries
 
@@ -288,17 +256,17 @@ class EventConsumer:
         )
         await asyncio.sleep(delay)
 
-    async def _apply_batch(
-        self,
-        batches: dict[TopicPartition, list[ConsumerRecord]],
-        decoded_by_tp: dict[TopicPartition, list[tuple[Envelope, Message]]],
-    ) -> bool:
+    async def _apply_batch(self, batches: dict[TopicPartition, list[ConsumerRecord]]) -> bool:
         """The fast path: what one fetch brought, every partition's records in order, in one
         transaction (a catching-up projection applies thousands a second instead of one per
         commit, and what a handler batches per transaction covers the whole fetch). False,
-        with nothing written, when any record fails: the caller then goes one by one."""
+        with nothing written, when any record does not decode or fails: the caller then goes
+        one by one."""
         records = [r for batch in batches.values() for r in batch]
-        decoded = [d for tp in batches for d in decoded_by_tp[tp]]
+        try:
+            decoded = [read(r.topic, r.value) for r in records]
+        except UndecodableEvent:
+            return False
         try:
             parents = [propagate.extract(trace_carrier(r.headers)) for r in records]
             with self._batch_span(records, parents):
@@ -418,17 +386,6 @@ class EventConsumer:
                 attempt += 1
                 await self._wait_before_retry(attempt, "setting a record aside", exc)
         _dead.add(1, {"consumer": self.group, "topic": record.topic})
-
-
-def _decoded(
-    batches: dict[TopicPartition, list[ConsumerRecord]],
-) -> dict[TopicPartition, list[tuple[Envelope, Message]]] | None:
-    """Each record's envelope and payload, per partition; None when any does not decode
-    (the fetch then goes one by one, setting it aside)."""
-    try:
-        return {tp: [read(r.topic, r.value) for r in records] for tp, records in batches.items()}
-    except UndecodableEvent:
-        return None
 
 
 def dead_letter(group: str, record: ConsumerRecord, reason: str) -> Event:

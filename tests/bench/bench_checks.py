@@ -205,7 +205,6 @@ class Rate:
     intervals: int
     seconds: float
     started: float = 0.0  # perf_counter() at the start of the timed span
-    read_in: float = 0.0  # of `seconds`, until the records were applied (then the catch-up)
 
     def per_second(self, count: int) -> float:
         return count / self.seconds if self.seconds > 0 else math.nan
@@ -421,8 +420,7 @@ def checks_rate(
         return sum(r for r, _ in counts), sum(i for _, i in counts)
 
     (r0, i0), (r1, i1) = done(first), done(last)
-    read = next(t for t, o in moved if o == last)  # the records applied, the catch-up to come
-    return Rate("compliance checks (worker processes)", r1 - r0, i1 - i0, t1 - t0, t0, read - t0)
+    return Rate("compliance checks (worker processes)", r1 - r0, i1 - i0, t1 - t0, t0)
 
 
 def _applied(records: list[tuple[int, int]], next_offset: int) -> tuple[int, int]:
@@ -578,14 +576,6 @@ def report(
         f" the bare consumer without decoding {checks / plain:.0%}, against the decoding one"
         f" {checks / decoding:.0%}"
         " (records/s; the ratio column is in intervals/s against the first line)"
-    )
-    last = rates[-1]
-    print(
-        f"the checks' {last.seconds:.2f} s: {last.read_in:.2f} s applying the records"
-        f" ({last.records / last.read_in if last.read_in else math.nan:,.0f} records/s), then"
-        f" {last.seconds - last.read_in:.2f} s judging what was put off meanwhile (each"
-        " contract's weeks evaluated once, the scorecards computed), polled every"
-        f" {POLL * 1000:.0f} ms"
     )
     print(
         f"latency, a week's volume event to its finding on {topics.FINDINGS}:"
