@@ -23,7 +23,7 @@ from services.common.consumer import EventConsumer
 from services.common.protos import to_date
 from services.common.uow import UnitOfWork
 from services.notices.alerts import raise_alert
-from services.notices.unit_of_work import SCHEMA, PostgresWork
+from services.notices.unit_of_work import SCHEMA, NoticesUnitOfWork, PostgresWork
 from services.rules.wording import text
 
 GROUP = "notices.projections"
@@ -45,7 +45,11 @@ LABEL_CHANGES = {
 
 async def apply(consumed: UnitOfWork, envelope: Envelope, payload: Message) -> None:
     # The consumer's unit of work (with its offsets), seen through the service's repositories.
-    uow = PostgresWork.within(consumed)
+    await project(PostgresWork.within(consumed), envelope, payload)
+
+
+async def project(uow: NoticesUnitOfWork, envelope: Envelope, payload: Message) -> None:
+    """What one event changes here, in the unit of work it is applied in."""
     if isinstance(payload, CONTRACT_CHANGES):
         await uow.contracts.upsert(payload.contract)
     elif isinstance(payload, contract_events.RelationshipDeclared):
