@@ -11,7 +11,7 @@ from vigie.labels.v1 import labels_pb2_grpc
 from services.common import identity
 from services.common.grpc_server import ServiceSpec
 from services.common.identity import Role
-from services.labels.usecases import LabelRegistry
+from services.labels.bootstrap import UseCases
 
 SERVICE = pb.DESCRIPTOR.services_by_name["LabelRegistry"].full_name
 EVERYONE = tuple(Role)
@@ -37,50 +37,52 @@ ROLES = {
 
 
 class LabelRegistryServicer(labels_pb2_grpc.LabelRegistryServicer):
-    def __init__(self, registry: LabelRegistry) -> None:
-        self._registry = registry
+    def __init__(self, use_cases: UseCases) -> None:
+        self._centres = use_cases.centres
+        self._audits = use_cases.audits
+        self._labels = use_cases.labels
 
     async def RegisterCentre(self, request: pb.RegisterCentreRequest, context) -> pb.Centre:
         identity.current().require_organisation(request.centre_id)
-        return await self._registry.register_centre(request)
+        return await self._centres.register(request)
 
     async def GetCentre(self, request: pb.GetCentreRequest, context) -> pb.Centre:
-        return await self._registry.get_centre(request.centre_id)
+        return await self._centres.get(request.centre_id)
 
     async def ListCentres(self, request: pb.ListCentresRequest, context) -> pb.ListCentresResponse:
-        return pb.ListCentresResponse(centres=await self._registry.list_centres(request))
+        return pb.ListCentresResponse(centres=await self._centres.list(request))
 
     async def PublishReferential(
         self, request: pb.PublishReferentialRequest, context
     ) -> pb.Referential:
-        return await self._registry.publish_referential(request)
+        return await self._audits.publish_referential(request)
 
     async def GetReferential(self, request: pb.GetReferentialRequest, context) -> pb.Referential:
-        return await self._registry.get_referential(request.version)
+        return await self._audits.referential(request.version)
 
     async def RecordAudit(self, request: pb.RecordAuditRequest, context) -> pb.Audit:
-        return await self._registry.record_audit(request)
+        return await self._audits.record(request)
 
     async def GetAudit(self, request: pb.GetAuditRequest, context) -> pb.Audit:
-        return await self._registry.get_audit(identity.current(), request.audit_id)
+        return await self._audits.get(identity.current(), request.audit_id)
 
     async def ListAudits(self, request: pb.ListAuditsRequest, context) -> pb.ListAuditsResponse:
         identity.current().require_organisation(request.centre_id)
-        return pb.ListAuditsResponse(audits=await self._registry.list_audits(request.centre_id))
+        return pb.ListAuditsResponse(audits=await self._audits.list(request.centre_id))
 
     async def GrantLabel(self, request: pb.GrantLabelRequest, context) -> pb.Centre:
-        return await self._registry.grant_label(request)
+        return await self._labels.grant(request)
 
     async def SuspendLabel(self, request: pb.SuspendLabelRequest, context) -> pb.Centre:
-        return await self._registry.suspend_label(request)
+        return await self._labels.suspend(request)
 
     async def ReinstateLabel(self, request: pb.ReinstateLabelRequest, context) -> pb.Centre:
-        return await self._registry.reinstate_label(request)
+        return await self._labels.reinstate(request)
 
     async def WithdrawLabel(self, request: pb.WithdrawLabelRequest, context) -> pb.Centre:
-        return await self._registry.withdraw_label(request)
+        return await self._labels.withdraw(request)
 
 
-def register(server: grpc.aio.Server, registry: LabelRegistry) -> list[ServiceSpec]:
-    labels_pb2_grpc.add_LabelRegistryServicer_to_server(LabelRegistryServicer(registry), server)
+def register(server: grpc.aio.Server, use_cases: UseCases) -> list[ServiceSpec]:
+    labels_pb2_grpc.add_LabelRegistryServicer_to_server(LabelRegistryServicer(use_cases), server)
     return [ServiceSpec(SERVICE, ROLES)]

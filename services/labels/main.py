@@ -6,21 +6,22 @@ from __future__ import annotations
 from services.common import db, runtime
 from services.common.settings import Settings
 from services.labels import api
-from services.labels.usecases import SCHEMA, LabelRegistry
+from services.labels.bootstrap import bootstrap
+from services.labels.unit_of_work import SCHEMA, PostgresUnitsOfWork
 
 
 async def serve(settings: Settings) -> None:
     pool = await db.connect(settings.database_url, SCHEMA)
-    registry = LabelRegistry(pool)
+    use_cases = bootstrap(PostgresUnitsOfWork(pool))
 
     async def expiry() -> None:
-        await runtime.every(settings.expiry_interval, registry.expire_due, "label expiry")
+        await runtime.every(settings.expiry_interval, use_cases.labels.expire_due, "label expiry")
 
     await runtime.serve_grpc(
         settings,
         pool,
         SCHEMA,
-        lambda server: api.register(server, registry),
+        lambda server: api.register(server, use_cases),
         {"label-expiry": expiry},
     )
 

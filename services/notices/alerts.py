@@ -1,39 +1,71 @@
-"""The centres' alert streams. Alerts live in PostgreSQL, numbered per centre; a
-subscription replays what follows its cursor, then follows new ones as they commit. Any
-replica serves any subscription, and each alert reaches each subscription once, whichever
-replica raised it."""
+"""The centres' alerts: raising one (numbered in the centre's sequence, stored and published
+in the caller's unit of work), the alerts a notice raises for its centre, and a centre
+acknowledging what it has read. The streams that deliver them are `streams.py`."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
 
-import asyncpg
+from vigie.notices.v1 import events_pb2 as events
 from vigie.notices.v1 import notices_pb2 as pb
 
-from services.common.live import Notifications
-from services.notices import store
+from services.codecs import notices as codec
+from services.common import topics, wording
+from services.common.clock import Clock, utc_now
+from services.common.identity import Caller
+from services.common.protos import timestamp, to_date
+from services.notices.unit_of_work import NoticesUnitOfWork, UnitsOfWork
+from services.rules import lead_time
+from services.rules.wording import text
 
 
-class AlertHub:
-    def __init__(self, pool: asyncpg.Pool) -> None:
-        self._pool = pool
-        self._notifications = Notifications(pool, store.ALERTS_CHANNEL)
+@dataclass
+class Alerts:
+    uows: UnitsOfWork
+    now: Clock = utc_now
 
-    async def run(self) -> None:
-        await self._notifications.run()
+    async def acknowledge(self, caller: Caller, up_to: int) -> int:
+        """The centre's cursor after acknowledging its alerts up to `up_to`."""
+        async with self.uows() as uow:
+            return await uow.alerts.acknowledge(caller.organisation_id, up_to)
 
-    async def subscribe(self, centre_id: str, after: int | None) -> AsyncIterator[pb.Alert]:
-        """Every alert of the centre after `after` (its acknowledged cursor when None), in
-        order, then each new one as it commits."""
-        if after is None:
-            async with self._pool.acquire() as conn:
-                after = await store.acknowledged_cursor(conn, centre_id)
 
-        async def read_after(cursor: int, limit: int) -> list[pb.Alert]:
-            async with self._pool.acquire() as conn:
-                return await store.alerts_after(conn, centre_id, cursor, limit)
+async def raise_alert(uow: NoticesUnitOfWork, alert: pb.Alert) -> pb.Alert:
+    """Number and store an alert for its centre, and publish it, in the caller's unit of work."""
+    alert = await uow.alerts.add(alert)
+    uow.emit(topics.ALERTS, alert.centre_id, events.AlertRaised(alert=alert))
+    return alert
 
-        async for alert in self._notifications.follow(
-            centre_id, after, read_after, lambda a: a.cursor
-        ):
-            yield alert
+
+def notice_alerts(notice: pb.Notice, now: datetime) -> list[pb.Alert]:
+    """What the centre is told of a notice: that it came, and that it breaches the lead time
+    when it does."""
+    kinds = [pb.ALERT_KIND_NOTICE_RECEIVED]
+    if not notice.verdict.complies:
+        kinds.append(pb.ALERT_KIND_NOTICE_BREACH)
+    return [notice_alert(notice, kind, now) for kind in kinds]
+
+
+def notice_alert(notice: pb.Notice, kind: int, now: datetime) -> pb.Alert:
+    change = lead_time.change_text(codec.notice_change(notice))
+    effective = to_date(notice.effective_date)
+    verdict = notice.verdict
+    if kind == pb.ALERT_KIND_NOTICE_BREACH:
+        summary = text(
+            "alert-notice-breach",
+            change=change,
+            effective_date=effective,
+            given=lead_time.amount_text(verdict.actual, lead_time.LeadTimeUnit(verdict.unit)),
+            required=verdict.required,
+            late_days=verdict.shortfall_days,
+        )
+    else:
+        summary = text(
+            "alert-notice-received", change=change, effective_date=effective, reason=notice.reason
+        )
+    alert = pb.Alert(
+        centre_id=notice.centre_id, kind=kind, created_at=timestamp(now), notice=notice
+    )
+    wording.fill(alert, "summary", summary)
+    return alert

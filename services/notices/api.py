@@ -1,4 +1,5 @@
-"""NoticeService over gRPC: who may call what, and each method calling its use case."""
+"""NoticeService over gRPC: who may call what, and each method calling its use case. Which
+notices a caller may see is decided in the use cases."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from vigie.notices.v1 import notices_pb2_grpc
 from services.common import identity
 from services.common.grpc_server import ServiceSpec
 from services.common.identity import Role
-from services.notices.alerts import AlertHub
-from services.notices.usecases import Notices
+from services.notices.bootstrap import UseCases
+from services.notices.streams import AlertHub
 
 PARTIES = (Role.ORDERING_PARTY, Role.CENTRE, Role.COMMITTEE)
 ROLES = {
@@ -28,15 +29,17 @@ ROLES = {
 
 
 class NoticeServicer(notices_pb2_grpc.NoticeServiceServicer):
-    def __init__(self, notices: Notices, hub: AlertHub) -> None:
-        self._notices = notices
+    def __init__(self, use_cases: UseCases, hub: AlertHub) -> None:
+        self._notices = use_cases.notices
+        self._previews = use_cases.previews
+        self._alerts = use_cases.alerts
         self._hub = hub
 
     async def IssueWorkloadChange(self, request, context) -> pb.Notice:
         return await self._notices.issue(identity.current(), request)
 
     async def PreviewWorkloadChange(self, request, context) -> pb.PreviewWorkloadChangeResponse:
-        return await self._notices.preview(identity.current(), request)
+        return await self._previews.preview(identity.current(), request)
 
     async def AcknowledgeNotice(self, request, context) -> pb.Notice:
         return await self._notices.acknowledge(identity.current(), request.notice_id)
@@ -56,10 +59,10 @@ class NoticeServicer(notices_pb2_grpc.NoticeServiceServicer):
             yield alert
 
     async def AcknowledgeAlerts(self, request, context) -> pb.AcknowledgeAlertsResponse:
-        cursor = await self._notices.acknowledge_alerts(identity.current(), request.up_to_cursor)
+        cursor = await self._alerts.acknowledge(identity.current(), request.up_to_cursor)
         return pb.AcknowledgeAlertsResponse(acknowledged_cursor=cursor)
 
 
-def register(server: grpc.aio.Server, notices: Notices, hub: AlertHub) -> list[ServiceSpec]:
-    notices_pb2_grpc.add_NoticeServiceServicer_to_server(NoticeServicer(notices, hub), server)
+def register(server: grpc.aio.Server, use_cases: UseCases, hub: AlertHub) -> list[ServiceSpec]:
+    notices_pb2_grpc.add_NoticeServiceServicer_to_server(NoticeServicer(use_cases, hub), server)
     return [ServiceSpec(pb.DESCRIPTOR.services_by_name["NoticeService"].full_name, ROLES)]

@@ -10,9 +10,10 @@ from services.common import db, runtime
 from services.common.policy import catch_up, policy_consumer
 from services.common.settings import Settings
 from services.notices import api
-from services.notices.alerts import AlertHub
+from services.notices.bootstrap import bootstrap
 from services.notices.projections import projections_consumer
-from services.notices.usecases import SCHEMA, Notices
+from services.notices.streams import AlertHub
+from services.notices.unit_of_work import SCHEMA, PostgresUnitsOfWork
 
 log = logging.getLogger(__name__)
 
@@ -20,13 +21,14 @@ log = logging.getLogger(__name__)
 async def serve(settings: Settings) -> None:
     pool = await db.connect(settings.database_url, SCHEMA)
     log.info("policy: %d versions read", await catch_up(pool, settings.kafka_bootstrap))
-    notices, hub = Notices(pool), AlertHub(pool)
+    uows = PostgresUnitsOfWork(pool)
+    use_cases, hub = bootstrap(uows), AlertHub(pool, uows)
     consumer = projections_consumer(pool, settings.kafka_bootstrap)
     await runtime.serve_grpc(
         settings,
         pool,
         SCHEMA,
-        lambda server: api.register(server, notices, hub),
+        lambda server: api.register(server, use_cases, hub),
         {
             "alert-hub": hub.run,
             "projections": consumer,

@@ -22,8 +22,8 @@ from services.common import topics, wording
 from services.common.consumer import EventConsumer
 from services.common.protos import to_date
 from services.common.uow import UnitOfWork
-from services.notices import store
-from services.notices.usecases import raise_alert
+from services.notices.alerts import raise_alert
+from services.notices.unit_of_work import SCHEMA, NoticesUnitOfWork, PostgresWork
 from services.rules.wording import text
 
 GROUP = "notices.projections"
@@ -43,12 +43,17 @@ LABEL_CHANGES = {
 }
 
 
-async def apply(uow: UnitOfWork, envelope: Envelope, payload: Message) -> None:
+async def apply(consumed: UnitOfWork, envelope: Envelope, payload: Message) -> None:
+    # The consumer's unit of work (with its offsets), seen through the service's repositories.
+    await project(PostgresWork.within(consumed), envelope, payload)
+
+
+async def project(uow: NoticesUnitOfWork, envelope: Envelope, payload: Message) -> None:
+    """What one event changes here, in the unit of work it is applied in."""
     if isinstance(payload, CONTRACT_CHANGES):
-        await store.upsert_contract(uow.conn, payload.contract)
+        await uow.contracts.upsert(payload.contract)
     elif isinstance(payload, contract_events.RelationshipDeclared):
-        await store.declare_relationship(
-            uow.conn,
+        await uow.relationships.declare(
             payload.ordering_party_id,
             payload.centre_id,
             to_date(payload.since),
@@ -58,7 +63,7 @@ async def apply(uow: UnitOfWork, envelope: Envelope, payload: Message) -> None:
         await raise_alert(uow, _label_alert(envelope, payload))
     elif isinstance(payload, finding_events.FindingRaised) and payload.finding.rule in MOVEMENTS:
         for centre_id in _onshore_centres(payload.finding):
-            if await store.first_finding_alert(uow.conn, payload.finding.finding_id, centre_id):
+            if await uow.alerts.first_finding_alert(payload.finding.finding_id, centre_id):
                 await raise_alert(uow, _offshoring_alert(envelope, payload.finding, centre_id))
     # Other events on these topics (tenders, registrations, audits) concern no centre's alerts.
 
@@ -124,6 +129,6 @@ def projections_consumer(pool: asyncpg.Pool, bootstrap: str) -> EventConsumer:
         topic_names=[topics.CONTRACT_EVENTS, topics.LABEL_EVENTS, topics.FINDINGS],
         handler=apply,
         pool=pool,
-        schema="notices",
+        schema=SCHEMA,
         bootstrap=bootstrap,
     )

@@ -12,7 +12,8 @@ from vigie.labels.v1 import labels_pb2 as pb
 from services.cli.demo import SAMPLE_REFERENTIAL
 from services.common import db, topics
 from services.common.envelope import decode
-from services.labels.usecases import LabelRegistry
+from services.labels.bootstrap import bootstrap
+from services.labels.unit_of_work import PostgresUnitsOfWork
 from tests.integration.test_labels_service import (
     audit_request,
     centre_request,
@@ -28,17 +29,17 @@ async def test_a_label_past_its_validity_expires_once_with_its_events(
 ):
     pool = await db.connect(settings.database_url, "labels")
     now = datetime.now(UTC)
-    registry = LabelRegistry(pool, now=lambda: now)
-    today = registry.today()
+    app = bootstrap(PostgresUnitsOfWork(pool), now=lambda: now)
+    today = app.labels.today()
     events = await tail(topics.LABEL_EVENTS)
     centre_id = new_centre_id()
     try:
-        await registry.register_centre(centre_request(centre_id))
-        referential = await registry.publish_referential(
+        await app.centres.register(centre_request(centre_id))
+        referential = await app.audits.publish_referential(
             json_format.Parse(SAMPLE_REFERENTIAL.read_text(), pb.PublishReferentialRequest())
         )
-        audit = await registry.record_audit(audit_request(centre_id, referential))
-        await registry.grant_label(
+        audit = await app.audits.record(audit_request(centre_id, referential))
+        await app.labels.grant(
             pb.GrantLabelRequest(
                 centre_id=centre_id,
                 audit_id=audit.audit_id,
@@ -46,13 +47,15 @@ async def test_a_label_past_its_validity_expires_once_with_its_events(
                 valid_until=day(today + timedelta(days=1)),
             )
         )
-        await registry.expire_due()  # today: still valid
-        assert (await registry.get_centre(centre_id)).label.status == pb.LABEL_STATUS_GRANTED
+        await app.labels.expire_due()  # today: still valid
+        assert (await app.centres.get(centre_id)).label.status == pb.LABEL_STATUS_GRANTED
 
-        later = LabelRegistry(pool, now=lambda: now + timedelta(days=2))
-        assert await later.expire_due() >= 1
-        assert await later.expire_due() == 0  # nothing left to expire: the sweep is idempotent
-        centre = await later.get_centre(centre_id)
+        later = bootstrap(PostgresUnitsOfWork(pool), now=lambda: now + timedelta(days=2))
+        assert await later.labels.expire_due() >= 1
+        assert (
+            await later.labels.expire_due() == 0
+        )  # nothing left to expire: the sweep is idempotent
+        centre = await later.centres.get(centre_id)
         assert centre.label.status == pb.LABEL_STATUS_EXPIRED
 
         records = await events.collect(lambda r: r.key == centre_id.encode(), 4)

@@ -32,7 +32,7 @@ from services.common.validation import (
     text_problems,
 )
 from services.common.wording import render
-from services.notices.usecases import MAX_NOTICE_AHEAD
+from services.notices.notices import MAX_NOTICE_AHEAD
 from services.rules import Violation, lead_time
 from services.rules.calendar import french_public_holidays
 from services.rules.lead_time import LeadTimeUnit, NoticeBand, WorkloadChange

@@ -18,12 +18,14 @@ from vigie.notices.v1 import events_pb2 as notice_events
 from vigie.notices.v1 import notices_pb2 as pb
 
 from services.cli.notices import alert_line
+from services.codecs import notices as codec
 from services.common import wording
 from services.common.errors import InvalidArgument
 from services.common.protos import from_date, timestamp
 from services.common.validation import check
 from services.compliance.checks import findings
-from services.notices import projections, usecases
+from services.notices import alerts, projections
+from services.notices.notices import written_notice
 from services.rules import lead_time
 from services.rules.policy import DEFAULT_POLICY, CommitteePolicy, LeadTimePolicy
 from services.rules.wording import Text, text
@@ -55,10 +57,7 @@ def notice(
         contract_id="c-1", change=change, reason="Internalisation d'une partie du service"
     )
     request.effective_date.CopyFrom(from_date(EFFECTIVE))
-    issued = usecases.Notices(pool=None, now=lambda: NOW)._notice(  # type: ignore[arg-type]
-        contract(*bands), request, TODAY, EFFECTIVE, in_force
-    )
-    return issued
+    return written_notice(contract(*bands), request, TODAY, in_force, None, NOW)
 
 
 def test_the_verdict_applies_the_committee_policy_in_force_and_names_its_version():
@@ -90,8 +89,8 @@ def test_a_large_cut_in_an_old_relationship_is_reviewed_as_a_partial_termination
         contract_id="c-1", change=pb.WorkloadChange(change_percent=-60), reason="baisse"
     )
     request.effective_date.CopyFrom(from_date(EFFECTIVE))
-    issued = usecases.Notices(pool=None, now=lambda: NOW)._notice(  # type: ignore[arg-type]
-        contract(NINETY_DAYS), request, TODAY, EFFECTIVE, DEFAULT_POLICY, date(2020, 1, 6)
+    issued = written_notice(
+        contract(NINETY_DAYS), request, TODAY, DEFAULT_POLICY, date(2020, 1, 6), NOW
     )
     (advisory,) = issued.relationship_advisories
     assert (advisory.rule, advisory.observed, advisory.limit) == (
@@ -112,8 +111,8 @@ def test_a_large_cut_in_an_old_relationship_is_reviewed_as_a_partial_termination
         contract_id="c-1", change=pb.WorkloadChange(change_percent=-20), reason="baisse"
     )
     small.effective_date.CopyFrom(from_date(EFFECTIVE))
-    kept = usecases.Notices(pool=None, now=lambda: NOW)._notice(  # type: ignore[arg-type]
-        contract(NINETY_DAYS), small, TODAY, EFFECTIVE, DEFAULT_POLICY, date(2020, 1, 6)
+    kept = written_notice(
+        contract(NINETY_DAYS), small, TODAY, DEFAULT_POLICY, date(2020, 1, 6), NOW
     )
     assert list(kept.relationship_advisories) == []
 
@@ -138,7 +137,7 @@ def test_the_verdict_carries_its_texts_and_their_french_words():
 
 
 def test_a_notice_breach_alert_in_french_and_in_english():
-    alert = usecases._notice_alert(cut_of_60(), pb.ALERT_KIND_NOTICE_BREACH, NOW)
+    alert = alerts.notice_alert(cut_of_60(), pb.ALERT_KIND_NOTICE_BREACH, NOW)
     assert wording.text_of(alert, "summary") == text(
         "alert-notice-breach",
         change=text("change-cut", percent=Decimal(60)),
@@ -160,13 +159,13 @@ def test_a_notice_breach_alert_in_french_and_in_english():
 
 def test_a_notice_received_alert_quotes_the_reason():
     termination = notice(pb.WorkloadChange(termination=True), NINETY_DAYS)
-    alert = usecases._notice_alert(termination, pb.ALERT_KIND_NOTICE_RECEIVED, NOW)
+    alert = alerts.notice_alert(termination, pb.ALERT_KIND_NOTICE_RECEIVED, NOW)
     assert alert.summary == (
         "Préavis reçu : la résiliation du contrat à compter du 26 avril 2027 "
         "(motif : Internalisation d'une partie du service)"
     )
     rise = notice(pb.WorkloadChange(new_contacts_per_month=1125), NINETY_DAYS)
-    alert = usecases._notice_alert(rise, pb.ALERT_KIND_NOTICE_RECEIVED, NOW)
+    alert = alerts.notice_alert(rise, pb.ALERT_KIND_NOTICE_RECEIVED, NOW)
     assert wording.text_of(alert, "summary").values["change"] == text(
         "change-rise", percent=Decimal("12.5")
     )
@@ -252,7 +251,7 @@ def test_an_older_finding_s_words_are_kept_as_they_are():
 
 
 def test_the_command_line_s_alert_line_in_french():
-    alert = usecases._notice_alert(cut_of_60(), pb.ALERT_KIND_NOTICE_BREACH, NOW)
+    alert = alerts.notice_alert(cut_of_60(), pb.ALERT_KIND_NOTICE_BREACH, NOW)
     alert.cursor = 1234
     assert alert_line(alert) == (
         "  alerte n° 1234 ctr-1 préavis non respecté : Préavis non respecté : une baisse de "
@@ -268,7 +267,7 @@ def test_a_preview_in_french_and_english():
     schedule = [lead_time.NoticeBand(Decimal(10), 15, lead_time.LeadTimeUnit.BUSINESS_DAYS)]
     change = lead_time.WorkloadChange(Decimal(-8))
     seen = lead_time.preview(schedule, change, date(2027, 4, 26), date(2027, 5, 18))
-    response = usecases._proto_preview("c-1", change, seen, 2)
+    response = codec.preview("c-1", change, seen, 2)
     assert response.policy_version == response.desired_verdict.policy_version == 2
     assert response.earliest_effective_date == from_date(date(2027, 5, 20))
     assert (response.required, response.unit) == (15, cpb.LEAD_TIME_UNIT_BUSINESS_DAYS)
@@ -296,7 +295,7 @@ def test_a_preview_in_french_and_english():
 def test_a_preview_without_a_desired_date_says_nothing_of_one():
     change = lead_time.WorkloadChange(Decimal(0))
     seen = lead_time.preview([], change, date(2027, 4, 26))
-    response = usecases._proto_preview("c-1", change, seen, 2)
+    response = codec.preview("c-1", change, seen, 2)
     assert not response.HasField("desired_date_complies")
     assert not response.HasField("desired_verdict") and not response.HasField("band")
     assert response.default_schedule and response.earliest_effective_date == response.notified_on
