@@ -1,0 +1,207 @@
+"""The committee's policy in the dashboard (services/dashboard/policy.py): every parameter in
+French with its unit, what a version changed, the version in force on a day, and the form
+« Publier une nouvelle version »: its limits from the proto, the request it makes, and the
+service's refusals next to their fields."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import grpc
+import pytest
+from google.type.date_pb2 import Date
+from vigie.notices.v1 import notices_pb2 as npb
+from vigie.policy.v1 import policy_pb2 as pb
+
+from services.common import policy as codec
+from services.dashboard import policy as words
+from services.dashboard.backends import BackendError
+from services.dashboard.markup import e
+
+NBSP = "\u00a0"
+TODAY = date(2026, 12, 5)
+
+
+def defaults() -> pb.CommitteePolicy:
+    return codec.to_proto(codec.DEFAULT_POLICY)
+
+
+def text_of(policy: pb.CommitteePolicy, path: str) -> str:
+    return next(p for p in words.PARAMETERS if p.path == path).text(policy)
+
+
+def test_every_parameter_of_the_proto_is_shown_once() -> None:
+    shown = {p.path for p in words.PARAMETERS}
+    in_proto = {
+        f"{area.name}.{f.name}"
+        for area in pb.CommitteePolicy.DESCRIPTOR.fields
+        if area.message_type is not None and area.name != "effective_from"
+        for f in area.message_type.fields
+    }
+    assert shown == in_proto
+    assert len(shown) == len(words.PARAMETERS)
+    assert all(area.source for area in words.AREAS)
+
+
+def test_the_defaults_in_french_with_their_units() -> None:
+    policy = defaults()
+    assert text_of(policy, "perennial.max_span_months") == f"12{NBSP}mois"
+    assert text_of(policy, "relationship.max_gap_days") == f"92{NBSP}jours"
+    assert text_of(policy, "workload.tolerance_percent") == f"±{NBSP}15{NBSP}%"
+    assert text_of(policy, "workload.forecast_weeks_in_a_row") == f"3{NBSP}semaines"
+    assert text_of(policy, "purchasing.employer_cost_percent") == f"105{NBSP}% (coefficient 1,05)"
+    assert text_of(policy, "termination.notice_month_percent_per_year") == (
+        f"1{NBSP}mois de préavis par année de relation"
+    )
+    assert text_of(policy, "offshoring.drift_windows") == "6 fenêtres"
+    assert "France (FR)" in text_of(policy, "offshoring.onshore_countries")
+    assert "art. 641 et 642" in text_of(policy, "lead_time.counting")
+    schedule = text_of(policy, "lead_time.default_schedule")
+    assert schedule.startswith("jusqu'à") and "au-delà, et la résiliation : 3 mois" in schedule
+    wages = text_of(policy, "purchasing.minimum_wages")
+    assert f"{NBSP}€ brut de l'heure à partir du" in wages and "décret n°" in wages
+
+
+def test_a_wage_names_its_decree_or_its_order() -> None:
+    decree = pb.MinimumWage(
+        effective_from=Date(year=2024, month=11, day=1),
+        hourly_cents=1188,
+        act=pb.MINIMUM_WAGE_ACT_DECREE,
+        act_number="2024-951",
+        act_signed=Date(year=2024, month=10, day=23),
+    )
+    assert words.wage_text(decree) == (
+        f"11,88{NBSP}€ brut de l'heure à partir du 1er novembre 2024 "
+        f"(décret n°{NBSP}2024-951 du 23 octobre 2024)"
+    )
+    order = pb.MinimumWage(
+        effective_from=Date(year=2023, month=5, day=1),
+        hourly_cents=1152,
+        act=pb.MINIMUM_WAGE_ACT_ORDER,
+        act_signed=Date(year=2023, month=4, day=26),
+    )
+    assert words.wage_text(order).endswith("(arrêté du 26 avril 2023)")
+
+
+def test_the_differences_name_each_parameter_changed_with_both_values() -> None:
+    before = defaults()
+    after = pb.CommitteePolicy()
+    after.CopyFrom(before)
+    after.version = 1
+    after.workload.tolerance_percent = 10
+    after.lead_time.counting = npb.LEAD_TIME_COUNTING_NOTICE_DAY_COUNTS
+    changes = words.differences(before, after)
+    assert [(c.label, c.before, c.after) for c in changes] == [
+        (
+            "Écart au plan sans changement de charge",
+            f"±{NBSP}15{NBSP}%",
+            f"±{NBSP}10{NBSP}%",
+        ),
+        (
+            "Décompte des délais",
+            words.COUNTINGS[npb.LEAD_TIME_COUNTING_LEGAL],
+            words.COUNTINGS[npb.LEAD_TIME_COUNTING_NOTICE_DAY_COUNTS],
+        ),
+    ]
+    assert words.differences(before, before) == []
+
+
+def test_the_version_in_force_is_the_last_published_of_those_started() -> None:
+    zero = pb.PublishedPolicy(policy=defaults())
+    one = pb.PublishedPolicy(policy=pb.CommitteePolicy(version=1))
+    one.policy.effective_from.CopyFrom(Date(year=2027, month=1, day=1))
+    two = pb.PublishedPolicy(policy=pb.CommitteePolicy(version=2))
+    two.policy.effective_from.CopyFrom(Date(year=2027, month=1, day=1))
+    assert words.in_force([zero, one, two], TODAY).policy.version == 0
+    assert words.in_force([zero, one, two], date(2027, 1, 1)).policy.version == 2
+
+
+def test_the_form_is_prefilled_with_the_latest_version_and_the_day_after_tomorrow() -> None:
+    values = words.values_of(defaults(), TODAY)
+    assert values["workload.tolerance_percent"] == "15"
+    assert values[words.EFFECTIVE] == "2026-12-07"
+    assert values[words.COUNTRIES].split() == sorted(codec.DEFAULT_POLICY.offshoring.onshore)
+    html = words.form(defaults(), values, None, TODAY)
+    # The limits are the proto's (gte 1, lte 100), and the rationale's lengths.
+    assert 'name="workload.tolerance_percent" value="15" min="1" max="100"' in html
+    assert 'name="offshoring.drift_windows" value="6" min="0" max="52"' in html
+    assert 'minlength="20"' in html and 'maxlength="4000"' in html
+    assert "repris de la dernière version" in html
+
+
+def test_the_form_makes_the_next_version() -> None:
+    latest = defaults()
+    values = words.values_of(latest, TODAY)
+    values["workload.tolerance_percent"] = "10"
+    values[words.COUNTRIES] = "FR, RE"
+    values[words.RATIONALE] = "Délibération du comité du 1er décembre."
+    request = words.request_of(latest, values)
+    assert request.policy.version == 1
+    assert request.policy.workload.tolerance_percent == 10
+    assert list(request.policy.offshoring.onshore_countries) == ["FR", "RE"]
+    assert request.policy.purchasing.minimum_wages == latest.purchasing.minimum_wages
+    assert request.policy.lead_time.default_schedule == latest.lead_time.default_schedule
+    assert (request.policy.effective_from.year, request.policy.effective_from.day) == (2026, 7)
+    assert request.rationale == values[words.RATIONALE]
+
+
+@pytest.mark.parametrize(
+    ("field", "typed"),
+    [
+        ("workload.tolerance_percent", "dix"),
+        ("workload.tolerance_percent", "-1"),
+        (words.EFFECTIVE, "demain"),
+        (words.COUNTING, "autre"),
+    ],
+)
+def test_what_cannot_be_sent_is_said_next_to_its_field(field: str, typed: str) -> None:
+    values = words.values_of(defaults(), TODAY) | {field: typed}
+    with pytest.raises(ValueError) as raised:
+        words.request_of(defaults(), values)
+    assert str(raised.value) == field
+    attempt = words.unreadable(values, field)
+    assert attempt.status == 400 and set(attempt.field_problems) == {field}
+    assert attempt.values[field] == typed
+
+
+def test_a_refusal_names_the_fields_in_the_services_own_words() -> None:
+    values = words.values_of(defaults(), TODAY)
+    error = BackendError(
+        "policy",
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "invalid",
+        (
+            ("policy.effective_from", "prend effet au plus tôt le lendemain de sa publication"),
+            ("policy.workload.tolerance_percent", "doit être entre 1 et 100"),
+            ("policy.offshoring.onshore_countries[6]", "deux lettres majuscules"),
+            ("rationale", "20 caractères au moins"),
+        ),
+    )
+    attempt = words.refused(values, error)
+    assert attempt.status == 400
+    assert set(attempt.field_problems) == {
+        words.EFFECTIVE,
+        "workload.tolerance_percent",
+        words.COUNTRIES,
+        words.RATIONALE,
+    }
+    assert attempt.field_problems[words.EFFECTIVE] == (
+        "Date d'entrée en vigueur : prend effet au plus tôt le lendemain de sa publication"
+    )
+    html = words.form(defaults(), values, attempt, TODAY)
+    assert e(attempt.field_problems["workload.tolerance_percent"]) in html
+    assert 'aria-invalid="true"' in html
+
+
+def test_a_refusal_for_another_role_or_a_version_taken_meanwhile() -> None:
+    values = words.values_of(defaults(), TODAY)
+    denied = words.refused(values, BackendError("policy", grpc.StatusCode.PERMISSION_DENIED, ""))
+    assert denied.status == 403 and "seul le comité" in denied.problem
+    taken = words.refused(
+        values,
+        BackendError(
+            "policy", grpc.StatusCode.INVALID_ARGUMENT, "", (("policy.version", "version 2"),)
+        ),
+    )
+    assert "Une autre version vient d'être publiée" in taken.problem
+    assert not taken.field_problems
