@@ -384,13 +384,14 @@ class Attempt:
 
 def values_of(policy: pb.CommitteePolicy, today: date) -> dict[str, str]:
     """The form prefilled from `policy` (the latest version), in force the day after
-    tomorrow."""
+    tomorrow, or from the latest version's day when that one is still to come (no version
+    may take effect before it)."""
     values = {p.path: str(p.value(policy)) for p in PARAMETERS if p.integer}
     values[COUNTRIES] = " ".join(policy.offshoring.onshore_countries)
     values[COUNTING] = next(
         (k for k, v in COUNTING_CHOICES.items() if v == policy.lead_time.counting), "legal"
     )
-    values[EFFECTIVE] = (today + timedelta(days=2)).isoformat()
+    values[EFFECTIVE] = max(today + timedelta(days=2), effective(policy)).isoformat()
     values[RATIONALE] = ""
     return values
 
@@ -496,6 +497,7 @@ def form(
     latest: pb.CommitteePolicy, values: Mapping[str, str], attempt: Attempt | None, today: date
 ) -> str:
     problems = attempt.field_problems if attempt else {}
+    earliest = max(today + timedelta(days=1), effective(latest))
     parts = [
         f'<section class="lifecycle policy-form" id="{SLUG}">',
         "<h2>Publier une nouvelle version</h2>",
@@ -514,8 +516,8 @@ def form(
             "date",
             values.get(EFFECTIVE, ""),
             problems,
-            "Au plus tôt demain.",
-            min=(today + timedelta(days=1)).isoformat(),
+            f"Au plus tôt le {french.day(earliest)}.",
+            min=earliest.isoformat(),
             max=LATEST_TYPED.isoformat(),
             required="required",
         )

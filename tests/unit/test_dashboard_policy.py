@@ -127,6 +127,16 @@ def test_the_form_is_prefilled_with_the_latest_version_and_the_day_after_tomorro
     assert 'name="offshoring.drift_windows" value="6" min="0" max="52"' in html
     assert 'minlength="20"' in html and 'maxlength="4000"' in html
     assert "repris de la dernière version" in html
+    assert 'min="2026-12-06"' in html
+
+
+def test_no_day_before_a_version_to_come_is_offered() -> None:
+    latest = defaults()
+    latest.version = 4
+    latest.effective_from.CopyFrom(Date(year=2030, month=12, day=22))
+    assert words.values_of(latest, TODAY)[words.EFFECTIVE] == "2030-12-22"
+    html = words.form(latest, words.values_of(latest, TODAY), None, TODAY)
+    assert 'min="2030-12-22"' in html and "Au plus tôt le 22 décembre 2030." in html
 
 
 def test_the_form_makes_the_next_version() -> None:

@@ -129,7 +129,7 @@ def version_section(
         f'<p class="reference"><span>Source :</span> {e(area.source)}</p>'
         + table(
             ["Paramètre", "Valeur"],
-            [[e(p.label), e(p.text(policy))] for p in area.parameters],
+            [[e(p.label), _value(p.text(policy))] for p in area.parameters],
             "policy-parameters",
         )
         + "</section>"
@@ -190,6 +190,14 @@ def versions_section(
         + table(["Version", "Entrée en vigueur", "Statut", "Publiée le"], rows, "policy-versions")
         + "</section>"
     )
+
+
+def _value(text: str) -> str:
+    """A list (the SMIC amounts, the schedule's bands) one item a line."""
+    items = text.split(" ; ")
+    if len(items) == 1:
+        return e(text)
+    return "<ul>" + "".join(f"<li>{e(item)}</li>" for item in items) + "</ul>"
 
 
 def _status(published: pb.PublishedPolicy, current: pb.PublishedPolicy, today) -> str:
