@@ -56,3 +56,9 @@ def field_error(prefix: str, name: str, problems: Mapping[str, str]) -> str:
     if not problem:
         return ""
     return f'<p class="field-error" id="{e(prefix)}-{e(name)}-erreur">{e(problem)}</p>'
+
+
+def max_length(message: Descriptor, name: str) -> int:
+    """The max_len protovalidate sets on a string field of `message`."""
+    rules = message.fields_by_name[name].GetOptions().Extensions[validate_pb2.field]
+    return rules.string.max_len

@@ -14,7 +14,7 @@ from google.type.date_pb2 import Date
 from vigie.notices.v1 import notices_pb2 as npb
 from vigie.policy.v1 import policy_pb2 as pb
 
-from services.dashboard import fields, french, lifecycle
+from services.dashboard import fields, french, lifecycle, policy_lists
 from services.dashboard.backends import BackendError
 from services.dashboard.markup import e, notice_box
 
@@ -42,7 +42,6 @@ class Parameter:
     label: str
     words: Callable[[object], str]
     unit: str = ""  # the form's unit, for an integer the committee types
-    editable: bool = True
 
     @property
     def area(self) -> str:
@@ -61,7 +60,7 @@ class Parameter:
 
     @property
     def integer(self) -> bool:
-        return self.editable and self.unit != ""
+        return self.unit != ""
 
     @property
     def limits(self) -> tuple[int, int]:
@@ -175,7 +174,6 @@ AREAS = (
                 "purchasing.minimum_wages",
                 "SMIC horaire brut, avec le texte qui l'a fixé",
                 _wages,
-                editable=False,
             ),
             Parameter(
                 "purchasing.employer_cost_percent",
@@ -317,7 +315,6 @@ AREAS = (
                 "lead_time.default_schedule",
                 "Barème par défaut, pour un contrat qui n'en fixe pas",
                 schedule_text,
-                editable=False,
             ),
         ),
     ),
@@ -393,7 +390,7 @@ def values_of(policy: pb.CommitteePolicy, today: date) -> dict[str, str]:
     )
     values[EFFECTIVE] = max(today + timedelta(days=2), effective(policy)).isoformat()
     values[RATIONALE] = ""
-    return values
+    return values | policy_lists.values_of(policy)
 
 
 def typed_values(form: Mapping[str, object]) -> dict[str, str]:
@@ -401,7 +398,7 @@ def typed_values(form: Mapping[str, object]) -> dict[str, str]:
     typed = {name: str(form.get(name, "")).strip() for name in names}
     # The rationale as typed: its line breaks are the committee's.
     typed[RATIONALE] = str(form.get(RATIONALE, ""))
-    return typed
+    return typed | policy_lists.typed_values(form)
 
 
 def request_of(latest: pb.CommitteePolicy, values: Mapping[str, str]) -> pb.PublishPolicyRequest:
@@ -433,12 +430,15 @@ def request_of(latest: pb.CommitteePolicy, values: Mapping[str, str]) -> pb.Publ
     except ValueError:
         raise ValueError(EFFECTIVE) from None
     policy.effective_from.CopyFrom(Date(year=day.year, month=day.month, day=day.day))
+    policy_lists.apply(policy, values)
     return pb.PublishPolicyRequest(policy=policy, rationale=values.get(RATIONALE, ""))
 
 
 def unreadable(values: Mapping[str, str], name: str) -> Attempt:
     """A field that cannot be sent at all: said next to it, nothing asked of the service."""
-    if name == EFFECTIVE:
+    if policy_lists.label_of(name):
+        why = policy_lists.why_unreadable(name)
+    elif name == EFFECTIVE:
         why = "une date est attendue (jour, mois, année)."
     elif name == COUNTING:
         why = "choisissez un décompte."
@@ -448,18 +448,26 @@ def unreadable(values: Mapping[str, str], name: str) -> Attempt:
     return Attempt(
         values,
         problem=f"{FAILED}. Corrigez le champ signalé.",
-        field_problems={name: f"{LABELS[name]} : {why}"},
+        field_problems={name: f"{label_of(name)} : {why}"},
     )
 
 
 def field_of(path: str) -> str | None:
     """The form's field for a field path a refusal names (`policy.workload.tolerance_percent`,
     `policy.offshoring.onshore_countries[6]`, `rationale`); None for one the form has not."""
-    path = path.split("[")[0]
     path = path.removeprefix("policy.")
+    cell = policy_lists.field_of(path)
+    if cell is not None:
+        return cell
+    path = path.split("[")[0]
     if path in LABELS:
         return path
     return None
+
+
+def label_of(name: str) -> str:
+    """A field's label, a cell of the SMIC amounts or the schedule included."""
+    return policy_lists.label_of(name) or LABELS[name]
 
 
 def refused(values: Mapping[str, str], error: BackendError) -> Attempt:
@@ -476,7 +484,7 @@ def refused(values: Mapping[str, str], error: BackendError) -> Attempt:
             for path, reason in error.field_violations or (("", error.details),):
                 name = field_of(path)
                 if name is not None and name not in attempt.field_problems:
-                    attempt.field_problems[name] = f"{LABELS[name]} : {reason}"
+                    attempt.field_problems[name] = f"{label_of(name)} : {reason}"
                 elif name is None and path == "policy.version":
                     general.append(
                         "Une autre version vient d'être publiée entre-temps : vérifiez les "
@@ -525,7 +533,7 @@ def form(
     for area in AREAS:
         parts.append(f"<fieldset><legend>{e(area.title)}</legend>")
         for parameter in area.parameters:
-            parts.append(_parameter_input(parameter, latest, values, problems))
+            parts.append(_parameter_input(parameter, values, problems))
         parts.append("</fieldset>")
     parts.append(lifecycle.textarea(SLUG, RATIONALE_FIELD, values.get(RATIONALE, ""), problems))
     parts.append('<button type="submit">Publier cette version</button></form></section>')
@@ -534,7 +542,6 @@ def form(
 
 def _parameter_input(
     parameter: Parameter,
-    latest: pb.CommitteePolicy,
     values: Mapping[str, str],
     problems: Mapping[str, str],
 ) -> str:
@@ -562,9 +569,4 @@ def _parameter_input(
             f"<fieldset><legend>{e(parameter.label)}</legend>{radios}"
             f"{fields.field_error(SLUG, name, problems)}</fieldset>"
         )
-    # Kept as in the latest version: the form does not edit lists of amounts or bands.
-    return (
-        f'<p class="kept"><span class="label">{e(parameter.label)}</span> : '
-        f"{e(parameter.text(latest))} <em>(repris de la dernière version, non modifiable ici)</em>"
-        f"</p>{fields.field_error(SLUG, name, problems)}"
-    )
+    return policy_lists.editor(policy_lists.LISTS[name], values, problems, SLUG)

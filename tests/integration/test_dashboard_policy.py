@@ -123,6 +123,31 @@ async def test_a_version_effective_today_is_refused_next_to_its_date(as_, addres
     assert after == before
 
 
+async def test_a_decree_without_its_number_is_refused_under_its_cell(as_, addresses, token):
+    committee = token(Role.COMMITTEE, "committee")
+    async with grpc.aio.insecure_channel(addresses["compliance"]) as channel:
+        new = await next_version(PolicyServiceStub(channel), committee)
+    row = len(new.purchasing.minimum_wages)  # the empty row, to add an amount
+    cell = f"purchasing.minimum_wages.{row}"
+    session = await as_(Role.COMMITTEE, "committee")
+    page = session.page
+    await session.open("/politique")
+    await page.fill("#publication-effective_from", to_date(new.effective_from).isoformat())
+    await page.fill(f'[name="{cell}.effective_from"]', "2099-01-01")
+    await page.fill(f'[name="{cell}.hourly"]', "30.5")
+    await page.select_option(f'[name="{cell}.act"]', "decret")
+    await page.fill(f'[name="{cell}.act_signed"]', "2098-12-20")
+    await page.fill("#publication-rationale", RATIONALE)
+    response = await send(session, "#publication button[type=submit]")
+    assert response.status == 400
+    problem = await page.locator(f'[id="publication-{cell}.act_number-erreur"]').inner_text()
+    assert problem.startswith(f"SMIC horaire brut, ligne {row + 1}, Numéro du décret : ")
+    assert await page.locator(f'[name="{cell}.hourly"]').input_value() == "30.5"
+    assert await page.locator(f'[name="{cell}.act"]').input_value() == "decret"
+    assert errors_besides(session, 400) == []
+    await session.shoot("politique-smic-refuse")
+
+
 async def test_an_ordering_party_reads_the_page_without_the_form_and_may_not_post(as_, story):
     bank = await as_(Role.ORDERING_PARTY, story.bank)
     page = bank.page

@@ -126,7 +126,13 @@ def test_the_form_is_prefilled_with_the_latest_version_and_the_day_after_tomorro
     assert 'name="workload.tolerance_percent" value="15" min="1" max="100"' in html
     assert 'name="offshoring.drift_windows" value="6" min="0" max="52"' in html
     assert 'minlength="20"' in html and 'maxlength="4000"' in html
-    assert "repris de la dernière version" in html
+    # The SMIC amounts and the schedule's bands, one row each, then an empty one.
+    wages = len(defaults().purchasing.minimum_wages)
+    assert values[f"purchasing.minimum_wages.{wages - 1}.act"] in ("decret", "arrete")
+    assert values[f"purchasing.minimum_wages.{wages}.hourly"] == ""
+    band = 'name="lead_time.default_schedule.2.lead_time" aria-label="Barème par défaut, ligne 3, '
+    assert band + 'Délai" value="3" min="1" max="1096"' in html
+    assert 'name="purchasing.minimum_wages.0.hourly"' in html and 'step="0.01"' in html
     assert 'min="2026-12-06"' in html
 
 
@@ -215,3 +221,83 @@ def test_a_refusal_for_another_role_or_a_version_taken_meanwhile() -> None:
     )
     assert "Une autre version vient d'être publiée" in taken.problem
     assert not taken.field_problems
+
+
+def test_the_lists_are_edited_row_by_row() -> None:
+    latest = defaults()
+    values = words.values_of(latest, TODAY)
+    wages = len(latest.purchasing.minimum_wages)
+    # A new SMIC amount on the empty row, and the schedule's first band removed.
+    values |= {
+        f"purchasing.minimum_wages.{wages}.effective_from": "2027-01-01",
+        f"purchasing.minimum_wages.{wages}.hourly": "12,34",
+        f"purchasing.minimum_wages.{wages}.act": "decret",
+        f"purchasing.minimum_wages.{wages}.act_number": "2026-1234",
+        f"purchasing.minimum_wages.{wages}.act_signed": "2026-12-20",
+        "lead_time.default_schedule.0.up_to_percent": "",
+        "lead_time.default_schedule.0.lead_time": "",
+        "lead_time.default_schedule.0.unit": "",
+    }
+    policy = words.request_of(latest, values).policy
+    assert policy.purchasing.minimum_wages[:wages] == latest.purchasing.minimum_wages
+    added = policy.purchasing.minimum_wages[wages]
+    assert (added.hourly_cents, added.act, added.act_number) == (
+        1234,
+        pb.MINIMUM_WAGE_ACT_DECREE,
+        "2026-1234",
+    )
+    assert (
+        list(policy.lead_time.default_schedule.bands)
+        == list(latest.lead_time.default_schedule.bands)[1:]
+    )
+    changed = {c.label for c in words.differences(latest, policy)}
+    assert changed == {
+        "SMIC horaire brut, avec le texte qui l'a fixé",
+        "Barème par défaut, pour un contrat qui n'en fixe pas",
+    }
+
+
+@pytest.mark.parametrize(
+    ("cell", "typed"),
+    [
+        ("purchasing.minimum_wages.0.hourly", "11,885"),
+        ("purchasing.minimum_wages.0.effective_from", "janvier"),
+        ("purchasing.minimum_wages.0.act", "loi"),
+        ("lead_time.default_schedule.1.lead_time", "un mois"),
+    ],
+)
+def test_a_cell_that_cannot_be_sent_is_said_under_it(cell: str, typed: str) -> None:
+    values = words.values_of(defaults(), TODAY) | {cell: typed}
+    with pytest.raises(ValueError) as raised:
+        words.request_of(defaults(), values)
+    assert str(raised.value) == cell
+    problem = words.unreadable(values, cell).field_problems[cell]
+    assert problem.startswith(("SMIC horaire brut, ligne 1, ", "Barème par défaut, ligne 2, "))
+    html = words.form(defaults(), values, words.unreadable(values, cell), TODAY)
+    assert f'id="publication-{cell}-erreur"' in html
+
+
+def test_a_refusal_in_a_list_is_said_under_its_cell_or_the_list() -> None:
+    values = words.values_of(defaults(), TODAY)
+    error = BackendError(
+        "policy",
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "invalid",
+        (
+            ("policy.purchasing.minimum_wages[1].act_number", "numéro du décret requis"),
+            ("policy.purchasing.minimum_wages", "deux montants le même jour"),
+            ("policy.lead_time.default_schedule.bands[2].lead_time", "trois ans au plus"),
+            ("policy.lead_time.default_schedule.bands", "bandes dans l'ordre"),
+        ),
+    )
+    problems = words.refused(values, error).field_problems
+    assert problems == {
+        "purchasing.minimum_wages.1.act_number": (
+            "SMIC horaire brut, ligne 2, Numéro du décret : numéro du décret requis"
+        ),
+        "purchasing.minimum_wages": "SMIC horaire brut : deux montants le même jour",
+        "lead_time.default_schedule.2.lead_time": (
+            "Barème par défaut, ligne 3, Délai : trois ans au plus"
+        ),
+        "lead_time.default_schedule": "Barème par défaut : bandes dans l'ordre",
+    }
