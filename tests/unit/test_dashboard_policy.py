@@ -17,6 +17,7 @@ from services.common import policy as codec
 from services.dashboard import policy as words
 from services.dashboard.backends import BackendError
 from services.dashboard.markup import e
+from services.dashboard.pages import policy as policy_page
 
 NBSP = "\u00a0"
 TODAY = date(2026, 12, 5)
@@ -301,3 +302,25 @@ def test_a_refusal_in_a_list_is_said_under_its_cell_or_the_list() -> None:
         ),
         "lead_time.default_schedule": "Barème par défaut : bandes dans l'ordre",
     }
+
+
+def test_the_page_marks_a_version_to_come_and_shows_what_it_changed() -> None:
+    zero = pb.PublishedPolicy(policy=defaults())
+    one = pb.PublishedPolicy(
+        policy=pb.CommitteePolicy(), published_by="committee", rationale="Délibération."
+    )
+    one.policy.CopyFrom(defaults())
+    one.policy.version = 1
+    one.policy.effective_from.CopyFrom(Date(year=2031, month=1, day=12))
+    one.policy.termination.max_notice_months = 24
+    policies = [zero, one]
+    current = words.in_force(policies, TODAY)
+    shown = policy_page.version_section(one, current, policies, TODAY)
+    assert "en vigueur à partir du 12 janvier 2031 (à venir)" in shown
+    assert "Changements par rapport à la version 0" in shown
+    assert f"<td>18{NBSP}mois</td><td>24{NBSP}mois</td>" in shown
+    listed = policy_page.versions_section(policies, one, current, TODAY)
+    assert listed.index("Version 1") < listed.index("Version 0")
+    assert "<td>à venir</td>" in listed and "<td>en vigueur</td>" in listed
+    default = policy_page.version_section(zero, current, policies, TODAY)
+    assert "Version 0 : paramètres par défaut" in default and "Changements" not in default

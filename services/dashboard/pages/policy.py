@@ -7,6 +7,8 @@ the fields and the values typed kept. Read from PolicyService, which decides who
 
 from __future__ import annotations
 
+from datetime import date
+
 from aiohttp import web
 from vigie.policy.v1 import policy_pb2 as pb
 
@@ -103,7 +105,7 @@ def version_section(
     shown: pb.PublishedPolicy,
     current: pb.PublishedPolicy,
     policies: list[pb.PublishedPolicy],
-    today,
+    today: date,
 ) -> str:
     policy = shown.policy
     status = _status(shown, current, today)
@@ -166,7 +168,7 @@ def versions_section(
     policies: list[pb.PublishedPolicy],
     shown: pb.PublishedPolicy,
     current: pb.PublishedPolicy,
-    today,
+    today: date,
 ) -> str:
     rows = []
     for published in reversed(policies):
@@ -200,7 +202,7 @@ def _value(text: str) -> str:
     return "<ul>" + "".join(f"<li>{e(item)}</li>" for item in items) + "</ul>"
 
 
-def _status(published: pb.PublishedPolicy, current: pb.PublishedPolicy, today) -> str:
+def _status(published: pb.PublishedPolicy, current: pb.PublishedPolicy, today: date) -> str:
     if published.policy.version == current.policy.version:
         return "en vigueur"
     if words.effective(published.policy) > today:
