@@ -22,7 +22,8 @@ def number_limits(message: Descriptor, name: str) -> tuple[int, int]:
             listed = getattr(typed, "in")  # a Python keyword
             if listed:
                 return min(listed), max(listed)
-            high = typed.lte if typed.HasField("lte") else 2**32 - 1
+            widest = 2**32 - 1 if kind == "uint32" else 2**31 - 1
+            high = typed.lte if typed.HasField("lte") else widest
             return typed.gte, high
     raise ValueError(f"{message.full_name}.{name} has no integer rules")
 
