@@ -13,7 +13,7 @@ from services.dashboard import health, lifecycle, session
 from services.dashboard.backends import BackendError, Backends
 from services.dashboard.feed import findings_feed
 from services.dashboard.markup import notice_box, page
-from services.dashboard.pages import centres, contract, finding, live, party, signin
+from services.dashboard.pages import centres, contract, finding, live, party, policy, signin
 from services.dashboard.settings import DashboardSettings
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,10 @@ def create_app(settings: DashboardSettings) -> web.Application:
     app.router.add_get("/contrats/{contract_id}/simulation", contract.simulate)
     app.router.add_get("/centres", centres.centres_page)
     app.router.add_get("/centres/{centre_id}", centres.centre_page)
+    app.router.add_get("/politique", policy.policy_page)
+    # The committee's form « Publier une nouvelle version », posted to the page itself.
+    app.router.add_post("/politique", policy.publish)
+    app.router.add_get("/politique/{version}", policy.version_page)
     app.router.add_get("/connexion", signin.signin_form)
     app.router.add_post("/connexion", signin.signin)
     app.router.add_post("/deconnexion", signin.signout)

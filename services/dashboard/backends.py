@@ -15,6 +15,7 @@ from vigie.compliance.v1 import compliance_pb2_grpc
 from vigie.contracts.v1 import contracts_pb2_grpc
 from vigie.labels.v1 import labels_pb2_grpc
 from vigie.notices.v1 import notices_pb2_grpc
+from vigie.policy.v1 import policy_pb2_grpc
 
 from services.dashboard.settings import DashboardSettings
 
@@ -24,6 +25,7 @@ SERVICE_NAMES = {
     "labels": "labels (centres et labels)",
     "contracts": "contrats",
     "notices": "préavis et alertes",
+    "policy": "politique du comité",
 }
 
 # Codes that mean "the backend cannot answer now" rather than "you asked for something wrong".
@@ -113,6 +115,8 @@ class Backends:
             "labels": labels_pb2_grpc.LabelRegistryStub(self._channels["labels"]),
             "contracts": contracts_pb2_grpc.ContractServiceStub(self._channels["contracts"]),
             "notices": notices_pb2_grpc.NoticeServiceStub(self._channels["notices"]),
+            # The compliance monitor serves the committee's policy, on its own address.
+            "policy": policy_pb2_grpc.PolicyServiceStub(self._channels["compliance"]),
         }
 
     async def call(

@@ -229,7 +229,7 @@ def refused(action: Action, values: Mapping[str, str], error: BackendError) -> A
             for path, _ in error.field_violations or (("", ""),):
                 text_field = by_proto.get(path.split("[")[0].split(".")[0])
                 if text_field is not None:
-                    attempt.field_problems[text_field.name] = _field_problem(
+                    attempt.field_problems[text_field.name] = field_problem(
                         text_field, values.get(text_field.name, "")
                     )
                 elif path == "decision":
@@ -256,7 +256,7 @@ def refused(action: Action, values: Mapping[str, str], error: BackendError) -> A
     return attempt
 
 
-def _field_problem(text_field: TextField, value: str) -> str:
+def field_problem(text_field: TextField, value: str) -> str:
     low, high = text_field.limits
     typed = len(value.strip())
     if CONTROL.search(value):
@@ -316,14 +316,15 @@ def form(action: Action, finding_id: str, attempt: Attempt | None) -> str:
         )
         parts.append(f"<fieldset><legend>Décision</legend>{radios}</fieldset>")
     for text_field in action.fields:
-        parts.append(_textarea(action, text_field, values.get(text_field.name, ""), problems))
+        parts.append(textarea(action.slug, text_field, values.get(text_field.name, ""), problems))
     parts.append(f'<button type="submit">{e(action.button)}</button></form></section>')
     return "".join(parts)
 
 
-def _textarea(action: Action, text_field: TextField, value: str, problems: dict) -> str:
+def textarea(prefix: str, text_field: TextField, value: str, problems: Mapping[str, str]) -> str:
+    """A text field with the proto's lengths, its hint and the refusal's reason, if any."""
     low, high = text_field.limits
-    css_id = f"{action.slug}-{text_field.name}"
+    css_id = f"{prefix}-{text_field.name}"
     problem = problems.get(text_field.name, "")
     hint = (
         f"Entre {french.number(low)} et {french.number(high)} caractères."

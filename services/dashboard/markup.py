@@ -70,6 +70,8 @@ def navigation(caller: Caller | None) -> str:
     if caller.role in (Role.COMMITTEE, Role.ORDERING_PARTY, Role.CENTRE):
         links.append(("/contrats", "Contrats"))
     links.append(("/centres", "Centres"))
+    if caller.role in (Role.COMMITTEE, Role.ORDERING_PARTY, Role.CENTRE):
+        links.append(("/politique", "Politique du comité"))
     return " ".join(f'<a href="{e(href)}">{e(text)}</a>' for href, text in links)
 
 
@@ -106,3 +108,7 @@ def contract_url(contract_id: str) -> str:
 
 def finding_url(finding_id: str) -> str:
     return f"/constats/{quote(finding_id, safe='')}"
+
+
+def policy_url(version: int) -> str:
+    return f"/politique/{version}"

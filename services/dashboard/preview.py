@@ -13,12 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import grpc
-from buf.validate import validate_pb2
 from google.type.date_pb2 import Date
 from vigie.contracts.v1 import contracts_pb2 as kpb
 from vigie.notices.v1 import notices_pb2 as npb
 
-from services.dashboard import french
+from services.dashboard import fields, french
 from services.dashboard.backends import BackendError
 from services.dashboard.markup import contract_url, e, notice_box
 
@@ -53,12 +52,8 @@ LATEST_TYPED = date(2100, 12, 31)
 
 
 def number_limits(name: str) -> tuple[int, int]:
-    """The proto's bounds for a field of WorkloadChange (sint32 or uint32 rules)."""
-    descriptor = npb.WorkloadChange.DESCRIPTOR.fields_by_name[name]
-    rules = descriptor.GetOptions().Extensions[validate_pb2.field]
-    if rules.HasField("sint32"):
-        return rules.sint32.gte, rules.sint32.lte
-    return rules.uint32.gte, rules.uint32.lte
+    """The proto's bounds for a field of WorkloadChange."""
+    return fields.number_limits(npb.WorkloadChange.DESCRIPTOR, name)
 
 
 PROTO_FIELDS = {PERCENT: "change_percent", VOLUME: "new_contacts_per_month"}
@@ -230,22 +225,11 @@ def form(contract_id: str, simulation: Simulation | None, today: date) -> str:
 def _input(
     name: str, kind: str, value: str, problems: Mapping[str, str], hint: str, **limits: object
 ) -> str:
-    css_id = f"{SLUG}-{name}"
-    problem = problems.get(name, "")
-    described = f"{css_id}-aide" + (f" {css_id}-erreur" if problem else "")
-    bounds = "".join(f' {k}="{e(v)}"' for k, v in limits.items())
-    invalid = ' aria-invalid="true"' if problem else ""
-    return (
-        f'<label for="{css_id}">{e(LABELS[name])}</label>'
-        f'<input type="{kind}" id="{css_id}" name="{name}" value="{e(value)}"{bounds}'
-        f' aria-describedby="{described}"{invalid}>'
-        f'<p class="hint" id="{css_id}-aide">{e(hint)}</p>{_error(name, problems)}'
-    )
+    return fields.field_input(SLUG, name, LABELS[name], kind, value, problems, hint, **limits)
 
 
 def _error(name: str, problems: Mapping[str, str]) -> str:
-    problem = problems.get(name, "")
-    return f'<p class="field-error" id="{SLUG}-{name}-erreur">{e(problem)}</p>' if problem else ""
+    return fields.field_error(SLUG, name, problems)
 
 
 # --- the answer ---------------------------------------------------------------------------

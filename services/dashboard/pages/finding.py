@@ -33,6 +33,7 @@ from services.dashboard.markup import (
     notice_box,
     page,
     party_url,
+    policy_url,
     table,
 )
 
@@ -150,6 +151,15 @@ async def find(backends: Backends, finding_id: str, token: str) -> pb.Finding | 
         raise
 
 
+def policy_line(version: int) -> str:
+    """The committee's policy version that produced the finding, linked to its page."""
+    words = f"version {version}" if version else "version 0, paramètres par défaut"
+    return (
+        f'<li class="policy">Politique du comité : <a href="{e(policy_url(version))}">'
+        f"{e(words)}</a></li>"
+    )
+
+
 def header(finding: pb.Finding, link_party: bool) -> str:
     severity_css = SEVERITY_CSS.get(finding.severity, "info")
     closed = (
@@ -184,7 +194,7 @@ def header(finding: pb.Finding, link_party: bool) -> str:
         )
         + f"<li>Survenu le {e(french.moment(finding.occurred_at))}, "
         f"enregistré le {e(french.moment(finding.recorded_at))}</li>"
-        f"{state}{closed}"
+        f"{state}{closed}{policy_line(finding.policy_version)}"
         f"<li>Règle : <code>{e(finding.rule)}</code> · constat <code>{e(finding.finding_id)}</code>"
         "</li></ul></section>"
     )
