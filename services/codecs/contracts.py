@@ -11,10 +11,10 @@ import pycountry
 from vigie.contracts.v1 import contracts_pb2 as pb
 from vigie.labels.v1 import labels_pb2
 
+from services.codecs.schedules import rule_schedule
 from services.common import wording
 from services.common.errors import quote
 from services.common.protos import optional_date, to_date
-from services.common.schedules import rule_schedule
 from services.common.validation import date_problem
 from services.rules import Violation, label_preference, lead_time, pricing, purchasing
 from services.rules.policy import CommitteePolicy

@@ -10,7 +10,7 @@ from datetime import datetime
 import pycountry
 from vigie.labels.v1 import labels_pb2 as pb
 
-from services.common.protos import from_date, timestamp
+from services.common.protos import from_date, optional_date, timestamp
 from services.rules import Violation
 from services.rules import label_audit as audit_rules
 from services.rules import label_lifecycle as lifecycle
@@ -76,3 +76,16 @@ def taken_site_problems(sites: Sequence[pb.Site], taken: set[str]) -> list[Viola
         for i, site in enumerate(sites)
         if site.site_id in taken
     ]
+
+
+def rule_label(label: pb.Label) -> lifecycle.Label:
+    """The label as the label registry publishes it, in the rules' terms: shared by the
+    labels service and every service that projects label status."""
+    return lifecycle.Label(
+        status=lifecycle.Status(label.status or pb.LABEL_STATUS_NONE),
+        valid_from=optional_date(label, "valid_from"),
+        valid_until=optional_date(label, "valid_until"),
+        audit_id=label.audit_id,
+        reason=label.reason,
+        remedy_deadline=optional_date(label, "remedy_deadline"),
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 
+from services.codecs import policy as policy_codec
 from services.common import db, runtime
 from services.common.policy import catch_up, policy_consumer
 from services.common.settings import Settings
@@ -19,7 +20,10 @@ log = logging.getLogger(__name__)
 
 async def serve(settings: Settings) -> None:
     pool = await db.connect(settings.database_url, SCHEMA)
-    log.info("policy: %d versions read", await catch_up(pool, settings.kafka_bootstrap))
+    log.info(
+        "policy: %d versions read",
+        await catch_up(pool, settings.kafka_bootstrap, policy_codec.from_proto),
+    )
     use_cases = bootstrap(PostgresUnitsOfWork(pool))
     await runtime.serve_grpc(
         settings,
@@ -28,7 +32,9 @@ async def serve(settings: Settings) -> None:
         lambda server: api.register(server, use_cases),
         {
             "label-status": label_status_consumer(pool, settings.kafka_bootstrap),
-            "policy": policy_consumer(pool, settings.kafka_bootstrap, SCHEMA),
+            "policy": policy_consumer(
+                pool, settings.kafka_bootstrap, SCHEMA, policy_codec.from_proto
+            ),
         },
     )
 

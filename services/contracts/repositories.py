@@ -15,6 +15,7 @@ import asyncpg
 from vigie.contracts.v1 import contracts_pb2 as pb
 from vigie.labels.v1 import labels_pb2
 
+from services.codecs import policy as policy_codec
 from services.common import policy
 from services.contracts import store
 from services.rules.policy import PolicyBook
@@ -82,7 +83,7 @@ class PostgresPolicies:
     conn: asyncpg.Connection
 
     async def book(self) -> PolicyBook:
-        return await policy.book(self.conn)
+        return policy_codec.book(await policy.stored_versions(self.conn))
 
 
 @dataclass(frozen=True)

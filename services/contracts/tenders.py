@@ -14,11 +14,11 @@ from vigie.contracts.v1 import contracts_pb2 as pb
 from vigie.contracts.v1 import events_pb2 as events
 
 from services.codecs import contracts as codec
+from services.codecs.labels import rule_label
 from services.common import topics
 from services.common.clock import Clock, french_day, utc_now
 from services.common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 from services.common.identity import Caller, Role
-from services.common.labels import rule_label
 from services.common.protos import timestamp
 from services.contracts.unit_of_work import ContractsUnitOfWork, UnitsOfWork
 from services.contracts.visibility import own, visible_tender

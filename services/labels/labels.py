@@ -14,10 +14,10 @@ from vigie.labels.v1 import events_pb2 as events
 from vigie.labels.v1 import labels_pb2 as pb
 
 from services.codecs import labels as codec
+from services.codecs.labels import rule_label
 from services.common import topics
 from services.common.clock import Clock, french_day, utc_now
 from services.common.errors import InvalidArgument, NotFound
-from services.common.labels import rule_label
 from services.common.protos import to_date
 from services.common.validation import calendar_date
 from services.labels.centres import centre_or_404, emit_status

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 
+from services.codecs import policy as policy_codec
 from services.common import db, runtime
 from services.common.policy import catch_up, policy_consumer
 from services.common.settings import Settings
@@ -20,7 +21,10 @@ log = logging.getLogger(__name__)
 
 async def serve(settings: Settings) -> None:
     pool = await db.connect(settings.database_url, SCHEMA)
-    log.info("policy: %d versions read", await catch_up(pool, settings.kafka_bootstrap))
+    log.info(
+        "policy: %d versions read",
+        await catch_up(pool, settings.kafka_bootstrap, policy_codec.from_proto),
+    )
     uows = PostgresUnitsOfWork(pool)
     use_cases, hub = bootstrap(uows), AlertHub(pool, uows)
     consumer = projections_consumer(pool, settings.kafka_bootstrap)
@@ -32,7 +36,9 @@ async def serve(settings: Settings) -> None:
         {
             "alert-hub": hub.run,
             "projections": consumer,
-            "policy": policy_consumer(pool, settings.kafka_bootstrap, SCHEMA),
+            "policy": policy_consumer(
+                pool, settings.kafka_bootstrap, SCHEMA, policy_codec.from_proto
+            ),
         },
     )
 

@@ -17,12 +17,12 @@ from vigie.notices.v1 import notices_pb2 as pb
 
 from services.codecs import contracts as contract_codec
 from services.codecs import notices as codec
+from services.codecs.schedules import rule_schedule
 from services.common import topics
 from services.common.clock import Clock, french_day, utc_now
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.common.identity import Caller, Role
 from services.common.protos import from_date, timestamp, to_date
-from services.common.schedules import rule_schedule
 from services.common.validation import calendar_date
 from services.notices.alerts import notice_alerts, raise_alert
 from services.notices.unit_of_work import NoticesUnitOfWork, UnitsOfWork

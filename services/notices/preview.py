@@ -11,11 +11,11 @@ from datetime import date
 from vigie.notices.v1 import notices_pb2 as pb
 
 from services.codecs import notices as codec
+from services.codecs.schedules import rule_schedule
 from services.common.clock import Clock, french_day, utc_now
 from services.common.errors import InvalidArgument
 from services.common.identity import Caller
 from services.common.protos import to_date
-from services.common.schedules import rule_schedule
 from services.common.validation import calendar_date
 from services.notices.notices import MAX_NOTICE_AHEAD, active_contract, within_notice_window
 from services.notices.unit_of_work import UnitsOfWork

@@ -15,6 +15,7 @@ import asyncpg
 from vigie.contracts.v1 import contracts_pb2 as cpb
 from vigie.notices.v1 import notices_pb2 as pb
 
+from services.codecs import policy as policy_codec
 from services.common import policy
 from services.notices import store
 from services.rules.policy import PolicyBook
@@ -157,4 +158,4 @@ class PostgresPolicies:
     conn: asyncpg.Connection
 
     async def book(self) -> PolicyBook:
-        return await policy.book(self.conn)
+        return policy_codec.book(await policy.stored_versions(self.conn))

@@ -16,8 +16,9 @@ from vigie.events.v1.envelope_pb2 import Envelope
 from vigie.policy.v1 import events_pb2 as events
 from vigie.policy.v1 import policy_pb2 as pb
 
+from services.codecs import policy as codec
 from services.common import db, topics
-from services.common import policy as codec
+from services.common import policy as plumbing
 from services.common.clock import french_day, utc_now
 from services.common.identity import Role
 from services.common.protos import from_date, to_date
@@ -79,7 +80,7 @@ async def test_the_committee_publishes_a_version_everyone_reads(
     assert listed.policies[0].policy == codec.to_proto(codec.DEFAULT_POLICY)
 
     [record] = await policy_topic.collect(lambda r: True, 1)
-    assert record.key.decode() == codec.event_key(new.version)
+    assert record.key.decode() == plumbing.event_key(new.version)
     envelope = Envelope.FromString(record.value)
     payload = events.PolicyPublished()
     envelope.payload.Unpack(payload)
@@ -201,9 +202,9 @@ async def test_a_service_whose_database_was_rebuilt_reads_every_version_again(
     try:
         # The relay publishes within moments: read until the new version is there.
         for _ in range(100):
-            await codec.catch_up(rebuilt, settings.kafka_bootstrap)
+            await plumbing.catch_up(rebuilt, settings.kafka_bootstrap, codec.from_proto)
             async with rebuilt.acquire() as conn:
-                kept = await codec.published_versions(conn)
+                kept = codec.with_defaults(await plumbing.stored_versions(conn))
             if kept[-1].policy.version == new.version:
                 break
         listed = await policies.ListPolicies(pb.ListPoliciesRequest(), metadata=committee)

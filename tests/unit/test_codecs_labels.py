@@ -10,7 +10,7 @@ from vigie.labels.v1 import labels_pb2 as pb
 
 from services.cli.demo import SAMPLE_REFERENTIAL
 from services.codecs import labels as codec
-from services.common.labels import rule_label
+from services.codecs.labels import rule_label
 from services.rules import label_audit as audit_rules
 from services.rules import label_lifecycle as lifecycle
 from services.rules.wording import text

@@ -13,7 +13,7 @@ from google.type.date_pb2 import Date
 from vigie.notices.v1 import notices_pb2 as npb
 from vigie.policy.v1 import policy_pb2 as pb
 
-from services.common import policy as codec
+from services.codecs import policy as codec
 from services.dashboard import policy as words
 from services.dashboard.backends import BackendError
 from services.dashboard.markup import e

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.common import policy as codec
+from services.codecs import policy as codec
+from services.common import policy as plumbing
 from services.common import wording
 from services.common.errors import InvalidArgument
 from services.rules import lead_time as lt
@@ -149,8 +150,8 @@ def test_a_schedule_the_lead_time_rule_refuses_is_refused_here_too():
 
 
 def test_every_version_is_kept_under_its_own_key():
-    assert codec.event_key(1) != codec.event_key(10)
-    assert codec.event_key(12) == "000012"
+    assert plumbing.event_key(1) != plumbing.event_key(10)
+    assert plumbing.event_key(12) == "000012"
 
 
 def test_a_committee_policy_has_the_defaults_as_version_0():

@@ -30,7 +30,6 @@ from services.common import topics
 from services.common.clock import Clock, french_day, utc_now
 from services.common.consumer import EventConsumer
 from services.common.envelope import wrap
-from services.common.policy import book_of
 from services.common.protos import to_date
 from services.common.uow import UnitOfWork, unit_of_work
 from services.compliance import SCHEMA
@@ -169,7 +168,7 @@ class Checks:
         found = []
         # Judged by the committee's policy in force on the day of the change.
         day = french_day(envelope.occurred_at.ToDatetime(tzinfo=UTC))
-        in_force = (await book_of(uow)).in_force_on(day)
+        in_force = (await state.policy_book(uow)).in_force_on(day)
         if before is not None and isinstance(payload, contract_events.ContractAmended):
             found += self._offshore_amendment(envelope, before, now, in_force)
         if ActivityType(now.activity_type) in CHAINED_TYPES:

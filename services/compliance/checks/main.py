@@ -10,6 +10,7 @@ from functools import partial
 
 import asyncpg
 
+from services.codecs import policy as policy_codec
 from services.common import db, runtime
 from services.common.policy import catch_up
 from services.common.settings import Settings
@@ -24,7 +25,10 @@ async def serve(settings: Settings) -> None:
     pool = await db.connect(settings.database_url, SCHEMA)
     # The committee's policy, kept in the schema the monitor shares (it writes each version it
     # publishes there and follows the topic): read whole first, for a rebuilt database.
-    log.info("policy: %d versions read", await catch_up(pool, settings.kafka_bootstrap))
+    log.info(
+        "policy: %d versions read",
+        await catch_up(pool, settings.kafka_bootstrap, policy_codec.from_proto),
+    )
     checks = Checks(settings.checks_group)
     sweep = partial(judge_closed_weeks, checks, pool)
     await runtime.serve_grpc(

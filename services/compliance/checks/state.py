@@ -12,9 +12,13 @@ from decimal import Decimal
 import asyncpg
 from vigie.contracts.v1 import contracts_pb2 as cpb
 
+from services.codecs import policy as policy_codec
 from services.common import wording
+from services.common.policy import stored_versions
 from services.common.protos import optional_date, to_date
+from services.common.uow import UnitOfWork
 from services.rules.findings import Breach, Severity
+from services.rules.policy import PolicyBook
 
 Week = tuple[int, int]  # (ISO year, ISO week)
 
@@ -444,3 +448,14 @@ async def take_put_off_scorecards(
         limit,
     )
     return {(r["ordering_party_id"], (r["iso_year"], r["iso_week"])) for r in rows}
+
+
+POLICY_BOOK = "committee-policy-book"
+
+
+async def policy_book(uow: UnitOfWork) -> PolicyBook:
+    """The committee's policy versions, read once per fetch's transaction."""
+    found = uow.state.get(POLICY_BOOK)
+    if found is None:
+        found = uow.state[POLICY_BOOK] = policy_codec.book(await stored_versions(uow.conn))
+    return found

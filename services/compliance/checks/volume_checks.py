@@ -36,7 +36,6 @@ from services.common import topics, wording
 from services.common.clock import Clock, utc_now
 from services.common.consumer import BACKLOG
 from services.common.envelope import wrap
-from services.common.policy import book_of
 from services.common.uow import UnitOfWork
 from services.compliance.checks import state
 from services.compliance.checks.findings import finding_from_breach, finding_id
@@ -249,7 +248,7 @@ class VolumeChecks:
             *(f"episodes|{c}|{k}" for c in KEY_COLUMNS for k in keys[c]),
         )
         # Each week is judged by the committee's policy in force on its Monday.
-        book = await book_of(uow)
+        book = await state.policy_book(uow)
         scopes = await self._workload_scopes(conn, known, changed, through, book)
         scopes += await self._offshoring_scopes(conn, known, changed, keys, through, book)
         await self._publish(uow, scopes)

@@ -12,6 +12,7 @@ import asyncpg
 from vigie.policy.v1 import events_pb2 as events
 from vigie.policy.v1 import policy_pb2 as pb
 
+from services.codecs import policy as codec
 from services.common import policy, topics
 from services.common.clock import french_day, utc_now
 from services.common.envelope import wrap
@@ -31,17 +32,17 @@ class Policies:
     now: Callable[[], datetime] = utc_now
 
     async def publish(self, caller: Caller, request: pb.PublishPolicyRequest) -> pb.PublishedPolicy:
-        new = policy.from_proto(request.policy)
+        new = codec.from_proto(request.policy)
         now = self.now()
         async with unit_of_work(self.pool, SCHEMA) as uow:
             # One publisher at a time: the next version number is read and taken in one go.
             await uow.conn.execute("LOCK TABLE committee_policies IN SHARE ROW EXCLUSIVE MODE")
-            book = await policy.book(uow.conn)
+            book = codec.book(await policy.stored_versions(uow.conn))
             problems = book.admission_problems(new, french_day(now))
             if problems:
                 raise InvalidArgument(problems)
             published = pb.PublishedPolicy(
-                policy=policy.to_proto(new),
+                policy=codec.to_proto(new),
                 published_by=caller.subject,
                 published_at=timestamp(now),
                 rationale=request.rationale,
@@ -59,7 +60,7 @@ class Policies:
 
     async def get(self, caller: Caller, request: pb.GetPolicyRequest) -> pb.PublishedPolicy:
         async with self.pool.acquire() as conn:
-            versions = await policy.published_versions(conn)
+            versions = codec.with_defaults(await policy.stored_versions(conn))
         which = request.WhichOneof("which")
         if which == "version":
             found = [v for v in versions if v.policy.version == request.version]
@@ -68,11 +69,10 @@ class Policies:
             return found[0]
         if which == "in_force_on":
             day = calendar_date(request.in_force_on, "in_force_on")
-            async with self.pool.acquire() as conn:
-                version = (await policy.book(conn)).in_force_on(day).version
+            version = codec.book(versions[1:]).in_force_on(day).version
             return next(v for v in versions if v.policy.version == version)
         return versions[-1]
 
     async def list(self, caller: Caller) -> list[pb.PublishedPolicy]:
         async with self.pool.acquire() as conn:
-            return await policy.published_versions(conn)
+            return codec.with_defaults(await policy.stored_versions(conn))
