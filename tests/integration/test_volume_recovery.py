@@ -30,6 +30,22 @@ pytestmark = pytest.mark.integration
 CONTRACTS = 40
 
 
+async def applied(conn: asyncpg.Connection, group: str, ends: dict) -> bool:
+    """Whether the group has read every record up to `ends`, judged what it put off, and
+    published every change: what is on the topic then is what those records show."""
+    rows = await conn.fetch(
+        "SELECT topic, partition, next_offset FROM consumer_offsets WHERE consumer = $1", group
+    )
+    read = {(r["topic"], r["partition"]): r["next_offset"] for r in rows}
+    if any(read.get((tp.topic, tp.partition), 0) < end for tp, end in ends.items()):
+        return False
+    return not await conn.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM check_put_off_contracts WHERE check_group = $1)"
+        " OR EXISTS (SELECT 1 FROM outbox WHERE published_at IS NULL)",
+        group,
+    )
+
+
 def consistent(records) -> list[str]:
     """What breaks exactly-once in a party's findings records, in topic order."""
     problems, seen_events = [], set()
@@ -63,15 +79,6 @@ async def test_a_worker_killed_mid_stream_leaves_the_episodes_exact_and_each_cha
 ):
     run = uuid.uuid4().hex[:8]
     party, group = f"op-vkill-{run}", f"compliance.checks.vkill-{run}"
-    conn = await asyncpg.connect(
-        settings.database_url, server_settings={"search_path": "compliance"}
-    )
-    try:
-        await start_group_at(
-            conn, group, await end_offsets(settings.kafka_bootstrap, CHECKED_TOPICS)
-        )
-    finally:
-        await conn.close()
     contracts = [
         contract(party, f"ctr-vkill-{run}-{i % 4}", {"paris": "FR"}) for i in range(CONTRACTS)
     ]
@@ -83,32 +90,59 @@ async def test_a_worker_killed_mid_stream_leaves_the_episodes_exact_and_each_cha
         for day in range(5)
         for c in contracts
     ]
-    expected = expected_findings(story)
+    # Three instalments, each applied in full before the next, so that every kind of change
+    # happens whatever a worker reads at once: the steady week 4 looks cut on its Monday
+    # (raised), then is complete (withdrawn) while week 5 looks cut on its Monday (raised);
+    # the rest, during which a worker is killed, completes that cut (revised).
+    per_week = 5 * CONTRACTS
+    first, second = 3 * per_week + CONTRACTS, 4 * per_week + CONTRACTS
     findings = await tail(topics.FINDINGS)
-    workers = [start_worker(settings, tmp_path / f"w{i}", group) for i in range(2)]
-    try:
-        await publish_events(settings.kafka_bootstrap, [signed(c) for c in contracts])
-        await asyncio.sleep(6)  # both in the group
-        half = len(days) // 2
-        await publish_events(settings.kafka_bootstrap, days[:half])
-        await asyncio.sleep(0.5)
-        workers[0].kill()  # SIGKILL while the first half is applied and the rest to come
-        await asyncio.to_thread(workers[0].wait, 10)
-        await publish_events(settings.kafka_bootstrap, days[half:])
-        owners = {party.encode()} | {c.centre_id.encode() for c in contracts}
+    owners = {party.encode()} | {c.centre_id.encode() for c in contracts}
+    records = []
+    conn = await asyncpg.connect(
+        settings.database_url, server_settings={"search_path": "compliance"}
+    )
 
-        def ours(r) -> bool:
-            return r.key in owners and decode(r.value)[0].producer == group
-
-        # Until the survivor has taken the killed worker's partitions (its session timeout)
-        # and applied every report: then what is on record must be the complete figures'.
-        records = []
-        for _ in range(40):
-            records += await findings.collect(ours, 10**9, timeout=5, settle=0)
-            if sorted(on_record(records)) == sorted(expected):
+    async def publish(events, then=None) -> list[str]:
+        """Publish, run `then`, wait until all is applied; the unannounced cuts on record."""
+        await publish_events(settings.kafka_bootstrap, events)
+        ends = await end_offsets(settings.kafka_bootstrap, CHECKED_TOPICS)
+        if then is not None:
+            await then()
+        for _ in range(90):  # the survivor takes a killed worker's partitions after its session
+            if await applied(conn, group, ends):
                 break
-        records += await findings.collect(ours, 10**9, timeout=3, settle=0)  # nothing after
-        assert sorted(on_record(records)) == sorted(expected)
+            await asyncio.sleep(2)
+        records.extend(
+            await findings.collect(
+                lambda r: r.key in owners and decode(r.value)[0].producer == group,
+                10**9,
+                timeout=3,
+                settle=0,
+            )
+        )
+        held = on_record(records).values()
+        return sorted(f.finding_id for f in held if f.rule == "unannounced_change")
+
+    async def kill() -> None:
+        await asyncio.sleep(0.5)
+        workers[0].kill()  # SIGKILL while the last instalment is applied
+        await asyncio.to_thread(workers[0].wait, 10)
+
+    workers = []
+    try:
+        await start_group_at(
+            conn, group, await end_offsets(settings.kafka_bootstrap, CHECKED_TOPICS)
+        )
+        workers += [start_worker(settings, tmp_path / f"w{i}", group) for i in range(2)]
+        await publish([signed(c) for c in contracts])
+        await asyncio.sleep(6)  # both in the group
+        monday_4 = await publish(days[:first])
+        assert len(monday_4) == CONTRACTS
+        monday_5 = await publish(days[first:second])
+        assert len(monday_5) == CONTRACTS and not set(monday_4) & set(monday_5)
+        await publish(days[second:], then=kill)
+        assert sorted(on_record(records)) == sorted(expected_findings(story))
         assert consistent(records) == []
         kinds = {decode(r.value)[0].event_type.rsplit(".", 1)[-1] for r in records}
         assert {"FindingRaised", "FindingRevised", "FindingStateChanged"} <= kinds
@@ -117,3 +151,4 @@ async def test_a_worker_killed_mid_stream_leaves_the_episodes_exact_and_each_cha
             if worker.poll() is None:
                 worker.terminate()
                 await asyncio.to_thread(worker.wait, 30)
+        await conn.close()
