@@ -21,6 +21,7 @@ from pathlib import Path
 
 from babel.dates import format_date
 from babel.lists import format_list
+from babel.numbers import format_decimal
 from fluent.runtime import FluentBundle, FluentResource
 from fluent.syntax import FluentParser, ast
 from google.protobuf import json_format
@@ -113,6 +114,18 @@ def _argument(value: Argument, language: str) -> str | int | Decimal:
     if isinstance(value, date):
         return format_date(value, format="long", locale=language)
     return value
+
+
+def argument_words(text: Text | str, name: str, language: str | None = None) -> str | None:
+    """One argument of a text in words ("75 jours fin de mois" for a payment term's
+    `observed`), or None when the text has no such argument."""
+    if isinstance(text, str) or name not in text.values:
+        return None
+    language = language or current_language()
+    words = _argument(text.values[name], language)
+    if isinstance(words, int | Decimal):
+        return format_decimal(words, locale=language)
+    return str(words)
 
 
 def rule_title(rule: str, language: str | None = None) -> str:

@@ -776,6 +776,9 @@ async def test_the_committee_closes_a_finding_and_reopens_it(
     await committee.open(url)
     page = committee.page
     assert await state_shown(committee) == "Ouvert"
+    # The figures in French, not as the evidence's fixed records ("75 days").
+    figures = await page.locator("section.evidence").inner_text()
+    assert "75 jours" in figures and "days" not in figures
     assert await forms_shown(committee) == {"#cloture"}
     assert await page.locator("#cloture-motif").get_attribute("minlength") == "3"
     assert await page.locator("#cloture-motif").get_attribute("maxlength") == "2000"

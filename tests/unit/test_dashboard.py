@@ -7,9 +7,10 @@ import re
 from datetime import date
 
 import pytest
+from google.protobuf import json_format
 from vigie.compliance.v1 import compliance_pb2 as pb
 
-from services.common import identity
+from services.common import identity, wording
 from services.common.identity import Role
 from services.dashboard import french, session
 from services.dashboard.calendar import french_holidays, lead_time_calendar
@@ -17,7 +18,11 @@ from services.dashboard.charts import Series, axis_top, line_chart, nice_ceiling
 from services.dashboard.evidence import volume_chart
 from services.dashboard.findings import FindingQuery, row
 from services.dashboard.markup import e
+from services.dashboard.pages.finding import evidence_table, worded_figures
 from services.dashboard.settings import DashboardSettings
+from services.rules.purchasing import review
+from tests.unit.test_catalogue import ENGLISH_WORDS
+from tests.unit.test_purchasing import WORST
 
 
 def test_numbers_and_percentages_are_written_the_french_way() -> None:
@@ -195,3 +200,25 @@ def test_sign_in_accepts_only_valid_tokens_and_local_redirects() -> None:
     assert session.safe_next("/constats?type=4") == "/constats?type=4"
     for outside in ("//evil.example", "https://evil.example", "/\\evil.example", ""):
         assert session.safe_next(outside) is None
+
+
+@pytest.mark.parametrize("advisory", review(WORST), ids=lambda a: a.rule)
+def test_a_practice_s_figures_show_in_french_not_as_their_record(advisory) -> None:
+    # The evidence keeps "90 days" and "no cap" as fixed records; the page shows the phrases
+    # the explanation carries.
+    finding = pb.Finding(
+        rule=advisory.rule, explanation_wording=wording.to_proto(advisory.explanation)
+    )
+    finding.evidence.update({"observed": advisory.observed, "limit": advisory.limit})
+    worded = worded_figures(finding)
+    assert set(worded) == {"observed", "limit"}
+    html = evidence_table(json_format.MessageToDict(finding.evidence), worded)
+    cells = re.findall(r"<td>([^<]*)</td>", html)
+    assert e(worded["observed"]) in cells and e(worded["limit"]) in cells
+    assert not {w for w in re.findall(r"[\w']+", " ".join(cells)) if w in ENGLISH_WORDS}
+
+
+def test_an_older_finding_without_phrases_shows_its_record() -> None:
+    finding = pb.Finding(rule="payment_terms", explanation="Délais convenus trop longs.")
+    assert worded_figures(finding) == {}
+    assert "75 days" in evidence_table({"observed": "75 days"}, worded_figures(finding))

@@ -19,6 +19,7 @@ from vigie.compliance.v1 import compliance_pb2 as pb
 from vigie.contracts.v1 import contracts_pb2 as kpb
 from vigie.notices.v1 import notices_pb2 as npb
 
+from services.common import wording
 from services.common.identity import Caller
 from services.dashboard import access, french, lifecycle
 from services.dashboard.backends import BackendError, Backends
@@ -122,7 +123,7 @@ async def render(
     chart = volume_chart(finding.rule, evidence)
     if chart:
         sections.append(f'<section class="evidence-chart"><h2>Volumes</h2>{chart}</section>')
-    sections.append(evidence_table(evidence))
+    sections.append(evidence_table(evidence, worded_figures(finding)))
     if finding.contract_id:
         sections.append(await contract_section(backends, token, finding.contract_id))
     sections.append(await history_section(backends, token, finding.finding_id))
@@ -273,9 +274,29 @@ async def history_section(backends: Backends, token: str, finding_id: str) -> st
     return f'<section class="history"><h2>Historique</h2>{changes}</section>'
 
 
-def evidence_table(evidence: dict) -> str:
+# Evidence kept as fixed records ("75 days end of month", the same in every language): the
+# explanation carries the same figures as phrases, which the page shows instead.
+WORDED_FIGURES = ("observed", "limit")
+
+
+def worded_figures(finding: pb.Finding) -> dict[str, str]:
+    """The figures the finding's explanation words, in French, by evidence key."""
+    if not finding.HasField("explanation_wording"):
+        return {}
+    explanation = wording.from_proto(finding.explanation_wording)
+    found = {key: wording.argument_words(explanation, key, "fr") for key in WORDED_FIGURES}
+    return {key: words for key, words in found.items() if words is not None}
+
+
+def evidence_table(evidence: dict, worded: dict[str, str] | None = None) -> str:
+    """The evidence's figures with their French labels; `worded` replaces a fixed record by
+    its phrase."""
+    worded = worded or {}
     rows = [
-        [f"{e(french.EVIDENCE_LABELS.get(k, k))} <code>{e(k)}</code>", _cell(k, v)]
+        [
+            f"{e(french.EVIDENCE_LABELS.get(k, k))} <code>{e(k)}</code>",
+            e(worded[k]) if k in worded else _cell(k, v),
+        ]
         for k, v in sorted(evidence.items(), key=_evidence_order)
     ]
     figures = table(["Élément", "Valeur"], rows)
