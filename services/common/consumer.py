@@ -58,6 +58,13 @@ Idle = Callable[[], Awaitable[None]]
 # the fetches' high-water marks tell). A handler may put off work only the final state matters
 # for while a backlog is read; absent (records applied one by one), there is none.
 BACKLOG = ("consumer", "backlog")
+# Records a fetch asks the client for, and at most how many one transaction applies while a
+# backlog remains: what the client has fetched meanwhile is read ahead into the same
+# transaction, so the statements a transaction costs whatever its size (marking the ids, the
+# weekly sums of a week's days added up in memory, what is put off, the offsets) are spent
+# once for up to READ_AHEAD records. A live stream, read to its end, is applied fetch by fetch.
+FETCH_RECORDS = 500
+READ_AHEAD = 2000
 
 
 class RejectedEvent(Exception):
@@ -85,6 +92,7 @@ class EventConsumer:
         bootstrap: str,
         retry_backoff: float = 1.0,
         attempts: int = 3,
+        read_ahead: int = READ_AHEAD,
     ) -> None:
         self.group = group
         self._topics = topic_names
@@ -97,6 +105,7 @@ class EventConsumer:
         self._retry_backoff = retry_backoff
         # How often a record that fails for its own sake is tried before it is set aside.
         self._attempts = attempts
+        self._read_ahead = read_ahead
         self._consumer: AIOKafkaConsumer | None = None
         self.started = asyncio.Event()
         # Since when the consumer has been applying the current fetch (monotonic), or None
@@ -123,7 +132,7 @@ class EventConsumer:
         try:
             while True:
                 batches = self._not_yet_applied(
-                    await self._consumer.getmany(timeout_ms=500, max_records=500)
+                    await self._consumer.getmany(timeout_ms=500, max_records=FETCH_RECORDS)
                 )
                 if not batches:
                     await self._when_idle()
@@ -131,6 +140,7 @@ class EventConsumer:
                 async with self.applying:
                     self._busy_since = time.monotonic()
                     try:
+                        await self._read_ahead_into(batches)
                         await self._apply_fetch(batches)
                     finally:
                         self._busy_since = None
@@ -152,6 +162,23 @@ class EventConsumer:
                 raise
             except Exception as exc:  # tried again at the next idle fetch: nothing is lost
                 log.warning("%s: idle work failed: %r", self.group, exc)
+
+    async def _read_ahead_into(self, batches: dict[TopicPartition, list[ConsumerRecord]]) -> None:
+        """While records are left to read, add to the fetch what the client has already
+        fetched, up to the read-ahead. Called holding `applying`: a rebalance waits for it
+        (on_partitions_revoked), so the assignment cannot change while the records are added."""
+        count = sum(map(len, batches.values()))
+        while count < self._read_ahead and self._backlog(batches) > 0:
+            more = self._not_yet_applied(
+                await self._consumer.getmany(
+                    timeout_ms=0, max_records=min(FETCH_RECORDS, self._read_ahead - count)
+                )
+            )
+            if not more:
+                return
+            for tp, records in more.items():
+                batches.setdefault(tp, []).extend(records)
+                count += len(records)
 
     def _backlog(self, batches: dict[TopicPartition, list[ConsumerRecord]]) -> int:
         """Records left after this fetch in every assigned partition."""

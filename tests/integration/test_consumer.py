@@ -19,7 +19,14 @@ from vigie.labels.v1 import events_pb2
 
 from services.cli import deadletters
 from services.common import db, topics
-from services.common.consumer import EventConsumer, RejectedEvent, end_offsets, start_group_at
+from services.common.consumer import (
+    FETCH_RECORDS,
+    READ_AHEAD,
+    EventConsumer,
+    RejectedEvent,
+    end_offsets,
+    start_group_at,
+)
 from services.common.envelope import Event, kafka_headers, wrap
 from services.common.relay import OutboxRelay, producer_factory
 from tests.integration.conftest import publish_events
@@ -266,6 +273,61 @@ async def test_a_rebalance_while_a_fetch_is_applied_stops_no_consumer_and_repeat
         await asyncio.sleep(1.0)  # long enough for a repeat to show
         assert [t for t in tasks if t.done()] == [], "a consumer stopped in the rebalance"
         assert sorted(applied) == sorted(sent)  # each once, whichever consumer had it
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await pool.close()
+
+
+async def test_a_backlog_is_applied_in_transactions_larger_than_a_fetch_each_event_once(
+    settings,
+):
+    """What the client fetched meanwhile is read ahead into the transaction while a backlog
+    remains; a second consumer joining in the middle of it (a rebalance) repeats nothing."""
+    run = uuid.uuid4().hex[:8]
+    group = f"test-read-ahead-{run}"
+    applied: list[str] = []
+    transactions: dict[uuid.UUID, int] = {}  # records applied per transaction
+
+    async def handler(uow, envelope, payload):
+        if not payload.reason.startswith(run):
+            return
+        if ("test", "transaction") not in uow.state:
+            uow.state["test", "transaction"] = uuid.uuid4()
+            await asyncio.sleep(0.3)  # a transaction long enough for the rebalance to hit one
+        transaction = uow.state["test", "transaction"]
+        transactions[transaction] = transactions.get(transaction, 0) + 1
+        applied.append(envelope.event_id)
+
+    pool = await db.connect(settings.database_url, "labels")
+    async with pool.acquire() as conn:
+        await start_group_at(
+            conn, group, await end_offsets(settings.kafka_bootstrap, [topics.LABEL_EVENTS])
+        )
+    events = [withdrawal(f"ctr-{run}-{i % 8}", f"{run}-{i}") for i in range(3000)]
+    await publish_events(settings.kafka_bootstrap, events)  # a backlog before anyone reads
+
+    def consumer() -> EventConsumer:
+        return EventConsumer(
+            group=group,
+            topic_names=[topics.LABEL_EVENTS],
+            handler=handler,
+            pool=pool,
+            schema="labels",
+            bootstrap=settings.kafka_bootstrap,
+        )
+
+    tasks = [asyncio.create_task(consumer().run())]
+    try:
+        await until(lambda: len(applied) > 0, timeout=30)
+        tasks.append(asyncio.create_task(consumer().run()))  # a rebalance, mid-backlog
+        await until(lambda: len(applied) >= len(events), timeout=120)
+        await asyncio.sleep(1.0)  # long enough for a repeat to show
+        assert [t for t in tasks if t.done()] == [], "a consumer stopped in the rebalance"
+        assert sorted(applied) == sorted(e.event_id for e in events)
+        assert max(transactions.values()) > FETCH_RECORDS
+        assert max(transactions.values()) <= READ_AHEAD
     finally:
         for task in tasks:
             task.cancel()
