@@ -12,6 +12,9 @@ import pytest
 from vigie.compliance.v1 import compliance_pb2 as fpb
 
 from services.common.identity import Caller, Role
+from services.common.live import Notifications
+from services.compliance.monitor import store
+from services.compliance.monitor.unit_of_work import PostgresUnitsOfWork
 from services.compliance.monitor.usecases import Monitor
 from tests.integration.conftest import ROOT
 
@@ -81,7 +84,7 @@ async def test_findings_recorded_before_the_lifecycle_get_their_state_and_histor
         settings.database_url, min_size=1, max_size=2, server_settings={"search_path": schema}
     )
     try:
-        monitor = Monitor(pool)
+        monitor = Monitor(PostgresUnitsOfWork(pool), Notifications(pool, store.FINDINGS_CHANNEL))
         assert await monitor.fill_in() == 2
         assert await monitor.fill_in() == 0
         centre_b = Caller(Role.CENTRE, "ctr-b", "centre:ctr-b")

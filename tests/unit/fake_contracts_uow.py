@@ -4,25 +4,19 @@ that raises leaves the data as it found it and emits nothing, as the PostgreSQL 
 
 from __future__ import annotations
 
-import copy
-from collections.abc import AsyncIterator, Mapping, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from google.protobuf.message import Message
 from vigie.contracts.v1 import contracts_pb2 as pb
 from vigie.labels.v1 import labels_pb2
 
 from services.rules.policy import PolicyBook
+from tests.unit import fake_uow
+from tests.unit.fake_uow import copied
 
 FIGURES = ("interval_minutes", "offered", "handled", "forecast", "handled_seconds")
-
-
-def _copy(message: Any) -> Any:
-    """What a round trip through the database gives: a message of its own."""
-    return type(message).FromString(message.SerializeToString())
 
 
 @dataclass
@@ -38,27 +32,20 @@ class Data:
 
 
 @dataclass(frozen=True)
-class Emitted:
-    topic: str
-    key: str
-    payload: Message
-
-
-@dataclass(frozen=True)
 class FakeTenders:
     data: Data
 
     async def add(self, tender: pb.Tender) -> None:
         assert tender.tender_id not in self.data.tenders
-        self.data.tenders[tender.tender_id] = _copy(tender)
+        self.data.tenders[tender.tender_id] = copied(tender)
 
     async def save(self, tender: pb.Tender) -> None:
         assert tender.tender_id in self.data.tenders
-        self.data.tenders[tender.tender_id] = _copy(tender)
+        self.data.tenders[tender.tender_id] = copied(tender)
 
     async def get(self, tender_id: str, *, lock: bool = False) -> pb.Tender | None:
         found = self.data.tenders.get(tender_id)
-        return None if found is None else _copy(found)
+        return None if found is None else copied(found)
 
     async def list(
         self,
@@ -83,17 +70,17 @@ class FakeTenders:
                 and activity_type in (0, t.terms.activity_type)
             )
 
-        return [_copy(t) for t in self.data.tenders.values() if shown(t)]
+        return [copied(t) for t in self.data.tenders.values() if shown(t)]
 
     async def add_bid(self, bid: pb.Bid) -> bool:
         if await self.has_bid(bid.tender_id, bid.centre_id):
             return False
-        self.data.bids.append(_copy(bid))
+        self.data.bids.append(copied(bid))
         return True
 
     async def bids(self, tender_id: str, centre_id: str | None = None) -> list[pb.Bid]:
         return [
-            _copy(b)
+            copied(b)
             for b in self.data.bids
             if b.tender_id == tender_id and centre_id in (None, b.centre_id)
         ]
@@ -108,25 +95,25 @@ class FakeContracts:
 
     async def add(self, contract: pb.Contract) -> None:
         assert contract.contract_id not in self.data.contracts
-        self.data.contracts[contract.contract_id] = _copy(contract)
+        self.data.contracts[contract.contract_id] = copied(contract)
 
     async def save(self, contract: pb.Contract) -> None:
         assert contract.contract_id in self.data.contracts
-        self.data.contracts[contract.contract_id] = _copy(contract)
+        self.data.contracts[contract.contract_id] = copied(contract)
 
     async def add_version(self, contract: pb.Contract) -> None:
-        self.data.versions.append(_copy(contract))
+        self.data.versions.append(copied(contract))
 
     async def get(
         self, contract_ids: Sequence[str], *, lock: bool = False
     ) -> dict[str, pb.Contract]:
-        return {c: _copy(self.data.contracts[c]) for c in contract_ids if c in self.data.contracts}
+        return {c: copied(self.data.contracts[c]) for c in contract_ids if c in self.data.contracts}
 
     async def list(
         self, *, ordering_party_id: str | None, centre_id: str | None, status: int
     ) -> list[pb.Contract]:
         return [
-            _copy(c)
+            copied(c)
             for c in self.data.contracts.values()
             if ordering_party_id in (None, c.ordering_party_id)
             and centre_id in (None, c.centre_id)
@@ -139,7 +126,7 @@ class FakeCentres:
     data: Data
 
     async def get(self, centre_ids: Sequence[str]) -> dict[str, labels_pb2.Centre]:
-        return {c: _copy(self.data.centres[c]) for c in centre_ids if c in self.data.centres}
+        return {c: copied(self.data.centres[c]) for c in centre_ids if c in self.data.centres}
 
 
 @dataclass(frozen=True)
@@ -187,49 +174,20 @@ class FakePolicies:
         return self.data.policies
 
 
-class FakeWork:
+class FakeWork(fake_uow.FakeWork):
     def __init__(self, data: Data, *, reading: bool) -> None:
+        super().__init__(reading=reading)
         self.tenders = FakeTenders(data)
         self.contracts = FakeContracts(data)
         self.centres = FakeCentres(data)
         self.relationships = FakeRelationships(data)
         self.volumes = FakeVolumes(data)
         self.policies = FakePolicies(data)
-        self.reading = reading
-        self.events: list[Emitted] = []
-
-    def emit(self, topic: str, key: str, payload: Message) -> None:
-        if self.reading:
-            raise RuntimeError("a query raises no event")
-        self.events.append(Emitted(topic, key, _copy(payload)))
 
 
 @dataclass
-class FakeUnitsOfWork:
+class FakeUnitsOfWork(fake_uow.FakeUnits):
     data: Data = field(default_factory=Data)
-    emitted: list[Emitted] = field(default_factory=list)
-    commits: int = 0
-    rollbacks: int = 0
-    reads: int = 0
 
-    @asynccontextmanager
-    async def __call__(self) -> AsyncIterator[FakeWork]:
-        before = copy.deepcopy(self.data)
-        work = FakeWork(self.data, reading=False)
-        try:
-            yield work
-        except BaseException:
-            # State and events go together: as if the transaction had never begun.
-            self.data.__dict__.update(before.__dict__)
-            self.rollbacks += 1
-            raise
-        self.emitted.extend(work.events)
-        self.commits += 1
-
-    @asynccontextmanager
-    async def reading(self) -> AsyncIterator[FakeWork]:
-        self.reads += 1
-        yield FakeWork(self.data, reading=True)
-
-    def payloads(self, kind: type[Message] | None = None) -> list[Message]:
-        return [e.payload for e in self.emitted if kind is None or isinstance(e.payload, kind)]
+    def work(self, *, reading: bool) -> FakeWork:
+        return FakeWork(self.data, reading=reading)

@@ -4,25 +4,18 @@ that raises leaves the data as it found it and emits nothing, as the PostgreSQL 
 
 from __future__ import annotations
 
-import copy
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
-from google.protobuf.message import Message
 from vigie.labels.v1 import labels_pb2 as pb
 
 from services.common.protos import optional_date, to_date
 from services.labels.repositories import SiteTaken
+from tests.unit import fake_uow
+from tests.unit.fake_uow import copied
 
 EXPIRING = (pb.LABEL_STATUS_GRANTED, pb.LABEL_STATUS_SUSPENDED)
-
-
-def _copy(message: Any) -> Any:
-    """What a round trip through the database gives: a message of its own."""
-    return type(message).FromString(message.SerializeToString())
 
 
 @dataclass
@@ -30,13 +23,6 @@ class Data:
     centres: dict[str, pb.Centre] = field(default_factory=dict)
     referentials: list[pb.Referential] = field(default_factory=list)
     audits: dict[str, pb.Audit] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Emitted:
-    topic: str
-    key: str
-    payload: Message
 
 
 @dataclass(frozen=True)
@@ -49,7 +35,7 @@ class FakeCentres:
         # The unique index on site ids, whatever the use case checked before.
         if _taken(self.data, centre.centre_id, [s.site_id for s in centre.sites]):
             raise SiteTaken
-        self.data.centres[centre.centre_id] = _copy(centre)
+        self.data.centres[centre.centre_id] = copied(centre)
         return True
 
     async def sites_of_others(self, centre_id: str, site_ids: Sequence[str]) -> set[str]:
@@ -57,11 +43,11 @@ class FakeCentres:
 
     async def get(self, centre_id: str, *, lock: bool = False) -> pb.Centre | None:
         found = self.data.centres.get(centre_id)
-        return None if found is None else _copy(found)
+        return None if found is None else copied(found)
 
     async def list(self, label_status: int, country: str) -> list[pb.Centre]:
         return [
-            _copy(c)
+            copied(c)
             for _, c in sorted(self.data.centres.items())
             if label_status in (0, c.label.status)
             and (not country or any(s.country == country for s in c.sites))
@@ -96,18 +82,18 @@ class FakeReferentials:
     data: Data
 
     async def add(self, draft: pb.Referential) -> pb.Referential:
-        published = _copy(draft)
+        published = copied(draft)
         published.version = len(self.data.referentials) + 1
-        self.data.referentials.append(_copy(published))
+        self.data.referentials.append(copied(published))
         return published
 
     async def get(self, version: int) -> pb.Referential | None:
         if not self.data.referentials:
             return None
         if version == 0:
-            return _copy(self.data.referentials[-1])
+            return copied(self.data.referentials[-1])
         found = [r for r in self.data.referentials if r.version == version]
-        return _copy(found[0]) if found else None
+        return copied(found[0]) if found else None
 
 
 @dataclass(frozen=True)
@@ -116,56 +102,29 @@ class FakeAudits:
 
     async def add(self, audit: pb.Audit) -> None:
         assert audit.audit_id not in self.data.audits
-        self.data.audits[audit.audit_id] = _copy(audit)
+        self.data.audits[audit.audit_id] = copied(audit)
 
     async def get(self, audit_id: str) -> pb.Audit | None:
         found = self.data.audits.get(audit_id)
-        return None if found is None else _copy(found)
+        return None if found is None else copied(found)
 
     async def list(self, centre_id: str) -> list[pb.Audit]:
         found = [a for a in self.data.audits.values() if a.centre_id == centre_id]
         found.sort(key=lambda a: (to_date(a.audited_on), a.recorded_at.ToDatetime()))
-        return [_copy(a) for a in found]
+        return [copied(a) for a in found]
 
 
-class FakeWork:
+class FakeWork(fake_uow.FakeWork):
     def __init__(self, data: Data, *, reading: bool) -> None:
+        super().__init__(reading=reading)
         self.centres = FakeCentres(data)
         self.referentials = FakeReferentials(data)
         self.audits = FakeAudits(data)
-        self.reading = reading
-        self.events: list[Emitted] = []
-
-    def emit(self, topic: str, key: str, payload: Message) -> None:
-        if self.reading:
-            raise RuntimeError("a query raises no event")
-        self.events.append(Emitted(topic, key, _copy(payload)))
 
 
 @dataclass
-class FakeUnitsOfWork:
+class FakeUnitsOfWork(fake_uow.FakeUnits):
     data: Data = field(default_factory=Data)
-    emitted: list[Emitted] = field(default_factory=list)
-    commits: int = 0
-    rollbacks: int = 0
 
-    @asynccontextmanager
-    async def __call__(self) -> AsyncIterator[FakeWork]:
-        before = copy.deepcopy(self.data)
-        work = FakeWork(self.data, reading=False)
-        try:
-            yield work
-        except BaseException:
-            # State and events go together: as if the transaction had never begun.
-            self.data.__dict__.update(before.__dict__)
-            self.rollbacks += 1
-            raise
-        self.emitted.extend(work.events)
-        self.commits += 1
-
-    @asynccontextmanager
-    async def reading(self) -> AsyncIterator[FakeWork]:
-        yield FakeWork(self.data, reading=True)
-
-    def payloads(self, kind: type[Message] | None = None) -> list[Message]:
-        return [e.payload for e in self.emitted if kind is None or isinstance(e.payload, kind)]
+    def work(self, *, reading: bool) -> FakeWork:
+        return FakeWork(self.data, reading=reading)

@@ -4,23 +4,15 @@ that raises leaves the data as it found it and emits nothing, as the PostgreSQL 
 
 from __future__ import annotations
 
-import copy
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
-from google.protobuf.message import Message
 from vigie.contracts.v1 import contracts_pb2 as cpb
 from vigie.notices.v1 import notices_pb2 as pb
 
 from services.rules.policy import PolicyBook
-
-
-def _copy(message: Any) -> Any:
-    """What a round trip through the database gives: a message of its own."""
-    return type(message).FromString(message.SerializeToString())
+from tests.unit import fake_uow
+from tests.unit.fake_uow import copied
 
 
 @dataclass
@@ -37,28 +29,21 @@ class Data:
 
 
 @dataclass(frozen=True)
-class Emitted:
-    topic: str
-    key: str
-    payload: Message
-
-
-@dataclass(frozen=True)
 class FakeContracts:
     data: Data
 
     async def upsert(self, contract: cpb.Contract) -> None:
         kept = self.data.contracts.get(contract.contract_id)
         if kept is None or kept.version <= contract.version:
-            self.data.contracts[contract.contract_id] = _copy(contract)
+            self.data.contracts[contract.contract_id] = copied(contract)
 
     async def get(self, contract_id: str) -> cpb.Contract | None:
         found = self.data.contracts.get(contract_id)
-        return None if found is None else _copy(found)
+        return None if found is None else copied(found)
 
     async def between(self, ordering_party_id: str, centre_id: str) -> list[cpb.Contract]:
         return [
-            _copy(c)
+            copied(c)
             for c in self.data.contracts.values()
             if (c.ordering_party_id, c.centre_id) == (ordering_party_id, centre_id)
         ]
@@ -84,15 +69,15 @@ class FakeNotices:
 
     async def add(self, notice: pb.Notice) -> None:
         assert notice.notice_id not in self.data.notices
-        self.data.notices[notice.notice_id] = _copy(notice)
+        self.data.notices[notice.notice_id] = copied(notice)
 
     async def save(self, notice: pb.Notice) -> None:
         assert notice.notice_id in self.data.notices
-        self.data.notices[notice.notice_id] = _copy(notice)
+        self.data.notices[notice.notice_id] = copied(notice)
 
     async def get(self, notice_id: str, *, lock: bool = False) -> pb.Notice | None:
         found = self.data.notices.get(notice_id)
-        return None if found is None else _copy(found)
+        return None if found is None else copied(found)
 
     async def list(
         self,
@@ -111,7 +96,7 @@ class FakeNotices:
             and not (breaches_only and n.verdict.complies)
         ]
         shown.sort(key=lambda n: (n.issued_at.ToDatetime(), n.notice_id))
-        return [_copy(n) for n in shown]
+        return [copied(n) for n in shown]
 
 
 @dataclass(frozen=True)
@@ -122,12 +107,12 @@ class FakeAlerts:
         cursors = self.data.cursors.setdefault(alert.centre_id, [0, 0])
         cursors[0] += 1
         alert.cursor = cursors[0]
-        self.data.alerts.append(_copy(alert))
+        self.data.alerts.append(copied(alert))
         return alert
 
     async def after(self, centre_id: str, cursor: int, limit: int) -> list[pb.Alert]:
         found = [a for a in self.data.alerts if a.centre_id == centre_id and a.cursor > cursor]
-        return [_copy(a) for a in found[:limit]]
+        return [copied(a) for a in found[:limit]]
 
     async def acknowledged_cursor(self, centre_id: str) -> int:
         return self.data.cursors.get(centre_id, [0, 0])[1]
@@ -154,48 +139,19 @@ class FakePolicies:
         return self.data.policies
 
 
-class FakeWork:
+class FakeWork(fake_uow.FakeWork):
     def __init__(self, data: Data, *, reading: bool) -> None:
+        super().__init__(reading=reading)
         self.contracts = FakeContracts(data)
         self.relationships = FakeRelationships(data)
         self.notices = FakeNotices(data)
         self.alerts = FakeAlerts(data)
         self.policies = FakePolicies(data)
-        self.reading = reading
-        self.events: list[Emitted] = []
-
-    def emit(self, topic: str, key: str, payload: Message) -> None:
-        if self.reading:
-            raise RuntimeError("a query raises no event")
-        self.events.append(Emitted(topic, key, _copy(payload)))
 
 
 @dataclass
-class FakeUnitsOfWork:
+class FakeUnitsOfWork(fake_uow.FakeUnits):
     data: Data = field(default_factory=Data)
-    emitted: list[Emitted] = field(default_factory=list)
-    commits: int = 0
-    rollbacks: int = 0
-    reads: int = 0
 
-    @asynccontextmanager
-    async def __call__(self) -> AsyncIterator[FakeWork]:
-        before = copy.deepcopy(self.data)
-        work = FakeWork(self.data, reading=False)
-        try:
-            yield work
-        except BaseException:
-            # State and events go together: as if the transaction had never begun.
-            self.data.__dict__.update(before.__dict__)
-            self.rollbacks += 1
-            raise
-        self.emitted.extend(work.events)
-        self.commits += 1
-
-    @asynccontextmanager
-    async def reading(self) -> AsyncIterator[FakeWork]:
-        self.reads += 1
-        yield FakeWork(self.data, reading=True)
-
-    def payloads(self, kind: type[Message] | None = None) -> list[Message]:
-        return [e.payload for e in self.emitted if kind is None or isinstance(e.payload, kind)]
+    def work(self, *, reading: bool) -> FakeWork:
+        return FakeWork(self.data, reading=reading)

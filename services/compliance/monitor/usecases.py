@@ -11,7 +11,6 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
-import asyncpg
 from google.protobuf.message import Message
 from vigie.compliance.v1 import compliance_pb2 as pb
 from vigie.compliance.v1 import events_pb2 as events
@@ -19,15 +18,16 @@ from vigie.events.v1.envelope_pb2 import Envelope
 
 from services.common import topics, wording
 from services.common.clock import PARIS, french_day, utc_now
-from services.common.consumer import EventConsumer, RejectedEvent
+from services.common.consumer import RejectedEvent
 from services.common.envelope import wrap
 from services.common.errors import InvalidArgument, NotFound
 from services.common.identity import Caller, Role
 from services.common.live import Notifications
-from services.common.uow import UnitOfWork, unit_of_work
 from services.compliance import SCHEMA
 from services.compliance.monitor import lifecycle, store
 from services.compliance.monitor.lifecycle import Move
+from services.compliance.monitor.repositories import FindingRepository
+from services.compliance.monitor.unit_of_work import MonitorUnitOfWork, UnitsOfWork
 from services.rules.calendar import add_weeks, iso_week, week_label, week_start
 from services.rules.wording import Text, text
 
@@ -42,56 +42,56 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Monitor:
-    pool: asyncpg.Pool
+    uows: UnitsOfWork
+    # Wakes the watchers when a finding changes (PostgreSQL's LISTEN on store.FINDINGS_CHANNEL).
+    notifications: Notifications
     now: Callable[[], datetime] = utc_now
-
-    def __post_init__(self) -> None:
-        self.notifications = Notifications(self.pool, store.FINDINGS_CHANNEL)
 
     # -- the findings topic ----------------------------------------------------------------
 
-    async def apply(self, uow: UnitOfWork, envelope: Envelope, payload: Message) -> None:
+    async def apply(self, work: MonitorUnitOfWork, envelope: Envelope, payload: Message) -> None:
+        """One record of the findings or scorecards topic, in the consumer's unit of work."""
+        findings = work.findings
         match payload:
             case events.FindingRaised(finding=finding):
-                await self._raised(uow.conn, envelope, finding)
+                await self._raised(findings, envelope, finding)
             case events.FindingRevised(finding=finding):
-                await self._revised(uow.conn, envelope, finding)
+                await self._revised(findings, envelope, finding)
             case events.FindingStateChanged(transition=transition):
-                await self._state_changed(uow.conn, envelope, transition)
+                await self._state_changed(findings, envelope, transition)
             case events.ScorecardComputed(scorecard=card):
-                year, week = parse_week(card.week)
-                await store.save_scorecard(uow.conn, card, year, week)
+                await work.scorecards.save(card, parse_week(card.week))
             case _:
                 raise RejectedEvent(f"{envelope.event_type} is not a finding or a scorecard")
 
     async def _raised(
-        self, conn: asyncpg.Connection, envelope: Envelope, finding: pb.Finding
+        self, findings: FindingRepository, envelope: Envelope, finding: pb.Finding
     ) -> None:
         """A new finding is OPEN; a withdrawn one the data supports again is OPEN again, with
         the figures of this raise; any other is kept as it is (a replay raises it again)."""
-        seq = await store.next_seq(conn)
-        held = await store.held(conn, finding.finding_id)
+        seq = await findings.next_seq()
+        held = await findings.held(finding.finding_id)
         if held is None:
-            await self._record(conn, envelope, finding, seq, text("finding-raised"))
+            await self._record(findings, envelope, finding, seq, text("finding-raised"))
         elif held.state == lifecycle.WITHDRAWN:
             document = _revised_document(held.finding, finding)
             transition = _by_the_checks(envelope, document, held.state, lifecycle.OPEN)
             wording.fill(transition, "reason", text("finding-raised-again"))
             document.revision = held.revision + 1
             await self._transit(
-                conn, document, transition, envelope.event_id, seq, finding.revision
+                findings, document, transition, envelope.event_id, seq, finding.revision
             )
 
     async def _revised(
-        self, conn: asyncpg.Connection, envelope: Envelope, finding: pb.Finding
+        self, findings: FindingRepository, envelope: Envelope, finding: pb.Finding
     ) -> None:
         """A newer revision of an episode's finding replaces its figures and keeps its state;
         an older or repeated one changes nothing."""
-        seq = await store.next_seq(conn)
-        held = await store.held(conn, finding.finding_id)
+        seq = await findings.next_seq()
+        held = await findings.held(finding.finding_id)
         if held is None:
             # Its raise was set aside (dead letters): the latest figures are the finding.
-            await self._record(conn, envelope, finding, seq, text("finding-raised-revised"))
+            await self._record(findings, envelope, finding, seq, text("finding-raised-revised"))
             return
         if finding.revision <= held.checks_revision:
             return
@@ -99,18 +99,20 @@ class Monitor:
         document.revision = held.revision + 1
         transition = _by_the_checks(envelope, document, held.state, held.state)
         wording.fill(transition, "reason", text("finding-revised"))
-        await self._transit(conn, document, transition, envelope.event_id, seq, finding.revision)
+        await self._transit(
+            findings, document, transition, envelope.event_id, seq, finding.revision
+        )
 
     async def _state_changed(
-        self, conn: asyncpg.Connection, envelope: Envelope, transition: pb.FindingTransition
+        self, findings: FindingRepository, envelope: Envelope, transition: pb.FindingTransition
     ) -> None:
         """The checks' withdrawals, from any state but WITHDRAWN; a person's change another
         monitor made (a restored database) when it follows from the current state. A change
         this monitor made is in the history under its event id already."""
-        if await store.transition_applied(conn, envelope.event_id):
+        if await findings.transition_applied(envelope.event_id):
             return
-        seq = await store.next_seq(conn)
-        held = await store.held(conn, transition.finding_id)
+        seq = await findings.next_seq()
+        held = await findings.held(transition.finding_id)
         if held is None or held.finding.ordering_party_id != transition.ordering_party_id:
             raise RejectedEvent(f"no finding {transition.finding_id} of that ordering party")
         if not _applies(transition, held.state):
@@ -119,12 +121,12 @@ class Monitor:
         applied.CopyFrom(transition)
         applied.from_state = held.state
         await self._transit(
-            conn, held.finding, applied, envelope.event_id, seq, held.checks_revision
+            findings, held.finding, applied, envelope.event_id, seq, held.checks_revision
         )
 
     async def _record(
         self,
-        conn: asyncpg.Connection,
+        findings: FindingRepository,
         envelope: Envelope,
         finding: pb.Finding,
         seq: int,
@@ -132,14 +134,14 @@ class Monitor:
     ) -> None:
         now = self.now()
         concerned = centres_concerned(finding)
-        if await store.insert(conn, finding, seq, now, concerned, concerns_from(finding, now)):
+        if await findings.insert(finding, seq, now, concerned, concerns_from(finding, now)):
             transition = _by_the_checks(envelope, finding, 0, lifecycle.OPEN)
             wording.fill(transition, "reason", why)
-            await store.add_transition(conn, transition, 1, now, envelope.event_id)
+            await findings.add_transition(transition, 1, now, envelope.event_id)
 
     async def _transit(
         self,
-        conn: asyncpg.Connection,
+        findings: FindingRepository,
         document: pb.Finding,
         transition: pb.FindingTransition,
         event_id: str,
@@ -159,19 +161,9 @@ class Monitor:
             document.ClearField("closed_at")
             document.ClearField("closing_reason")
             document.ClearField("closing_reason_wording")
-        await store.update(conn, document, seq, centres_concerned(document), checks_revision)
-        await store.add_transition(conn, transition, document.revision, self.now(), event_id)
+        await findings.update(document, seq, centres_concerned(document), checks_revision)
+        await findings.add_transition(transition, document.revision, self.now(), event_id)
         return document
-
-    def consumer(self, bootstrap: str) -> EventConsumer:
-        return EventConsumer(
-            group=GROUP,
-            topic_names=[topics.FINDINGS, topics.SCORECARDS],
-            handler=self.apply,
-            pool=self.pool,
-            schema=SCHEMA,
-            bootstrap=bootstrap,
-        )
 
     # -- people's commands -----------------------------------------------------------------
 
@@ -204,9 +196,9 @@ class Monitor:
     ) -> pb.Finding:
         """One unit of work: the finding moved, its history row, and the FindingStateChanged
         that tells the other services, through the outbox."""
-        async with unit_of_work(self.pool, SCHEMA) as uow:
-            seq = await store.next_seq(uow.conn)
-            held = await store.held(uow.conn, finding_id)
+        async with self.uows() as work:
+            seq = await work.findings.next_seq()
+            held = await work.findings.held(finding_id)
             if held is None or not sees(caller, held.finding):
                 raise NotFound("finding", finding_id)
             move.check(finding_id, held.state)
@@ -232,18 +224,18 @@ class Monitor:
                 producer=PRODUCER,
             )
             finding = await self._transit(
-                uow.conn, held.finding, transition, event.event_id, seq, held.checks_revision
+                work.findings, held.finding, transition, event.event_id, seq, held.checks_revision
             )
-            uow.emit(event)
+            work.emit(event)
         return finding
 
     # -- reads -----------------------------------------------------------------------------
 
     async def list(self, caller: Caller, request: pb.ListFindingsRequest) -> list[pb.Finding]:
         filters = _filters(caller, request.filter)
-        async with self.pool.acquire() as conn:
-            rows = await store.findings_after(
-                conn, 0, request.limit or 1000, filters, request.newest_first
+        async with self.uows.reading() as work:
+            rows = await work.findings.after(
+                0, request.limit or 1000, filters, request.newest_first
             )
         return [finding for _, finding in rows]
 
@@ -255,35 +247,35 @@ class Monitor:
         filters = _filters(caller, request.filter)
 
         async def read_after(seq: int, limit: int) -> list[tuple[int, pb.Finding]]:
-            async with self.pool.acquire() as conn:
-                return await store.findings_after(conn, seq, limit, filters, by_change=True)
+            async with self.uows.reading() as work:
+                return await work.findings.after(seq, limit, filters, by_change=True)
 
         async for _, finding in self.notifications.follow(store.ALL, 0, read_after, lambda r: r[0]):
             yield finding
 
     async def get(self, caller: Caller, finding_id: str) -> pb.Finding:
-        async with self.pool.acquire() as conn:
-            found = await store.finding(conn, finding_id)
+        async with self.uows.reading() as work:
+            found = await work.findings.get(finding_id)
         if found is None or not sees(caller, found):
             raise NotFound("finding", finding_id)
         return found
 
     async def history(self, caller: Caller, finding_id: str) -> list[pb.FindingTransition]:
-        async with self.pool.acquire() as conn:
-            found = await store.finding(conn, finding_id)
+        async with self.uows.reading() as work:
+            found = await work.findings.get(finding_id)
             if found is None or not sees(caller, found):
                 raise NotFound("finding", finding_id)
-            return await store.history(conn, found)
+            return await work.findings.history(found)
 
     async def fill_in(self) -> int:
         """Once, at start-up: the centres concerned by the findings recorded before the
         lifecycle (and their closing reasons into their history)."""
         filled = 0
         while True:
-            async with self.pool.acquire() as conn, conn.transaction():
-                batch = await store.without_centres(conn, FILL_IN_BATCH)
+            async with self.uows() as work:
+                batch = await work.findings.without_centres(FILL_IN_BATCH)
                 for finding in batch:
-                    await store.fill_in(conn, finding, centres_concerned(finding))
+                    await work.findings.fill_in(finding, centres_concerned(finding))
             filled += len(batch)
             if len(batch) < FILL_IN_BATCH:
                 return filled
@@ -298,9 +290,9 @@ class Monitor:
         current = iso_week(french_day(self.now()))
         weeks = [add_weeks(*current, -i) for i in range(request.weeks or 12, -1, -1)]
         ends = [min(_monday_after(week), self.now()) for week in weeks]
-        async with self.pool.acquire() as conn:
-            cards = await store.scorecards(conn, party, weeks[0], weeks[-1])
-            open_at = await store.open_findings(conn, party, ends)
+        async with self.uows.reading() as work:
+            cards = await work.scorecards.between(party, weeks[0], weeks[-1])
+            open_at = await work.findings.open_at(party, ends)
         history = []
         for week, end in zip(weeks, ends, strict=True):
             card = cards.get(week) or pb.Scorecard(ordering_party_id=party)
