@@ -417,6 +417,25 @@ async def known_labelled(pool):
     return wait
 
 
+# How long a test waits for a service's projection to follow its topic: moments on a fresh
+# broker, but a service started on a long-lived one first reads every earlier run's events.
+FOLLOW_TIMEOUT = 120.0
+
+
+async def known_to_notices(pool: asyncpg.Pool, contract_id: str, version: int = 1) -> None:
+    """Wait until the notices service has learnt the contract (at least at this version)
+    from the contracts topic."""
+    deadline = time.monotonic() + FOLLOW_TIMEOUT
+    while not await pool.fetchval(
+        "SELECT true FROM notices.contracts WHERE contract_id = $1::uuid AND version >= $2",
+        contract_id,
+        version,
+    ):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{contract_id} v{version} never reached the notices service")
+        await asyncio.sleep(0.05)
+
+
 async def vigie_cli(settings: Settings, *args: str) -> tuple[int, str, str]:
     """`vigie *args` as a separate process (the users' command line), with the services'
     token key; its exit code, standard output and standard error."""

@@ -22,6 +22,7 @@ from vigie.notices.v1.notices_pb2_grpc import NoticeServiceStub
 
 from services.common import identity
 from services.common.identity import Role
+from tests.integration.conftest import known_to_notices
 from tests.integration.test_contracts_service import (
     intervals,
     ordering_party,
@@ -36,7 +37,7 @@ from tests.integration.test_labels_service import (
     referential_request,
     site,
 )
-from tests.integration.test_notices_service import cut, known_contract
+from tests.integration.test_notices_service import cut
 
 pytestmark = pytest.mark.integration
 # What standard gRPC clients accept as trailing metadata before answering RESOURCE_EXHAUSTED.
@@ -80,7 +81,7 @@ def notices(notices_channel) -> NoticeServiceStub:
 async def contract(registry, tenders, referential, token, pool, notices_service):
     """A signed contract the notices service knows, and its ordering party."""
     signed, party = await signed_contract(registry, tenders, referential, token)
-    await known_contract(pool, signed.contract_id)
+    await known_to_notices(pool, signed.contract_id)
     return signed, party
 
 

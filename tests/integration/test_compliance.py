@@ -21,7 +21,7 @@ from services.common.clock import french_today
 from services.common.envelope import decode, trace_carrier
 from services.common.identity import Role
 from services.compliance.checks.findings import finding_id
-from tests.integration.conftest import StreamReader
+from tests.integration.conftest import StreamReader, known_to_notices
 from tests.integration.test_contracts_service import (
     bid,
     new_centre,
@@ -77,12 +77,7 @@ async def test_the_story_becomes_findings_on_the_topic_and_the_committees_stream
         )
         contract_id = awarded.contract.contract_id
         notices = NoticeServiceStub(notices_channel)
-        for _ in range(200):
-            if await pool.fetchval(
-                "SELECT true FROM notices.contracts WHERE contract_id = $1::uuid", contract_id
-            ):
-                break
-            await asyncio.sleep(0.05)
+        await known_to_notices(pool, contract_id)
         # The ordering party's own trace: it must run through to the finding.
         trace_id = uuid.uuid4().hex
         notice = await notices.IssueWorkloadChange(

@@ -31,7 +31,7 @@ from services.common.identity import Role
 from services.compliance.checks.findings import finding_from_breach, finding_id
 from services.dashboard.findings import PAGE_LIMIT
 from services.rules.offshoring import CountryVolume, offshoring_shift
-from tests.integration.conftest import free_port
+from tests.integration.conftest import free_port, known_to_notices
 from tests.integration.dashboard_support import (
     CHROMIUM,
     DashboardProcess,
@@ -148,12 +148,7 @@ async def story(
         metadata=token(Role.ORDERING_PARTY, bank),
     )
     contract_id = awarded.contract.contract_id
-    for _ in range(200):  # the notices service learns the contract from its topic
-        if await pool_module.fetchval(
-            "SELECT true FROM notices.contracts WHERE contract_id = $1::uuid", contract_id
-        ):
-            break
-        await asyncio.sleep(0.05)
+    await known_to_notices(pool_module, contract_id)
     async with grpc.aio.insecure_channel(addresses["notices"]) as channel:
         notice = await NoticeServiceStub(channel).IssueWorkloadChange(
             npb.IssueWorkloadChangeRequest(

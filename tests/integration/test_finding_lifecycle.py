@@ -25,7 +25,12 @@ from services.common.clock import french_today
 from services.common.envelope import Event, decode, wrap
 from services.common.identity import Role
 from services.compliance.checks.findings import finding_id
-from tests.integration.conftest import StreamReader, publish_events, vigie_cli
+from tests.integration.conftest import (
+    StreamReader,
+    known_to_notices,
+    publish_events,
+    vigie_cli,
+)
 from tests.integration.test_contracts_service import bid, new_centre, ordering_party, tender_terms
 from tests.integration.test_labels_service import day, details
 
@@ -51,12 +56,7 @@ async def notice_breach(
         cpb.AwardTenderRequest(tender_id=tender.tender_id, bid_id=chosen.bid_id), metadata=bank
     )
     contract_id = awarded.contract.contract_id
-    for _ in range(200):
-        if await pool.fetchval(
-            "SELECT true FROM notices.contracts WHERE contract_id = $1::uuid", contract_id
-        ):
-            break
-        await asyncio.sleep(0.05)
+    await known_to_notices(pool, contract_id)
     notice = await NoticeServiceStub(notices_channel).IssueWorkloadChange(
         npb.IssueWorkloadChangeRequest(
             contract_id=contract_id,

@@ -22,9 +22,9 @@ from vigie.policy.v1 import policy_pb2 as pb
 from services.common.identity import Role
 from services.common.protos import from_date, to_date
 from services.rules import calendar, lead_time
-from tests.integration.conftest import ROOT
+from tests.integration.conftest import ROOT, known_to_notices
 from tests.integration.test_contracts_service import ordering_party, signed_contract
-from tests.integration.test_notices_service import TODAY, known_contract
+from tests.integration.test_notices_service import TODAY
 from tests.integration.test_policy import RATIONALE, next_version
 
 pytestmark = pytest.mark.integration
@@ -40,7 +40,7 @@ async def contract(registry, tenders, referential, token, pool, notices_service)
     """A signed contract on the sample schedule (up to 10 %: 14 calendar days; up to 30 %:
     28 calendar days; beyond: 3 calendar months) that the notices service knows."""
     signed, party = await signed_contract(registry, tenders, referential, token)
-    await known_contract(pool, signed.contract_id)
+    await known_to_notices(pool, signed.contract_id)
     return signed, party
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import time
-import uuid
 from datetime import date, timedelta
 
 import grpc
@@ -22,7 +21,7 @@ from services.common.clock import french_today
 from services.common.envelope import decode
 from services.common.identity import Role
 from services.compliance.checks.findings import finding_id
-from tests.integration.conftest import ROOT, ServiceProcess, StreamReader
+from tests.integration.conftest import ROOT, ServiceProcess, StreamReader, known_to_notices
 from tests.integration.test_contracts_service import label, ordering_party, signed_contract
 from tests.integration.test_labels_service import day
 
@@ -35,22 +34,11 @@ def notices(notices_channel) -> NoticeServiceStub:
     return NoticeServiceStub(notices_channel)
 
 
-async def known_contract(pool, contract_id: str) -> None:
-    """Wait until the notices service has learnt the contract from the contracts topic."""
-    for _ in range(200):
-        if await pool.fetchval(
-            "SELECT true FROM notices.contracts WHERE contract_id = $1", uuid.UUID(contract_id)
-        ):
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"contract {contract_id} never reached the notices service")
-
-
 @pytest.fixture
 async def contract(registry, tenders, referential, token, pool, notices_service):
     """A signed contract (3-month notice for big changes) the notices service knows."""
     signed, party = await signed_contract(registry, tenders, referential, token)
-    await known_contract(pool, signed.contract_id)
+    await known_to_notices(pool, signed.contract_id)
     return signed, party
 
 
@@ -135,7 +123,7 @@ async def test_a_contract_without_a_schedule_is_held_to_the_committee_s_default(
         ),
         metadata=bank,
     )
-    await known_version(pool, signed.contract_id, 2)
+    await known_to_notices(pool, signed.contract_id, 2)
     notice = await notices.IssueWorkloadChange(cut(signed.contract_id, 60, 1), metadata=bank)
     verdict = notice.verdict
     assert verdict.default_schedule and not verdict.complies
@@ -147,19 +135,6 @@ async def test_a_contract_without_a_schedule_is_held_to_the_committee_s_default(
         "résiliation comprise)."
     )
     assert verdict.explanation_wording.message == "lead-time-default-schedule"
-
-
-async def known_version(pool, contract_id: str, version: int) -> None:
-    """Wait until the notices service has learnt this version of the contract."""
-    for _ in range(200):
-        if await pool.fetchval(
-            "SELECT true FROM notices.contracts WHERE contract_id = $1 AND version >= $2",
-            uuid.UUID(contract_id),
-            version,
-        ):
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"version {version} of {contract_id} never reached the notices service")
 
 
 async def test_a_centre_resumes_after_its_cursor_across_a_kill_and_a_kafka_restart(
@@ -366,7 +341,7 @@ async def test_a_large_cut_in_an_old_relationship_is_found_a_partial_termination
     signed, party = await signed_contract(
         registry, tenders, referential, token, start=TODAY - timedelta(days=30)
     )
-    await known_contract(pool, signed.contract_id)
+    await known_to_notices(pool, signed.contract_id)
     await contracts.DeclareRelationship(
         cpb.DeclareRelationshipRequest(
             ordering_party_id=party,
