@@ -381,11 +381,7 @@ class EventConsumer:
         await self._handle(uow, envelope, payload)
 
     async def stored_offsets(self, partitions: list[TopicPartition]) -> dict[TopicPartition, int]:
-        rows = await self._pool.fetch(
-            "SELECT topic, partition, next_offset FROM consumer_offsets WHERE consumer = $1",
-            self.group,
-        )
-        stored = {TopicPartition(r["topic"], r["partition"]): r["next_offset"] for r in rows}
+        stored = await stored_positions(self._pool, self.group)
         return {tp: stored[tp] for tp in partitions if tp in stored}
 
     async def _set_aside(self, record: ConsumerRecord, reason: str) -> None:
@@ -494,6 +490,17 @@ async def end_offsets(bootstrap: str, topic_names: Sequence[str]) -> dict[TopicP
     finally:
         await consumer.stop()
         await producer.stop()
+
+
+async def stored_positions(
+    db: asyncpg.Pool | asyncpg.Connection, group: str
+) -> dict[TopicPartition, int]:
+    """The next offset a consumer group applies in each partition it has applied records of
+    (its schema's `consumer_offsets`, written with the state they produced)."""
+    rows = await db.fetch(
+        "SELECT topic, partition, next_offset FROM consumer_offsets WHERE consumer = $1", group
+    )
+    return {TopicPartition(r["topic"], r["partition"]): r["next_offset"] for r in rows}
 
 
 async def start_group_at(

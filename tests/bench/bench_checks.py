@@ -60,10 +60,11 @@ from vigie.contracts.v1 import events_pb2 as contract_events
 from services.cli.samples import perennial_terms
 from services.common import topics
 from services.common.clock import PARIS
-from services.common.consumer import end_offsets, start_group_at
+from services.common.consumer import end_offsets, start_group_at, stored_positions
 from services.common.envelope import Event, decode, kafka_headers, wrap
 from services.common.settings import Settings, load
 from services.compliance.checks.handler import CHECKED_TOPICS
+from services.compliance.checks.state import put_off_count
 from services.contracts.volumes import volumes_reported
 from services.rules.calendar import week_start
 
@@ -357,28 +358,13 @@ def stop_workers(workers: list) -> None:
 
 async def seed_offsets(pool: asyncpg.Pool, group: str, start: dict[TopicPartition, int]) -> None:
     """The new group's positions: where this run's records begin (see the module docstring)."""
-    async with pool.acquire() as conn, conn.transaction():
-        await conn.execute("SET LOCAL search_path TO compliance")
+    async with pool.acquire() as conn:  # the pool's search path is the checks' schema
         await start_group_at(conn, group, start)
 
 
 async def stored_offsets(pool: asyncpg.Pool, group: str, topic: str) -> dict[TopicPartition, int]:
-    rows = await pool.fetch(
-        "SELECT partition, next_offset FROM compliance.consumer_offsets"
-        " WHERE consumer = $1 AND topic = $2",
-        group,
-        topic,
-    )
-    return {TopicPartition(topic, r["partition"]): r["next_offset"] for r in rows}
-
-
-async def put_off(pool: asyncpg.Pool, group: str) -> int:
-    """The evaluations and scorecards the group put off while reading a backlog, not yet done."""
-    return await pool.fetchval(
-        "SELECT (SELECT count(*) FROM compliance.check_put_off_contracts WHERE check_group = $1)"
-        " + (SELECT count(*) FROM compliance.check_put_off_scorecards WHERE check_group = $1)",
-        group,
-    )
+    stored = await stored_positions(pool, group)
+    return {tp: offset for tp, offset in stored.items() if tp.topic == topic}
 
 
 async def wait_applied(
@@ -395,7 +381,8 @@ async def wait_applied(
         now = time.perf_counter()
         if not seen or offsets != seen[-1][1]:
             seen.append((now, offsets))
-        if all(offsets.get(tp, 0) >= end[tp] for tp in end) and not await put_off(pool, group):
+        read = all(offsets.get(tp, 0) >= end[tp] for tp in end)
+        if read and not await put_off_count(pool, group):
             if seen[-1][0] != now:
                 seen.append((now, offsets))
             return seen
@@ -446,7 +433,12 @@ async def run(args: argparse.Namespace) -> None:
     load_ = volumes(contracts, dropping, args.chunk)
 
     start = await end_offsets(bootstrap, [*CHECKED_TOPICS, topics.FINDINGS])
-    pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=2)
+    pool = await asyncpg.create_pool(
+        settings.database_url,
+        min_size=1,
+        max_size=2,
+        server_settings={"search_path": "compliance"},
+    )
     try:
         inputs = {tp: o for tp, o in start.items() if tp.topic != topics.FINDINGS}
         await seed_offsets(pool, group, inputs)

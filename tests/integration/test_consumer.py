@@ -34,6 +34,33 @@ from tests.integration.conftest import publish_events
 pytestmark = pytest.mark.integration
 
 
+async def start_at_the_end(settings, pool: asyncpg.Pool, group: str) -> None:
+    """The group starts at the labels topic's end: what the test publishes, not what earlier
+    runs left."""
+    async with pool.acquire() as conn:
+        await start_group_at(
+            conn, group, await end_offsets(settings.kafka_bootstrap, [topics.LABEL_EVENTS])
+        )
+
+
+def labels_consumer(settings, pool: asyncpg.Pool, group: str, handler, **options) -> EventConsumer:
+    return EventConsumer(
+        group=group,
+        topic_names=[topics.LABEL_EVENTS],
+        handler=handler,
+        pool=pool,
+        schema="labels",
+        bootstrap=settings.kafka_bootstrap,
+        **options,
+    )
+
+
+async def stop(tasks: list[asyncio.Task]) -> None:
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
 @contextlib.asynccontextmanager
 async def consuming(
     settings, key: str, handler, **options
@@ -42,19 +69,8 @@ async def consuming(
     test publishes, not what earlier runs left), with the outbox relay of its schema running
     beside it, as in a service (dead letters leave through the outbox)."""
     pool = await db.connect(settings.database_url, "labels")
-    async with pool.acquire() as conn:
-        await start_group_at(
-            conn, f"test-{key}", await end_offsets(settings.kafka_bootstrap, [topics.LABEL_EVENTS])
-        )
-    consumer = EventConsumer(
-        group=f"test-{key}",
-        topic_names=[topics.LABEL_EVENTS],
-        handler=handler,
-        pool=pool,
-        schema="labels",
-        bootstrap=settings.kafka_bootstrap,
-        **options,
-    )
+    await start_at_the_end(settings, pool, f"test-{key}")
+    consumer = labels_consumer(settings, pool, f"test-{key}", handler, **options)
     relay = OutboxRelay(
         pool, "labels", producer_factory(settings.kafka_bootstrap, "test"), poll_interval=0.2
     )
@@ -62,9 +78,7 @@ async def consuming(
     try:
         yield consumer, pool
     finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await stop(tasks)
         await pool.close()
 
 
@@ -236,20 +250,10 @@ async def test_a_rebalance_while_a_fetch_is_applied_stops_no_consumer_and_repeat
         applied.append(envelope.event_id)
 
     pool = await db.connect(settings.database_url, "labels")
-    async with pool.acquire() as conn:  # both start at the end of the topic, not its history
-        await start_group_at(
-            conn, group, await end_offsets(settings.kafka_bootstrap, [topics.LABEL_EVENTS])
-        )
+    await start_at_the_end(settings, pool, group)  # both consumers
 
     def consumer() -> EventConsumer:
-        return EventConsumer(
-            group=group,
-            topic_names=[topics.LABEL_EVENTS],
-            handler=handler,
-            pool=pool,
-            schema="labels",
-            bootstrap=settings.kafka_bootstrap,
-        )
+        return labels_consumer(settings, pool, group, handler)
 
     sent: list[str] = []
 
@@ -274,9 +278,7 @@ async def test_a_rebalance_while_a_fetch_is_applied_stops_no_consumer_and_repeat
         assert [t for t in tasks if t.done()] == [], "a consumer stopped in the rebalance"
         assert sorted(applied) == sorted(sent)  # each once, whichever consumer had it
     finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await stop(tasks)
         await pool.close()
 
 
@@ -301,22 +303,12 @@ async def test_a_backlog_is_applied_in_transactions_larger_than_a_fetch_each_eve
         applied.append(envelope.event_id)
 
     pool = await db.connect(settings.database_url, "labels")
-    async with pool.acquire() as conn:
-        await start_group_at(
-            conn, group, await end_offsets(settings.kafka_bootstrap, [topics.LABEL_EVENTS])
-        )
+    await start_at_the_end(settings, pool, group)
     events = [withdrawal(f"ctr-{run}-{i % 8}", f"{run}-{i}") for i in range(3000)]
     await publish_events(settings.kafka_bootstrap, events)  # a backlog before anyone reads
 
     def consumer() -> EventConsumer:
-        return EventConsumer(
-            group=group,
-            topic_names=[topics.LABEL_EVENTS],
-            handler=handler,
-            pool=pool,
-            schema="labels",
-            bootstrap=settings.kafka_bootstrap,
-        )
+        return labels_consumer(settings, pool, group, handler)
 
     tasks = [asyncio.create_task(consumer().run())]
     try:
@@ -329,9 +321,7 @@ async def test_a_backlog_is_applied_in_transactions_larger_than_a_fetch_each_eve
         assert max(transactions.values()) > FETCH_RECORDS
         assert max(transactions.values()) <= READ_AHEAD
     finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await stop(tasks)
         await pool.close()
 
 

@@ -13,8 +13,9 @@ import asyncpg
 import pytest
 
 from services.common import topics
-from services.common.consumer import end_offsets, start_group_at
+from services.common.consumer import end_offsets, start_group_at, stored_positions
 from services.common.envelope import decode
+from services.compliance.checks import state
 from services.compliance.checks.handler import CHECKED_TOPICS
 from tests.integration.conftest import publish_events, start_worker
 from tests.integration.test_volume_checks import (
@@ -33,17 +34,13 @@ CONTRACTS = 40
 async def applied(conn: asyncpg.Connection, group: str, ends: dict) -> bool:
     """Whether the group has read every record up to `ends`, judged what it put off, and
     published every change: what is on the topic then is what those records show."""
-    rows = await conn.fetch(
-        "SELECT topic, partition, next_offset FROM consumer_offsets WHERE consumer = $1", group
-    )
-    read = {(r["topic"], r["partition"]): r["next_offset"] for r in rows}
-    if any(read.get((tp.topic, tp.partition), 0) < end for tp, end in ends.items()):
+    read = await stored_positions(conn, group)
+    if any(read.get(tp, 0) < end for tp, end in ends.items()):
         return False
-    return not await conn.fetchval(
-        "SELECT EXISTS (SELECT 1 FROM check_put_off_contracts WHERE check_group = $1)"
-        " OR EXISTS (SELECT 1 FROM outbox WHERE published_at IS NULL)",
-        group,
+    unpublished = await conn.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM outbox WHERE published_at IS NULL)"
     )
+    return not unpublished and await state.put_off_count(conn, group) == 0
 
 
 def consistent(records) -> list[str]:

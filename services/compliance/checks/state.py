@@ -381,6 +381,15 @@ async def set_judged_through(conn: asyncpg.Connection, group: str, week: Week) -
 # -- work put off while a backlog is read (migrations/0008-check-backlog.sql) ---------------
 
 
+async def put_off_count(conn: asyncpg.Connection | asyncpg.Pool, group: str) -> int:
+    """The evaluations and scorecards the group put off while reading a backlog, not yet done."""
+    return await conn.fetchval(
+        "SELECT (SELECT count(*) FROM check_put_off_contracts WHERE check_group = $1)"
+        " + (SELECT count(*) FROM check_put_off_scorecards WHERE check_group = $1)",
+        group,
+    )
+
+
 async def put_off_contracts(
     conn: asyncpg.Connection, group: str, causes: dict[str, tuple[bytes, dict]]
 ) -> None:
