@@ -7,16 +7,13 @@ unit tests give them an in-memory one, so no use case needs a database to be tes
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
-import asyncpg
 from google.protobuf.message import Message
 
 from services.common import uow as common_uow
-from services.common.envelope import wrap
+from services.common.envelope import Event
 from services.contracts.repositories import (
     CentreRepository,
     ContractRepository,
@@ -43,25 +40,17 @@ class ContractsUnitOfWork(Protocol):
     volumes: VolumeRepository
     policies: PolicyRepository
 
-    def emit(self, topic: str, key: str, payload: Message) -> None:
+    def emit(self, topic: str, key: str, payload: Message) -> Event:
         """Raise an event keyed by its aggregate: published if and only if the work commits."""
         ...
 
 
-class UnitsOfWork(Protocol):
-    def __call__(self) -> AbstractAsyncContextManager[ContractsUnitOfWork]:
-        """A command's unit of work: one transaction, with its events."""
-        ...
-
-    def reading(self) -> AbstractAsyncContextManager[ContractsUnitOfWork]:
-        """A query's: the same repositories, no transaction, and no event to raise."""
-        ...
+UnitsOfWork = common_uow.Units[ContractsUnitOfWork]
 
 
 @dataclass
-class PostgresWork:
-    conn: asyncpg.Connection
-    work: common_uow.UnitOfWork | None
+class PostgresWork(common_uow.Repositories):
+    producer = PRODUCER
 
     def __post_init__(self) -> None:
         self.tenders = PostgresTenders(self.conn)
@@ -71,25 +60,10 @@ class PostgresWork:
         self.volumes = PostgresVolumes(self.conn)
         self.policies = PostgresPolicies(self.conn)
 
-    def emit(self, topic: str, key: str, payload: Message) -> None:
-        if self.work is None:
-            raise RuntimeError("a query raises no event")
-        self.work.emit(wrap(topic, payload, aggregate_id=key, producer=PRODUCER))
 
-
-@dataclass(frozen=True)
-class PostgresUnitsOfWork:
+class PostgresUnitsOfWork(common_uow.PostgresUnits[PostgresWork]):
     """`services/common/uow.py`'s transaction (state, outbox events and their notification
     together), with the contracts service's repositories on its connection."""
 
-    pool: asyncpg.Pool
-
-    @asynccontextmanager
-    async def __call__(self) -> AsyncIterator[ContractsUnitOfWork]:
-        async with common_uow.unit_of_work(self.pool, SCHEMA) as work:
-            yield PostgresWork(work.conn, work)
-
-    @asynccontextmanager
-    async def reading(self) -> AsyncIterator[ContractsUnitOfWork]:
-        async with self.pool.acquire() as conn:
-            yield PostgresWork(conn, None)
+    schema = SCHEMA
+    repositories = PostgresWork

@@ -9,16 +9,13 @@ consumer's offsets): `PostgresWork.within` gives them the same repositories on i
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
-import asyncpg
 from google.protobuf.message import Message
 
 from services.common import uow as common_uow
-from services.common.envelope import wrap
+from services.common.envelope import Event
 from services.notices.repositories import (
     AlertRepository,
     ContractRepository,
@@ -42,25 +39,17 @@ class NoticesUnitOfWork(Protocol):
     alerts: AlertRepository
     policies: PolicyRepository
 
-    def emit(self, topic: str, key: str, payload: Message) -> None:
+    def emit(self, topic: str, key: str, payload: Message) -> Event:
         """Raise an event keyed by its aggregate: published if and only if the work commits."""
         ...
 
 
-class UnitsOfWork(Protocol):
-    def __call__(self) -> AbstractAsyncContextManager[NoticesUnitOfWork]:
-        """A command's unit of work: one transaction, with its events."""
-        ...
-
-    def reading(self) -> AbstractAsyncContextManager[NoticesUnitOfWork]:
-        """A query's: the same repositories, no transaction, and no event to raise."""
-        ...
+UnitsOfWork = common_uow.Units[NoticesUnitOfWork]
 
 
 @dataclass
-class PostgresWork:
-    conn: asyncpg.Connection
-    work: common_uow.UnitOfWork | None
+class PostgresWork(common_uow.Repositories):
+    producer = PRODUCER
 
     def __post_init__(self) -> None:
         self.contracts = PostgresContracts(self.conn)
@@ -69,30 +58,10 @@ class PostgresWork:
         self.alerts = PostgresAlerts(self.conn)
         self.policies = PostgresPolicies(self.conn)
 
-    @classmethod
-    def within(cls, work: common_uow.UnitOfWork) -> PostgresWork:
-        """The repositories on a unit of work begun elsewhere (the shared consumer's)."""
-        return cls(work.conn, work)
 
-    def emit(self, topic: str, key: str, payload: Message) -> None:
-        if self.work is None:
-            raise RuntimeError("a query raises no event")
-        self.work.emit(wrap(topic, payload, aggregate_id=key, producer=PRODUCER))
-
-
-@dataclass(frozen=True)
-class PostgresUnitsOfWork:
+class PostgresUnitsOfWork(common_uow.PostgresUnits[PostgresWork]):
     """`services/common/uow.py`'s transaction (state, outbox events and their notification
     together), with the notices service's repositories on its connection."""
 
-    pool: asyncpg.Pool
-
-    @asynccontextmanager
-    async def __call__(self) -> AsyncIterator[NoticesUnitOfWork]:
-        async with common_uow.unit_of_work(self.pool, SCHEMA) as work:
-            yield PostgresWork.within(work)
-
-    @asynccontextmanager
-    async def reading(self) -> AsyncIterator[NoticesUnitOfWork]:
-        async with self.pool.acquire() as conn:
-            yield PostgresWork(conn, None)
+    schema = SCHEMA
+    repositories = PostgresWork

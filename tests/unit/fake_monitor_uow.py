@@ -9,7 +9,6 @@ from datetime import datetime
 
 from vigie.compliance.v1 import compliance_pb2 as pb
 
-from services.common.envelope import Event, decode
 from services.compliance.monitor import lifecycle
 from services.compliance.monitor.store import Held
 from tests.unit import fake_uow
@@ -200,11 +199,6 @@ class FakeWork(fake_uow.FakeWork):
         super().__init__(reading=reading)
         self.findings = FakeFindings(data)
         self.scorecards = FakeScorecards(data)
-
-    def emit(self, event: Event) -> None:  # type: ignore[override]
-        """The monitor wraps its events itself: the history keeps their ids."""
-        payload = decode(event.value)[1]
-        self.record(fake_uow.Emitted(event.topic, event.key, payload, event.event_id))
 
 
 @dataclass

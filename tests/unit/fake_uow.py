@@ -13,6 +13,8 @@ from typing import Any
 
 from google.protobuf.message import Message
 
+from services.common.envelope import Event, wrap
+
 
 def copied(message: Any) -> Any:
     """What a round trip through the database gives: a message of its own."""
@@ -24,7 +26,7 @@ class Emitted:
     topic: str
     key: str
     payload: Message
-    event_id: str = ""  # when the use case wrapped the event itself
+    event_id: str
 
 
 class FakeWork:
@@ -34,13 +36,12 @@ class FakeWork:
         self.reading = reading
         self.events: list[Emitted] = []
 
-    def emit(self, topic: str, key: str, payload: Message) -> None:
-        self.record(Emitted(topic, key, copied(payload)))
-
-    def record(self, emitted: Emitted) -> None:
+    def emit(self, topic: str, key: str, payload: Message) -> Event:
         if self.reading:
             raise RuntimeError("a query raises no event")
-        self.events.append(emitted)
+        event = wrap(topic, payload, aggregate_id=key, producer="test")
+        self.events.append(Emitted(topic, key, copied(payload), event.event_id))
+        return event
 
 
 @dataclass

@@ -19,11 +19,9 @@ from vigie.events.v1.envelope_pb2 import Envelope
 from services.common import topics, wording
 from services.common.clock import PARIS, french_day, utc_now
 from services.common.consumer import RejectedEvent
-from services.common.envelope import wrap
 from services.common.errors import InvalidArgument, NotFound
 from services.common.identity import Caller, Role
 from services.common.live import Notifications
-from services.compliance import SCHEMA
 from services.compliance.monitor import lifecycle, store
 from services.compliance.monitor.lifecycle import Move
 from services.compliance.monitor.repositories import FindingRepository
@@ -31,7 +29,6 @@ from services.compliance.monitor.unit_of_work import MonitorUnitOfWork, UnitsOfW
 from services.rules.calendar import add_weeks, iso_week, week_label, week_start
 from services.rules.wording import Text, text
 
-PRODUCER = SCHEMA
 GROUP = "compliance.findings"
 # Grounds shorter than this (spaces aside) say nothing a committee could weigh.
 MIN_GROUNDS = 20
@@ -216,18 +213,16 @@ class Monitor:
                 attachments=attachments,
             )
             transition.at.FromDatetime(self.now())
-            event = wrap(
+            event = work.emit(
                 topics.FINDINGS,
-                events.FindingStateChanged(transition=transition),
                 # An outsourcer's finding has no ordering party: keyed by the outsourcer.
-                aggregate_id=transition.ordering_party_id or held.finding.centre_id,
-                producer=PRODUCER,
+                transition.ordering_party_id or held.finding.centre_id,
+                events.FindingStateChanged(transition=transition),
             )
-            finding = await self._transit(
+            # Its history row carries the event's id: the topic brings it back as applied.
+            return await self._transit(
                 work.findings, held.finding, transition, event.event_id, seq, held.checks_revision
             )
-            work.emit(event)
-        return finding
 
     # -- reads -----------------------------------------------------------------------------
 
