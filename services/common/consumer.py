@@ -92,7 +92,6 @@ class EventConsumer:
         bootstrap: str,
         retry_backoff: float = 1.0,
         attempts: int = 3,
-        read_ahead: int = READ_AHEAD,
     ) -> None:
         self.group = group
         self._topics = topic_names
@@ -105,7 +104,6 @@ class EventConsumer:
         self._retry_backoff = retry_backoff
         # How often a record that fails for its own sake is tried before it is set aside.
         self._attempts = attempts
-        self._read_ahead = read_ahead
         self._consumer: AIOKafkaConsumer | None = None
         self.started = asyncio.Event()
         # Since when the consumer has been applying the current fetch (monotonic), or None
@@ -168,10 +166,10 @@ class EventConsumer:
         fetched, up to the read-ahead. Called holding `applying`: a rebalance waits for it
         (on_partitions_revoked), so the assignment cannot change while the records are added."""
         count = sum(map(len, batches.values()))
-        while count < self._read_ahead and self._backlog(batches) > 0:
+        while count < READ_AHEAD and self._backlog(batches) > 0:
             more = self._not_yet_applied(
                 await self._consumer.getmany(
-                    timeout_ms=0, max_records=min(FETCH_RECORDS, self._read_ahead - count)
+                    timeout_ms=0, max_records=min(FETCH_RECORDS, READ_AHEAD - count)
                 )
             )
             if not more:
