@@ -41,10 +41,12 @@ def week_start(year: int, week: int) -> date:
     return date.fromisocalendar(year, week, 1)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def add_weeks(year: int, week: int, weeks: int) -> tuple[int, int]:
     """The ISO week `weeks` after (before, when negative) the given one, across year ends and
     53-week years: (2026, 1) − 1 week is (2025, 52); (2021, 1) − 1 is (2020, 53).
-    OverflowError beyond the calendar (year 1 to 9999)."""
+    OverflowError beyond the calendar (year 1 to 9999). Kept: the offshoring checks ask for
+    the same few hundred weeks around each judged one, for every contract."""
     return iso_week(week_start(year, week) + timedelta(weeks=weeks))
 
 

@@ -55,6 +55,10 @@ CHECKED_TOPICS = [
     topics.NOTICE_EVENTS,
     topics.VOLUMES,
 ]
+# The volumes are read for their weekly sums: their intervals are not parsed.
+VIEWS = {
+    contract_events.VolumesReported.DESCRIPTOR.full_name: contract_events.VolumesReportedWeekly
+}
 CONTRACT_CHANGES = (
     contract_events.ContractSigned,
     contract_events.ContractAmended,
@@ -74,7 +78,7 @@ class Checks:
         found = findings_for(envelope, payload)
         scorecard_weeks: set[tuple[str, Week]] = set()
         match payload:
-            case contract_events.VolumesReported():
+            case contract_events.VolumesReported() | contract_events.VolumesReportedWeekly():
                 weeks = await self.volumes.on_volumes(uow, envelope, payload)
                 scorecard_weeks |= {(payload.ordering_party_id, w) for w in weeks}
             case _ if isinstance(payload, CONTRACT_CHANGES):
@@ -232,6 +236,7 @@ class Checks:
             topic_names=CHECKED_TOPICS,
             handler=self.apply,
             idle=partial(self.catch_up, pool),
+            views=VIEWS,
             pool=pool,
             schema=SCHEMA,
             bootstrap=bootstrap,

@@ -57,6 +57,8 @@ from services.rules.volumes import WeeklySums, add_sums, net_weekly_sums
 from services.rules.wording import text
 from services.rules.workload import WeekVolume
 
+# A volume report, whole or read through its weekly view.
+VolumesEvent = contract_events.VolumesReported | contract_events.VolumesReportedWeekly
 TYPES = {
     "unannounced_change": pb.FINDING_TYPE_UNANNOUNCED_CHANGE,
     "forecast_accuracy": pb.FINDING_TYPE_FORECAST_ACCURACY,
@@ -83,9 +85,12 @@ def reading_backlog(uow: UnitOfWork) -> bool:
     return uow.state.get(BACKLOG, 0) >= PUT_OFF_FROM
 
 
-def sums_of(event: contract_events.VolumesReported) -> WeeklySums:
+def sums_of(envelope: Envelope, event: VolumesEvent) -> WeeklySums:
     """What the event adds to each site's week: the sums the contracts service publishes
-    with the chunk, or, for an event published before it did, its intervals summed here."""
+    with the chunk, or, for an event published before it did, its intervals summed here
+    (parsed from the envelope when the event was read through its weekly view)."""
+    if not event.weekly and isinstance(event, contract_events.VolumesReportedWeekly):
+        event = contract_events.VolumesReported.FromString(envelope.payload.value)
     if event.weekly or not (event.intervals or event.replaced):
         return {
             (w.site_id, w.iso_year, w.iso_week): [
@@ -215,11 +220,11 @@ class VolumeChecks:
         return len(every)
 
     async def on_volumes(
-        self, uow: UnitOfWork, envelope: Envelope, event: contract_events.VolumesReported
+        self, uow: UnitOfWork, envelope: Envelope, event: VolumesEvent
     ) -> set[Week]:
         """Add the event's weekly sums; the contract is evaluated again at the end of the
         transaction. Returns the weeks whose figures changed."""
-        sums = sums_of(event)
+        sums = sums_of(envelope, event)
         if not sums:
             return set()
         pending = self._pending(uow)
@@ -300,11 +305,12 @@ class VolumeChecks:
             volumes = await state.country_volumes_through(
                 conn, self.group, column, keys[column], through
             )
+            # The contract whose cause a key's findings cite: its first by id among those known.
+            first = {}
+            for contract_id in sorted(known, reverse=True):
+                first[getattr(known[contract_id], column)] = known[contract_id]
             for key in keys[column]:
-                contract = min(
-                    (c for c in known.values() if getattr(c, column) == key),
-                    key=lambda c: c.contract_id,
-                )
+                contract = first[key]
                 rows = volumes[key]
                 onshore = tuple(
                     sorted({r["centre_id"] for r in rows if r["country"].upper() in policy.onshore})
