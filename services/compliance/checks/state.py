@@ -417,7 +417,8 @@ async def take_put_off_contracts(
     `also` (evaluated now anyway), deleted: the caller evaluates them in its transaction.
     Taken by ordering party: an evaluation covers the parties of its contracts, each with
     all its contracts, so a party's contracts taken together evaluate it once rather than
-    once per batch (measured: 3,000 contracts of 300 parties judged in 0.45 s instead of 0.7)."""
+    once per batch (measured, 500 contracts of ten-contract parties: the offshoring part of
+    their evaluation 20-25 ms instead of 55-65)."""
     rows = await conn.fetch(
         "DELETE FROM check_put_off_contracts WHERE check_group = $1"
         "   AND (contract_id = ANY($2::text[]) OR contract_id IN ("
