@@ -59,6 +59,7 @@ CHECKED_TOPICS = [
 VIEWS = {
     contract_events.VolumesReported.DESCRIPTOR.full_name: contract_events.VolumesReportedWeekly
 }
+VOLUME_REPORTS = (contract_events.VolumesReported, contract_events.VolumesReportedWeekly)
 CONTRACT_CHANGES = (
     contract_events.ContractSigned,
     contract_events.ContractAmended,
@@ -75,26 +76,34 @@ class Checks:
         self.volumes = VolumeChecks(self.group, self.now)
 
     async def apply(self, uow: UnitOfWork, envelope: Envelope, payload: Message) -> None:
+        if isinstance(payload, VOLUME_REPORTS):
+            # Most of the records, and no finding of their own: their weeks are judged at
+            # the end of the transaction (or once a backlog is read), with their scorecards.
+            weeks = await self.volumes.on_volumes(uow, envelope, payload)
+            self._touch_scorecards(uow, {(payload.ordering_party_id, w) for w in weeks})
+            return
         found = findings_for(envelope, payload)
-        scorecard_weeks: set[tuple[str, Week]] = set()
         match payload:
-            case contract_events.VolumesReported() | contract_events.VolumesReportedWeekly():
-                weeks = await self.volumes.on_volumes(uow, envelope, payload)
-                scorecard_weeks |= {(payload.ordering_party_id, w) for w in weeks}
             case _ if isinstance(payload, CONTRACT_CHANGES):
                 found += await self._on_contract(uow, envelope, payload)
             case notice_events.NoticeIssued(notice=notice):
                 await self._on_notice(uow, notice)
                 self.volumes.changed(uow, envelope, notice.contract_id)  # its plan moved
                 week = iso_week(french_day(notice.issued_at.ToDatetime(tzinfo=UTC)))
-                scorecard_weeks.add((notice.ordering_party_id, week))
+                self._touch_scorecards(uow, {(notice.ordering_party_id, week)})
         await self._raise(uow, envelope, found)
-        # A scorecard is a projection of the transaction's final state: a batch of events
-        # computes those it touched at the end, together, each once.
-        if scorecard_weeks:
-            touched = uow.state.setdefault(("scorecards", self.group), set())
-            touched |= scorecard_weeks
-            uow.defer(("scorecards", self.group), partial(self._scorecards, uow))
+
+    def _touch_scorecards(self, uow: UnitOfWork, weeks: set[tuple[str, Week]]) -> None:
+        """A scorecard is a projection of the transaction's final state: a batch of events
+        computes those it touched at the end, together, each once."""
+        if not weeks:
+            return
+        key = ("scorecards", self.group)
+        touched = uow.state.get(key)
+        if touched is None:
+            touched = uow.state[key] = set()
+            uow.defer(key, partial(self._scorecards, uow))
+        touched |= weeks
 
     async def _scorecards(self, uow: UnitOfWork) -> None:
         await self.volumes.settle(uow)  # the scorecards read the volumes

@@ -228,15 +228,15 @@ class VolumeChecks:
         if not sums:
             return set()
         pending = self._pending(uow)
-        add_sums(pending.sums, {(event.contract_id, *key): f for key, f in sums.items()})
-        self.changed(uow, envelope, event.contract_id)
+        contract_id = event.contract_id
+        add_sums(pending.sums, {(contract_id, *key): f for key, f in sums.items()})
+        pending.changed[contract_id] = Cause(envelope, otel_context.get_current())
         return {(year, week) for _, year, week in sums}
 
     def changed(self, uow: UnitOfWork, envelope: Envelope, contract_id: str) -> None:
         """The contract's figures or plan changed (volumes, a new version, a notice, or the
         contract known at last): evaluate it again at the end of the transaction."""
-        cause = Cause(envelope, otel_context.get_current())
-        self._pending(uow).changed[contract_id] = cause
+        self._pending(uow).changed[contract_id] = Cause(envelope, otel_context.get_current())
 
     async def evaluate(self, uow: UnitOfWork, changed: dict[str, Cause]) -> None:
         """Evaluate the contracts again over every judged week, and the ordering parties and
