@@ -39,6 +39,7 @@ import argparse
 import asyncio
 import math
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -195,7 +196,13 @@ async def publish(bootstrap: str, events: Sequence[Event]) -> dict[str, Publishe
 
 
 async def _send(producer: AIOKafkaProducer, event: Event) -> asyncio.Future:
-    headers = kafka_headers(event.event_id, event.event_type)
+    # A trace context of its own, as the relay's producer span gives every record it publishes:
+    # the checks read it, link it and keep it with what they put off.
+    traceparent = f"00-{secrets.token_hex(16)}-{secrets.token_hex(8)}-01"
+    headers = [
+        *kafka_headers(event.event_id, event.event_type),
+        ("traceparent", traceparent.encode()),
+    ]
     return await producer.send(event.topic, event.value, key=event.key.encode(), headers=headers)
 
 
@@ -623,7 +630,7 @@ def report_projection(checks: Rate, workers: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--contracts", type=int, default=1000)
+    parser.add_argument("--contracts", type=int, default=3000)
     parser.add_argument("--chunk", choices=["day", "week"], default="day")
     parser.add_argument("--drop", type=float, default=0.1, help="share of dropping contracts")
     parser.add_argument("--workers", type=int, default=1, help="worker processes of the checks")
