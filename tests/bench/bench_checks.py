@@ -61,7 +61,13 @@ from vigie.contracts.v1 import events_pb2 as contract_events
 from services.cli.samples import perennial_terms
 from services.common import topics
 from services.common.clock import PARIS
-from services.common.consumer import end_offsets, start_group_at, stored_positions
+from services.common.consumer import (
+    FETCH_RECORDS,
+    PARTITION_FETCH_BYTES,
+    end_offsets,
+    start_group_at,
+    stored_positions,
+)
 from services.common.envelope import Event, decode, kafka_headers, wrap
 from services.common.settings import Settings, load
 from services.compliance.checks.handler import CHECKED_TOPICS
@@ -233,6 +239,7 @@ async def bare_consumer(
         group_id=None,
         enable_auto_commit=False,
         isolation_level="read_committed",
+        max_partition_fetch_bytes=PARTITION_FETCH_BYTES,
     )
     await consumer.start()
     try:
@@ -244,7 +251,7 @@ async def bare_consumer(
         last = time.perf_counter()
         remaining = {tp for tp in start if start[tp] < end[tp]}
         while remaining:
-            batches = await consumer.getmany(timeout_ms=500, max_records=500)
+            batches = await consumer.getmany(timeout_ms=500, max_records=FETCH_RECORDS)
             for tp, batch in batches.items():
                 for record in batch:
                     if decoding:
