@@ -44,7 +44,7 @@ async def upgraded_schema(settings):
     conn = await asyncpg.connect(settings.database_url)
     await conn.execute(f"CREATE SCHEMA {schema}")
     await conn.execute(f"SET search_path TO {schema}")
-    for name in ("0001-findings.sql", "0003-closing-and-scorecards.sql"):
+    for name in ("0001-findings.sql", "0002-checks.sql", "0003-closing-and-scorecards.sql"):
         await conn.execute((MIGRATIONS / name).read_text())
     yield conn, schema
     await conn.execute(f"DROP SCHEMA {schema} CASCADE")
